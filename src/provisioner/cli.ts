@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * scmctl entry point: argv → command. The only file of the provisioner that touches process, console and
+ * commander (docs/design.md §2). Exit codes: 0 ok, 1 error, 2 `plan` found changes, 130 interrupted.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { isCodedError } from '../common/coded-error.js';
+import type { CommandContext, CommandSpec } from './command.js';
+import { commands } from './commands/index.js';
+
+function packageVersion(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../..', '../../..']) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(here, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'scmctl' && pkg.version) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+function register(program: Command, spec: CommandSpec, ctx: CommandContext, setExit: (code: number) => void): void {
+  const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
+  for (const a of spec.args) cmd.argument(a);
+  for (const o of spec.options) {
+    const opt = new Option(o.flags, o.description);
+    if (o.defaultValue !== undefined) opt.default(o.defaultValue);
+    if (o.choices) opt.choices([...o.choices]);
+    cmd.addOption(opt);
+  }
+  cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  cmd.action(async (...received: unknown[]) => {
+    const positional = received.slice(0, spec.args.length).flatMap((v) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]));
+    const options = cmd.opts();
+    setExit(await spec.run(positional, options, ctx));
+  });
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  const ctx: CommandContext = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: abort.signal,
+  };
+  let exitCode = 0;
+  const program = new Command('scmctl')
+    .description('Set up Apache Ozone Storage Container Manager (SCM) High Availability on bare metal and air-gapped sites.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const spec of commands) register(program, spec, ctx, (c) => (exitCode = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 1;
+    }
+    if (isCodedError(err)) {
+      process.stderr.write(`error[${err.code}]: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+      return 1;
+    }
+    process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  return abort.signal.aborted ? 130 : exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`internal error: ${String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,65 @@
+/**
+ * The replication port: the ONLY way the server changes replicated state. Today StandaloneReplicator
+ * applies locally (term 0); next the Raft-backed implementation proposes through the Raft driver and
+ * resolves once the entry is applied by the ScmStateMachine on this node. Domain, storage and tools do
+ * not change when the implementation does.
+ *
+ * Contract for implementations:
+ *  - `submit` resolves with the deterministic CommandResult of applying the command on THIS node (so the
+ *    caller may read the state view right after); it rejects with NotLeaderError (carrying the leader
+ *    hint when known) if this node is not the leader, REPLICATION_TIMEOUT after the request timeout,
+ *    REPLICATION_ABORTED when the signal fires before the command was handed to the log, and
+ *    REPLICATION_CLOSED after close(). A command aborted after hand-off may still be applied.
+ *  - `role()`/`term()`/`leaderHint()` are cheap, synchronous reads of the latest known state.
+ *  - `isLeaderReady()` is true only when this node is leader AND has applied every entry of earlier
+ *    terms (Ozone's isLeaderReady); leader-only work must check it, not `role()`.
+ *  - `onRoleChange` listeners run after the change (synchronously, must not throw); the server uses it to
+ *    invalidate id batches (HDDS-8973) and to drop leader-only queues.
+ *  - `addPeer` is Ozone's addSCM → setConfiguration(+peer); `transferLeadership` is `scm transfer`.
+ */
+import type { CommandResult, ScmCommand } from '../state/commands.js';
+import type { LeaderHint } from './replication-error.js';
+
+export type ScmRole = 'LEADER' | 'FOLLOWER' | 'CANDIDATE';
+export type ReplicationMode = 'standalone' | 'raft';
+
+export interface RingPeer {
+  /** Raft peer id = scmUuid from VERSION */
+  readonly scmUuid: string;
+  /** configured host (unresolved) and Ratis port: the Raft address `host:ratisPort` */
+  readonly host: string;
+  readonly ratisPort: number;
+  readonly role: ScmRole;
+  readonly nodeId?: string;
+}
+
+export interface ReplicatorStatus {
+  readonly mode: ReplicationMode;
+  readonly role: ScmRole;
+  readonly term: number;
+  readonly leader: LeaderHint | undefined;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly peers: readonly RingPeer[];
+}
+
+export interface RoleChange {
+  readonly role: ScmRole;
+  readonly term: number;
+  readonly leader: LeaderHint | undefined;
+}
+
+export interface Replicator {
+  readonly mode: ReplicationMode;
+  start(options?: { signal?: AbortSignal }): Promise<void>;
+  submit(command: ScmCommand, options?: { signal?: AbortSignal }): Promise<CommandResult>;
+  role(): ScmRole;
+  term(): number;
+  isLeaderReady(): boolean;
+  leaderHint(): LeaderHint | undefined;
+  status(): ReplicatorStatus;
+  onRoleChange(listener: (change: RoleChange) => void): () => void;
+  addPeer(peer: { scmUuid: string; host: string; ratisPort: number }, options?: { signal?: AbortSignal }): Promise<void>;
+  transferLeadership(targetScmUuid: string, options?: { signal?: AbortSignal }): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,158 @@
+/**
+ * The SCM state machine: applies committed commands to scm.db and the in-memory state, in log order.
+ * This is the state-machine port the Raft driver calls (`apply` for committed entries, `checkpoint` for
+ * snapshots, `installCheckpoint` to restore a newer snapshot); StandaloneReplicator calls it directly.
+ *
+ * Contract:
+ *  - `apply(entries)` takes consecutive entries; those at or below the last applied index are skipped
+ *    (replay after restart is idempotent) and answered with `{ok: true, value: 'ALREADY_APPLIED'}`;
+ *  - all effects of one call plus `#TRANSACTIONINFO = term#index` of its last entry are ONE atomic batch
+ *    (fsync'd when `sync`: standalone has no other log; under Raft the log is the durable record);
+ *  - memory is updated before the batch is written; if the write fails the state machine is failed
+ *    (SM_FAILED on every later call) and the process must exit — memory and disk must never diverge;
+ *  - a single caller at a time (the replicator serialises); reads of `view` are always safe.
+ */
+import { CodedError } from '../../common/coded-error.js';
+import { checkpointStream, installCheckpoint, type CheckpointTrailer } from '../storage/checkpoint.js';
+import { ScmDb, transactionInfoChange, type DbChange } from '../storage/scm-db.js';
+import type { TransactionInfo } from '../storage/transaction-info.js';
+import type { CommandResult, ScmCommand } from '../state/commands.js';
+import { reduce } from '../state/reducer.js';
+import { STATE_FAMILIES, ScmState, type StateView } from '../state/scm-state.js';
+
+export type StateMachineErrorCode = 'SM_FAILED' | 'SM_GAP';
+export class StateMachineError extends CodedError<StateMachineErrorCode> {}
+
+export interface CommittedCommand {
+  readonly term: number;
+  readonly index: number;
+  readonly command: ScmCommand;
+}
+
+export interface AppliedEvent {
+  readonly last: TransactionInfo;
+  readonly commands: readonly CommittedCommand[];
+}
+
+export class ScmStateMachine {
+  private state: ScmState;
+  private applied: TransactionInfo | undefined;
+  private failure: Error | undefined;
+  private readonly listeners = new Set<(e: AppliedEvent) => void>();
+
+  private constructor(
+    private db: ScmDb,
+    state: ScmState,
+    applied: TransactionInfo | undefined,
+    private readonly clusterId: string,
+  ) {
+    this.state = state;
+    this.applied = applied;
+  }
+
+  /** Opens an existing scm.db (never creates one) and loads the state. */
+  static async open(dbPath: string, clusterId: string): Promise<ScmStateMachine> {
+    const db = await ScmDb.open(dbPath, { create: false });
+    try {
+      const { state, applied } = await loadState(db);
+      return new ScmStateMachine(db, state, applied, clusterId);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  get view(): StateView {
+    return this.state;
+  }
+
+  /** The full state object, for read-only listing (containers, pipelines). */
+  get snapshotState(): ScmState {
+    return this.state;
+  }
+
+  get database(): ScmDb {
+    return this.db;
+  }
+
+  lastApplied(): TransactionInfo | undefined {
+    return this.applied;
+  }
+
+  onApplied(listener: (e: AppliedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async apply(entries: readonly CommittedCommand[], options: { sync: boolean }): Promise<CommandResult[]> {
+    if (this.failure) throw new StateMachineError('SM_FAILED', `state machine failed earlier: ${this.failure.message}`, { cause: this.failure });
+    const results: CommandResult[] = [];
+    const changes: DbChange[] = [];
+    const applied: CommittedCommand[] = [];
+    let last = this.applied;
+    for (const e of entries) {
+      if (last && e.index <= last.index) {
+        results.push({ ok: true, value: 'ALREADY_APPLIED' });
+        continue;
+      }
+      if (last && e.index !== last.index + 1) {
+        throw new StateMachineError('SM_GAP', `entry ${e.term}#${e.index} does not follow the last applied ${last.term}#${last.index}`);
+      }
+      const effect = reduce(this.state, e.command, e);
+      this.state.apply(effect.changes);
+      changes.push(...effect.changes);
+      results.push(effect.result);
+      applied.push(e);
+      last = { term: e.term, index: e.index };
+    }
+    if (applied.length === 0) return results;
+    changes.push(transactionInfoChange(last!));
+    try {
+      await this.db.write(changes, { sync: options.sync });
+    } catch (err) {
+      this.failure = err as Error;
+      throw new StateMachineError('SM_FAILED', `writing applied entries to ${this.db.location} failed; the SCM must stop: ${(err as Error).message}`, { cause: err });
+    }
+    this.applied = last;
+    const event: AppliedEvent = { last: last!, commands: applied };
+    for (const l of this.listeners) l(event);
+    return results;
+  }
+
+  /** A consistent checkpoint of scm.db (the snapshot the Raft layer ships to lagging peers). */
+  checkpoint(): AsyncIterable<Uint8Array> {
+    return checkpointStream(this.db, { clusterId: this.clusterId });
+  }
+
+  /**
+   * Replaces scm.db with a newer checkpoint file and reloads the state (Ozone reinitialize). Refused when
+   * not newer than what is applied. On failure after the swap started the state machine is failed.
+   */
+  async installCheckpoint(file: string, options: { signal?: AbortSignal } = {}): Promise<CheckpointTrailer> {
+    const path = this.db.location;
+    await this.db.close();
+    try {
+      const { trailer } = await installCheckpoint(path, file, { applied: this.applied, clusterId: this.clusterId }, options);
+      return trailer;
+    } finally {
+      try {
+        this.db = await ScmDb.open(path, { create: false });
+        const { state, applied } = await loadState(this.db);
+        this.state = state;
+        this.applied = applied;
+      } catch (err) {
+        this.failure = err as Error;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+export async function loadState(db: ScmDb): Promise<{ state: ScmState; applied: TransactionInfo | undefined }> {
+  const rows: Array<{ cf: (typeof STATE_FAMILIES)[number]; key: string | number | bigint; value: unknown }> = [];
+  for (const cf of STATE_FAMILIES) for await (const [key, value] of db.entries(cf)) rows.push({ cf, key, value });
+  return { state: ScmState.load(rows), applied: await db.transactionInfo() };
+}

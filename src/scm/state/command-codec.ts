@@ -1,0 +1,34 @@
+/**
+ * Commands as log-entry bytes: versioned UTF-8 JSON `{"v":1,"c":<command>}`. Decoding validates the shape
+ * enough that a corrupt or foreign entry fails with STATE_BAD_COMMAND instead of reaching the reducer.
+ */
+import { CodedError } from '../../common/coded-error.js';
+import type { ScmCommand } from './commands.js';
+
+export class CommandCodecError extends CodedError<'STATE_BAD_COMMAND'> {}
+
+const TYPES = new Set<string>([
+  'allocateBatch', 'addContainer', 'updateContainerState', 'updateContainerInfo', 'addPipeline', 'updatePipelineState', 'removePipeline',
+  'addTransactionsToDB', 'removeTransactionsFromDB', 'storeValidCertificate', 'saveConfiguration', 'deleteConfiguration', 'finalizeLayoutFeature',
+]);
+
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8', { fatal: true });
+
+export function encodeCommand(c: ScmCommand): Uint8Array {
+  return enc.encode(JSON.stringify({ v: 1, c }));
+}
+
+export function decodeCommand(bytes: Uint8Array): ScmCommand {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(dec.decode(bytes));
+  } catch (err) {
+    throw new CommandCodecError('STATE_BAD_COMMAND', `log entry is not a command: ${(err as Error).message}`, { cause: err });
+  }
+  const p = parsed as { v?: unknown; c?: { type?: unknown } } | null;
+  if (p === null || typeof p !== 'object' || p.v !== 1 || typeof p.c !== 'object' || p.c === null || typeof p.c.type !== 'string' || !TYPES.has(p.c.type)) {
+    throw new CommandCodecError('STATE_BAD_COMMAND', `log entry is not a version-1 SCM command`);
+  }
+  return p.c as ScmCommand;
+}

@@ -1,27 +1,30 @@
 #!/usr/bin/env node
 /**
- * `bin/ozone` entry point: the host-side command surface of the embedded SCM (docs/design.md §4).
- * Placeholder until the embedded SCM lands (issue 4): prints help, exits 1 on anything else.
+ * `bin/ozone` entry point: the host-side command surface of the embedded SCM (docs/design.md §4.3).
+ * The only place that touches process (argv, stdout/stderr, signals, exit code).
  */
-const usage = `Usage: ozone [--daemon start|stop|status] <command> [options]
+import { fileURLToPath } from 'node:url';
+import { createActions } from './cli/actions.js';
+import { runProgram } from './cli/program.js';
 
-Commands (embedded SCM, Apache Ozone compatible subset):
-  scm --init [--clusterid=ID]   initialise the primordial SCM's storage (no-op on other nodes)
-  scm --bootstrap               join an existing SCM HA cluster (no-op on the primordial node)
-  scm --genclusterid            print a new cluster id
-  scm                           run the SCM in the foreground (SIGTERM = clean shutdown)
-  admin scm roles               list the SCM Raft ring: host:ratisPort:ROLE:scmUuid:ip
-  debug ldb --db=DIR ls|scan    inspect scm.db column families
-  freon randomkeys [options]    allocate blocks through the leader and report throughput
-  datanode                      run simulated datanodes that report to every SCM
+const io = {
+  out: (t: string): void => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t: string): void => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
 
-Configuration is read from $OZONE_CONF_DIR/ozone-site.xml or --conf DIR.
-`;
+const stopRequested = new Promise<string>((resolve) => {
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
+});
 
-const argv = process.argv.slice(2);
-if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-  process.stdout.write(usage);
-} else {
-  process.stderr.write(`ozone: '${argv.join(' ')}' is not available in this build yet\n${usage}`);
-  process.exitCode = 1;
-}
+const actions = createActions({ io, env: process.env, mainScript: fileURLToPath(import.meta.url), stopRequested });
+runProgram(process.argv.slice(2), actions, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).then(
+  (code) => {
+    process.exitCode = code;
+    // Long-running commands resolved after a clean close; anything still pending is not ours to wait for.
+    setTimeout(() => process.exit(code), 50).unref();
+  },
+  (err: unknown) => {
+    io.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,243 @@
+/**
+ * The real implementations of the `ozone` commands: load the configuration, run a tool or the server,
+ * print results and coded errors, and return the exit code. Long-running commands (`ozone scm`,
+ * `ozone datanode`) resolve when SIGTERM/SIGINT has closed them cleanly.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../common/clock.js';
+import { isCodedError } from '../../common/coded-error.js';
+import { createLogger, type Logger } from '../../common/logger.js';
+import { systemHostLocality } from '../config/host-locality.js';
+import { loadOzoneConf, type OzoneConf } from '../config/ozone-conf.js';
+import { readSizing, readTiming, resolveScmConfig, type ScmConfig } from '../config/scm-config.js';
+import { clientService, readScmTopology } from '../config/scm-topology.js';
+import { startScmServer } from '../server.js';
+import { newClusterId, readVersionFile, SOFTWARE_LAYOUT_VERSION } from '../storage/version-file.js';
+import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/daemon.js';
+import { DatanodeSimulator } from '../tools/datanode-simulator.js';
+import { runFreon } from '../tools/freon.js';
+import { ldbList, ldbScan, openForRead, type LiveScmLocator } from '../tools/ldb.js';
+import { fetchRoles, runRoles } from '../tools/roles.js';
+import { scmBootstrap } from '../tools/scm-bootstrap.js';
+import { scmClient } from '../tools/scm-client.js';
+import { scmInit } from '../tools/scm-init.js';
+import { ToolError } from '../tools/tool-error.js';
+import type { ToolIo } from '../tools/tool-io.js';
+import { parsePeerRole } from '../server/roles.js';
+import type { CliActions, GlobalOptions } from './cli-types.js';
+
+export interface ActionEnv {
+  readonly io: ToolIo;
+  readonly env: NodeJS.ProcessEnv;
+  /** absolute path of the built main.js, used to spawn the daemon */
+  readonly mainScript: string;
+  /** resolves when the process is asked to stop (SIGTERM/SIGINT) */
+  readonly stopRequested: Promise<string>;
+}
+
+export function installRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'scmctl') return dir;
+    dir = dirname(dir);
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(installRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Prints a failure the way operators need it: the message, the fix, the stable code. */
+export function report(io: ToolIo, err: unknown): void {
+  if (isCodedError(err)) {
+    io.err(`${err.message}`);
+    if (err.hint) io.err(`  hint: ${err.hint}`);
+    io.err(`  code: ${err.code}${(err as { remoteCode?: string }).remoteCode ? ` (${(err as { remoteCode?: string }).remoteCode})` : ''}`);
+  } else {
+    io.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  }
+}
+
+function exitCodeOf(err: unknown, fallback: number): number {
+  return err instanceof ToolError ? err.exitCode : fallback;
+}
+
+export function createActions(ctx: ActionEnv): CliActions {
+  const { io, env } = ctx;
+  const logger = (): Logger => createLogger({ sink: { write: (s) => io.err(s.replace(/\n$/, '')) }, level: (env.OZONE_LOG_LEVEL as 'debug' | 'info' | undefined) ?? 'info' });
+  const conf = (g: GlobalOptions): OzoneConf => loadOzoneConf({ ...(g.conf === undefined ? {} : { confDir: g.conf }), env });
+  const localConfig = async (g: GlobalOptions): Promise<ScmConfig> => resolveScmConfig(conf(g), systemHostLocality);
+  const guarded = async (fallbackExit: number, fn: () => Promise<number>): Promise<number> => {
+    try {
+      return await fn();
+    } catch (err) {
+      report(io, err);
+      return exitCodeOf(err, fallbackExit);
+    }
+  };
+
+  return {
+    async version() {
+      io.out(`ozone ${packageVersion()}`);
+      io.out(`scmctl embedded SCM (Apache Ozone SCM-compatible, HDDS layout version ${SOFTWARE_LAYOUT_VERSION}; node ${process.version})`);
+      return 0;
+    },
+
+    async scm(g, o) {
+      if (o.genclusterid) {
+        io.out(newClusterId());
+        return 0;
+      }
+      if (o.init && o.bootstrap) {
+        io.err('--init and --bootstrap cannot be used together');
+        return 1;
+      }
+      if (g.daemon !== undefined) {
+        const paths = daemonPaths(env, installRoot());
+        if (g.daemon === 'status') return daemonStatus(paths, io);
+        if (g.daemon === 'stop') return guarded(1, () => daemonStop(paths, systemClock, io, { timeoutMs: Number(env.OZONE_STOP_TIMEOUT ?? 30) * 1000 }));
+        const args = [ctx.mainScript, ...(g.conf === undefined ? [] : ['--conf', g.conf]), 'scm'];
+        return guarded(1, () => daemonStart(paths, { execPath: process.execPath, args, env }, systemClock, io));
+      }
+      if (o.init) {
+        return guarded(1, async () => {
+          try {
+            await scmInit(await localConfig(g), io, o.clusterid === undefined ? {} : { clusterIdUuid: o.clusterid });
+            return 0;
+          } catch (err) {
+            report(io, err);
+            io.err('scm init failed');
+            return exitCodeOf(err, 1);
+          }
+        });
+      }
+      if (o.bootstrap) {
+        return guarded(1, async () => {
+          try {
+            await scmBootstrap(await localConfig(g), io);
+            return 0;
+          } catch (err) {
+            report(io, err);
+            io.err('scm bootstrap failed');
+            return exitCodeOf(err, 1);
+          }
+        });
+      }
+      return guarded(1, async () => {
+        const config = await localConfig(g);
+        const server = await startScmServer({ config, logger: logger().child({ scm: config.local.self.nodeId }) });
+        const sig = await ctx.stopRequested;
+        io.err(`received ${sig}, shutting down`);
+        await server.close();
+        return 0;
+      });
+    },
+
+    async roles(g, o) {
+      return guarded(1, async () => {
+        const client = scmClient(conf(g), 'client', { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}) });
+        try {
+          await runRoles(client, o.format, io);
+          return 0;
+        } finally {
+          await client.close();
+        }
+      });
+    },
+
+    async transfer(g, o) {
+      return guarded(1, async () => {
+        const client = scmClient(conf(g), 'client', { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}) });
+        try {
+          let target = o.nodeId;
+          if (o.random) {
+            const followers = (await fetchRoles(client)).map(parsePeerRole).filter((r) => r.role !== 'LEADER');
+            if (followers.length === 0) throw new ToolError('USAGE', 'there is no follower to transfer leadership to');
+            target = followers[Math.floor(Math.random() * followers.length)]!.scmUuid;
+          }
+          const res = await client.call<{ newLeader: string }>('transferLeadership', { target });
+          io.out(`Transfer leadership successfully to ${res.newLeader}.`);
+          return 0;
+        } finally {
+          await client.close();
+        }
+      });
+    },
+
+    async ldbList(g, o) {
+      return guarded(1, async () => {
+        const { db, cleanup } = await openForRead(o.db, liveLocator(g));
+        try {
+          await ldbList(db, io);
+          return 0;
+        } finally {
+          await cleanup();
+        }
+      });
+    },
+
+    async ldbScan(g, o, s) {
+      return guarded(1, async () => {
+        const { db, cleanup } = await openForRead(o.db, liveLocator(g));
+        try {
+          await ldbScan(db, s, io);
+          return 0;
+        } finally {
+          await cleanup();
+        }
+      });
+    },
+
+    async freon(g, o) {
+      return guarded(1, async () => {
+        const c = conf(g);
+        const client = scmClient(c, 'block', {});
+        try {
+          const result = await runFreon(client, { ...o, blockSize: readSizing(c).blockSizeBytes }, systemClock, io);
+          return result.status === 'Success' ? 0 : 1;
+        } finally {
+          await client.close();
+        }
+      });
+    },
+
+    async datanode(g, o) {
+      return guarded(1, async () => {
+        const c = conf(g);
+        const scms = clientService(readScmTopology(c)).nodes;
+        const prefix = o.prefix ?? hostname();
+        const sim = new DatanodeSimulator(scms, { count: o.count, prefix, intervalMs: readTiming(c).heartbeatIntervalMs, clock: systemClock, logger: logger() });
+        sim.start();
+        io.err(`Started ${o.count} simulated datanodes (${prefix}-dn1..${o.count}) reporting to ${scms.map((s) => `${s.nodeId}(${s.host}:${s.ports.datanode})`).join(', ')}`);
+        const sig = await ctx.stopRequested;
+        io.err(`received ${sig}, stopping datanodes (${JSON.stringify(sim.stats)})`);
+        await sim.close();
+        return 0;
+      });
+    },
+  };
+
+  function liveLocator(g: GlobalOptions): LiveScmLocator {
+    return async (dbPath) => {
+      try {
+        const config = await localConfig(g);
+        if (!existsSync(config.dirs.scmDb) || realpathSync(config.dirs.scmDb) !== dbPath) return undefined;
+        const version = readVersionFile(config.dirs.versionFile);
+        if (!version) return undefined;
+        const host = config.bind.grpc === '0.0.0.0' ? '127.0.0.1' : config.bind.grpc;
+        return { host, grpcPort: config.local.self.ports.grpc, clusterId: version.clusterId };
+      } catch {
+        return undefined;
+      }
+    };
+  }
+}

@@ -1,0 +1,71 @@
+/** The parsed `ozone` command line, independent of the parser (commander lives in program.ts only). */
+import type { ReplicationFactor, ReplicationType } from '../state/records.js';
+
+export interface GlobalOptions {
+  readonly conf?: string;
+  readonly daemon?: 'start' | 'stop' | 'status';
+}
+
+export interface ScmOptions {
+  readonly init: boolean;
+  readonly bootstrap: boolean;
+  readonly genclusterid: boolean;
+  readonly clusterid?: string;
+}
+
+export interface RolesOptions {
+  readonly serviceId?: string;
+  readonly scm?: string;
+  readonly format: 'plain' | 'json' | 'table';
+}
+
+export interface TransferOptions {
+  readonly serviceId?: string;
+  readonly scm?: string;
+  readonly nodeId?: string;
+  readonly random: boolean;
+}
+
+export interface LdbOptions {
+  readonly db: string;
+}
+
+export interface LdbScanCliOptions {
+  readonly columnFamily: string;
+  readonly withKeys: boolean;
+  readonly limit: number;
+  readonly compact: boolean;
+  readonly count: boolean;
+}
+
+export interface FreonCliOptions {
+  readonly numOfThreads: number;
+  readonly numOfVolumes: number;
+  readonly numOfBuckets: number;
+  readonly numOfKeys: number;
+  readonly keySize: number;
+  readonly bufferSize: number;
+  readonly replicationType: ReplicationType;
+  readonly factor: ReplicationFactor;
+  readonly validateWrites: boolean;
+  readonly json: string | undefined;
+  readonly omServiceId?: string;
+  readonly cleanObjects: boolean;
+}
+
+export interface DatanodeOptions {
+  readonly count: number;
+  readonly prefix?: string;
+}
+
+/** What each command does; main.ts binds the real implementations, tests bind recorders. */
+export interface CliActions {
+  version(g: GlobalOptions): Promise<number>;
+  scm(g: GlobalOptions, o: ScmOptions): Promise<number>;
+  roles(g: GlobalOptions, o: RolesOptions): Promise<number>;
+  transfer(g: GlobalOptions, o: TransferOptions): Promise<number>;
+  ldbList(g: GlobalOptions, o: LdbOptions): Promise<number>;
+  ldbScan(g: GlobalOptions, o: LdbOptions, s: LdbScanCliOptions): Promise<number>;
+  freon(g: GlobalOptions, o: FreonCliOptions): Promise<number>;
+  datanode(g: GlobalOptions, o: DatanodeOptions): Promise<number>;
+}

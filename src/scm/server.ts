@@ -1,0 +1,220 @@
+/**
+ * Composition root of a running SCM (`ozone scm`). Opens in order, closes in reverse:
+ *   VERSION (must exist) → ScmStateMachine (scm.db) → Replicator (standalone now, Raft next) →
+ *   services (sequence ids, nodes, pipelines, blocks) → listeners (inter-SCM 9895, datanode 9861,
+ *   block 9863, client 9860, security 9961, HTTP 9876) → replicator.start().
+ * The replicator is chosen by `createReplicator`; the Raft integration supplies its own factory and
+ * nothing else here changes. A failure while opening closes what was opened and rethrows.
+ */
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { systemHostLocality, type HostLocality } from './config/host-locality.js';
+import type { ScmConfig } from './config/scm-config.js';
+import type { Replicator } from './replication/replicator.js';
+import { ScmStateMachine } from './replication/scm-state-machine.js';
+import { StandaloneReplicator } from './replication/standalone-replicator.js';
+import { registerBlockService } from './server/block-service.js';
+import { registerClientService } from './server/client-service.js';
+import { registerDatanodeService } from './server/datanode-service.js';
+import { ScmHttpServer } from './server/http-server.js';
+import { registerInterScmService } from './server/inter-scm-service.js';
+import { notLeaderMapper, type PortName } from './server/leader-gate.js';
+import { createScmMetrics, type ScmMetrics } from './server/metrics.js';
+import type { ScmContext } from './server/scm-context.js';
+import { scmStatus } from './server/scm-info.js';
+import { registerSecurityService } from './server/security-service.js';
+import { ScmServerError } from './server/server-error.js';
+import { BlockManager } from './services/block-manager.js';
+import { NodeManager } from './services/node-manager.js';
+import { PipelineManager } from './services/pipeline-manager.js';
+import { SequenceIdGenerator } from './services/sequence-id-generator.js';
+import { readVersionFile, type ScmVersion } from './storage/version-file.js';
+import { RpcServer, type UnaryHandler } from './transport/rpc-server.js';
+import type { TlsMaterial } from './transport/tls-options.js';
+
+export interface ReplicatorContext {
+  readonly config: ScmConfig;
+  readonly version: ScmVersion;
+  readonly stateMachine: ScmStateMachine;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/** Builds the replication layer. Default: standalone when `ozone.scm.ratis.enable=false`. */
+export type ReplicatorFactory = (ctx: ReplicatorContext, options: { signal?: AbortSignal }) => Promise<Replicator>;
+
+export const defaultReplicatorFactory: ReplicatorFactory = async ({ config, version, stateMachine }) => {
+  if (!config.ratisEnabled) {
+    const self = config.local.self;
+    return new StandaloneReplicator(stateMachine, { scmUuid: version.scmUuid, host: self.host, ratisPort: self.ports.ratis, nodeId: self.nodeId });
+  }
+  throw new ScmServerError('SCM_RAFT_UNAVAILABLE', 'ozone.scm.ratis.enable is true (the default) but this build has no Raft replication yet', {
+    hint: 'set ozone.scm.ratis.enable=false in ozone-site.xml to run a standalone SCM',
+  });
+};
+
+export type ListenerName = PortName | 'http';
+
+export interface ScmServerOptions {
+  readonly config: ScmConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly locality?: HostLocality;
+  readonly createReplicator?: ReplicatorFactory;
+  /** per-listener port overrides (tests use 0 = ephemeral) */
+  readonly portOverrides?: Partial<Record<ListenerName, number>>;
+  readonly tls?: TlsMaterial;
+  readonly signal?: AbortSignal;
+}
+
+export interface ScmServer {
+  readonly context: ScmContext;
+  readonly addresses: Readonly<Partial<Record<ListenerName, AddressInfo>>>;
+  status(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export async function startScmServer(options: ScmServerOptions): Promise<ScmServer> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const locality = options.locality ?? systemHostLocality;
+  const closers: Array<{ name: string; close: () => Promise<void> | void }> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c.close();
+      } catch (err) {
+        logger.warn(`closing ${c.name} failed`, { error: (err as Error).message });
+      }
+    }
+  };
+  try {
+    const version = readVersionFile(config.dirs.versionFile);
+    if (!version) {
+      throw new ScmServerError('SCM_NOT_INITIALIZED', `SCM not initialized: ${config.dirs.versionFile} does not exist`, {
+        hint: 'run ozone scm --init on the primordial SCM, or ozone scm --bootstrap on the others, before starting it',
+      });
+    }
+    if (!config.ratisEnabled && version.scmHA === true) {
+      throw new ScmServerError('SCM_HA_MODE_MISMATCH', 'Ratis SCM -> Non Ratis SCM is not supported: this SCM is a Raft member (VERSION scmHA=true) but ozone.scm.ratis.enable=false', {
+        hint: 'remove ozone.scm.ratis.enable=false (or set it to true) for this SCM',
+      });
+    }
+    const stateMachine = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
+    closers.push({ name: 'scm.db', close: () => stateMachine.close() });
+    const factory = options.createReplicator ?? defaultReplicatorFactory;
+    const replicator = await factory({ config, version, stateMachine, logger, clock }, options.signal ? { signal: options.signal } : {});
+    closers.push({ name: 'replicator', close: () => replicator.close() });
+
+    const state = (): typeof stateMachine.snapshotState => stateMachine.snapshotState;
+    const seq = new SequenceIdGenerator(replicator, state, config.sizing.sequenceIdBatchSize);
+    closers.push({ name: 'sequence ids', close: () => seq.close() });
+    const nodes = new NodeManager(replicator, clock, { staleMs: config.timing.staleNodeIntervalMs, deadMs: config.timing.deadNodeIntervalMs });
+    closers.push({ name: 'nodes', close: () => nodes.close() });
+    const pipelines = new PipelineManager(replicator, state, nodes, clock, logger.child({ component: 'pipelines' }));
+    closers.push({ name: 'pipelines', close: () => pipelines.close() });
+    const blocks = new BlockManager(replicator, state, seq, pipelines, nodes, clock, logger.child({ component: 'blocks' }), {
+      containerSizeBytes: config.sizing.containerSizeBytes,
+      blockSizeBytes: config.sizing.blockSizeBytes,
+      containersPerPipeline: config.sizing.containersPerPipeline,
+      pipelineWaitMs: config.timing.requestTimeoutMs,
+    });
+    closers.push({ name: 'blocks', close: () => blocks.close() });
+
+    let metrics: ScmMetrics | undefined;
+    const ctx: ScmContext = {
+      config,
+      version,
+      replicator,
+      stateMachine,
+      nodes,
+      pipelines,
+      blocks,
+      clock,
+      logger,
+      locality,
+      get metrics(): ScmMetrics {
+        return metrics!;
+      },
+    };
+    metrics = createScmMetrics(() => {
+      const s = scmStatus(ctx);
+      return {
+        term: s.term as number,
+        role: s.role as string,
+        commitIndex: s.commitIndex as number,
+        appliedIndex: s.appliedIndex as number,
+        containers: s.containers as Record<string, number>,
+        pipelines: s.pipelines as Record<string, number>,
+        datanodes: s.datanodes as Record<string, number>,
+      };
+    });
+
+    const addresses: Partial<Record<ListenerName, AddressInfo>> = {};
+    const self = config.local.self;
+    const listen = async (name: PortName, register: (s: RpcServer) => void): Promise<void> => {
+      const server = new RpcServer(name, { logger, errorMapper: notLeaderMapper(ctx, name), ...(options.tls ? { tls: options.tls } : {}) });
+      const timed = server.handle.bind(server);
+      server.handle = (method: string, handler: UnaryHandler) =>
+        timed(method, async (p, rpc) => {
+          const t0 = performance.now();
+          try {
+            const r = await handler(p, rpc);
+            metrics!.observeRpc(name, method, 'ok', (performance.now() - t0) / 1000);
+            return r;
+          } catch (err) {
+            metrics!.observeRpc(name, method, 'error', (performance.now() - t0) / 1000);
+            throw err;
+          }
+        });
+      register(server);
+      const host = name === 'grpc' ? config.bind.grpc : config.bind[name];
+      const port = options.portOverrides?.[name] ?? self.ports[name];
+      try {
+        addresses[name] = await server.listen(host, port);
+      } catch (err) {
+        throw new ScmServerError('SCM_PORT_IN_USE', `cannot listen on ${host}:${port} (${name}): ${(err as Error).message}`, {
+          cause: err,
+          hint: 'another SCM (or program) uses this address; stop it or change the port in ozone-site.xml',
+        });
+      }
+      closers.push({ name: `${name} listener`, close: () => server.close() });
+    };
+    await listen('grpc', (s) => registerInterScmService(s, ctx));
+    await listen('datanode', (s) => registerDatanodeService(s, ctx));
+    await listen('block', (s) => registerBlockService(s, ctx));
+    await listen('client', (s) => registerClientService(s, ctx));
+    await listen('security', (s) => registerSecurityService(s, ctx));
+    if (config.httpEnabled) {
+      const http = new ScmHttpServer({ prom: () => metrics!.render(), status: () => scmStatus(ctx) });
+      const port = options.portOverrides?.http ?? self.ports.http;
+      try {
+        addresses.http = await http.listen(config.bind.http, port);
+      } catch (err) {
+        throw new ScmServerError('SCM_PORT_IN_USE', `cannot listen on ${config.bind.http}:${port} (http): ${(err as Error).message}`, { cause: err });
+      }
+      closers.push({ name: 'http', close: () => http.close() });
+    }
+    await replicator.start(options.signal ? { signal: options.signal } : {});
+    logger.info('SCM started', {
+      scmUuid: version.scmUuid,
+      clusterId: version.clusterId,
+      nodeId: self.nodeId,
+      mode: replicator.mode,
+      role: replicator.role(),
+      applied: stateMachine.lastApplied() ? `${stateMachine.lastApplied()!.term}#${stateMachine.lastApplied()!.index}` : 'none',
+      ports: Object.entries(addresses).map(([k, a]) => `${k}=${a!.address}:${a!.port}`).join(','),
+    });
+    let closing: Promise<void> | undefined;
+    return {
+      context: ctx,
+      addresses,
+      status: () => scmStatus(ctx),
+      close: () => (closing ??= closeAll().then(() => logger.info('SCM stopped', { scmUuid: version.scmUuid }))),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Leader-only gating (§6) and the wire form of NotLeader: Ozone's text plus a `host:port` hint where
+ * the port is the same protocol's port on the suggested leader (taken from the configured topology,
+ * falling back to this node's port as Ozone assumes identical ports).
+ */
+import type { ScmProtocol } from '../config/config-keys.js';
+import { NotLeaderError } from '../replication/replication-error.js';
+import { defaultErrorMapper, type ErrorMapper, type RpcContext, type UnaryHandler } from '../transport/rpc-server.js';
+import { notLeaderMessage } from '../transport/rpc-not-leader.js';
+import { formatHostPortLite } from '../transport/rpc-endpoint.js';
+import type { ScmContext } from './scm-context.js';
+
+export type PortName = ScmProtocol | 'grpc';
+
+export function leaderOnly(ctx: ScmContext, handler: UnaryHandler): UnaryHandler {
+  return (params: unknown, rpc: RpcContext) => {
+    if (!ctx.replicator.isLeaderReady()) throw new NotLeaderError(ctx.replicator.role(), ctx.replicator.leaderHint());
+    return handler(params, rpc);
+  };
+}
+
+export function notLeaderMapper(ctx: ScmContext, port: PortName): ErrorMapper {
+  return (err) => {
+    if (!(err instanceof NotLeaderError)) return defaultErrorMapper(err);
+    const self = ctx.config.local.self;
+    const hint = err.leader;
+    let suggested: string | undefined;
+    if (hint && hint.scmUuid !== ctx.version.scmUuid) {
+      const node = ctx.config.local.nodes.find((n) => (hint.nodeId !== undefined && n.nodeId === hint.nodeId) || n.host === hint.host);
+      suggested = formatHostPortLite(hint.host, (node ?? self).ports[port]);
+    }
+    const role = err.role === 'LEADER' ? 'LEADER' : err.role;
+    return {
+      code: 'NOT_LEADER',
+      message: notLeaderMessage(role, ctx.version.scmUuid, self.host, suggested),
+      ...(suggested === undefined ? {} : { leader: suggested }),
+    };
+  };
+}

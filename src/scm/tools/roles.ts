@@ -1,0 +1,40 @@
+/**
+ * `ozone admin scm roles [--service-id=S] [--scm=host:port] [--json | --table]` (§9): asks the leader
+ * (getScmInfo on the client port, following NotLeader hints) for the Raft peers and prints them as
+ * `host:ratisPort:ROLE:scmUuid:ip` lines, a JSON object keyed by host, or a table.
+ */
+import { parsePeerRole, type PeerRole } from '../server/roles.js';
+import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
+import { jacksonJson } from './jackson-json.js';
+import type { ToolIo } from './tool-io.js';
+
+export type RolesFormat = 'plain' | 'json' | 'table';
+
+export async function fetchRoles(client: FailoverRpcClient, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+  const info = await client.call<{ peerRoles: string[] }>('getScmInfo', {}, options);
+  return info.peerRoles;
+}
+
+export function renderRoles(lines: readonly string[], format: RolesFormat): string {
+  if (format === 'plain') return lines.join('\n');
+  const roles = lines.map(parsePeerRole);
+  if (format === 'json') {
+    const obj: Record<string, unknown> = {};
+    for (const r of roles) obj[r.host] = { address: `${r.host}:${r.ratisPort}`, raftPeerRole: r.role, ID: r.scmUuid, InetAddress: r.ip };
+    return jacksonJson(obj, false);
+  }
+  return table(roles);
+}
+
+function table(roles: readonly PeerRole[]): string {
+  const head = ['Host Name', 'Ratis Port', 'Role', 'Node ID', 'Host Address'];
+  const rows = roles.map((r) => [r.host, String(r.ratisPort), r.role, r.scmUuid, r.ip]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  return ['Storage Container Manager Roles', rule, line(head), rule, ...rows.map(line), rule].join('\n');
+}
+
+export async function runRoles(client: FailoverRpcClient, format: RolesFormat, io: ToolIo, options: { signal?: AbortSignal } = {}): Promise<void> {
+  io.out(renderRoles(await fetchRoles(client, options), format));
+}

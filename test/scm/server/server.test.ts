@@ -13,6 +13,8 @@ import { silentLogger } from '../../../src/common/logger.js';
 import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
 import type { ScmNode } from '../../../src/scm/config/scm-topology.js';
+import { catchUpFromLeader } from '../../../src/scm/replication/checkpoint-downloader.js';
+import { ScmStateMachine } from '../../../src/scm/replication/scm-state-machine.js';
 import { startScmServer, type ScmServer } from '../../../src/scm/server.js';
 import type { AllocatedBlock } from '../../../src/scm/services/block-manager.js';
 import { ScmDb } from '../../../src/scm/storage/scm-db.js';
@@ -116,6 +118,23 @@ describe('SCM server in process (127.0.4.x)', () => {
       for await (const _ of c.stream('downloadCheckpoint', { clusterId: 'CID-other' })) void _;
     })();
     await expect(bad).rejects.toMatchObject({ code: 'RPC_REMOTE', remoteCode: 'SCM_CLUSTER_ID_MISMATCH' });
+  });
+
+  it('a lagging SCM downloads the leader\'s checkpoint over 9895 and installs it only if newer', async () => {
+    const dir = meta('lagging');
+    await (await ScmDb.open(join(dir, 'scm.db'), { create: true })).close();
+    const clusterId = readVersionFile(cfg1.dirs.versionFile)!.clusterId;
+    const sm = await ScmStateMachine.open(join(dir, 'scm.db'), clusterId);
+    closers.push(() => sm.close());
+    const leader = { nodeId: 'scm1', host: H1, grpcPort: liveNode.ports.grpc };
+    const trailer = await catchUpFromLeader(sm, leader, clusterId, join(dir, 'snapshot'), { clock: systemClock });
+    expect(trailer.transactionInfo).toEqual(sm.lastApplied());
+    // the leader may have moved on (containers closing) since the checkpoint, but never lost anything
+    expect([...sm.snapshotState.containers.keys()]).toEqual([...scm1!.context.stateMachine.snapshotState.containers.keys()]);
+    expect(sm.lastApplied()!.index).toBeLessThanOrEqual(scm1!.context.stateMachine.lastApplied()!.index);
+    expect(readdirSync(join(dir, 'snapshot'))).toEqual([expect.stringMatching(/^scm\.db-scm1-\d+\.ckpt$/)]);
+    await expect(catchUpFromLeader(sm, leader, clusterId, join(dir, 'snapshot'), { clock: systemClock })).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_NEWER' });
+    expect(sm.lastApplied()).toEqual(trailer.transactionInfo);
   });
 
   it('a follower refuses leader-only calls with Ozone\'s NotLeader text and a host:port hint; clients follow it', async () => {

@@ -1,0 +1,67 @@
+/**
+ * The follower side of snapshot catch-up (§10), ready for the Raft layer's "install snapshot from leader":
+ * download the leader's checkpoint over its inter-SCM port (9895) into
+ * `<snapshot dir>/scm.db-<leaderNodeId>-<millis>.ckpt` (verified while written, atomically renamed), then
+ * let the ScmStateMachine install it only if its term#index is newer than what is applied.
+ */
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { Clock } from '../../common/clock.js';
+import { readCheckpoint, type CheckpointTrailer } from '../storage/checkpoint.js';
+import { RpcClient } from '../transport/rpc-client.js';
+import type { TlsMaterial } from '../transport/tls-options.js';
+import type { ScmStateMachine } from './scm-state-machine.js';
+
+export interface LeaderEndpoint {
+  readonly nodeId: string;
+  readonly host: string;
+  /** the leader's inter-SCM (grpc) port */
+  readonly grpcPort: number;
+}
+
+/** Downloads and verifies a checkpoint; returns the file and its trailer. Partial files are removed. */
+export async function downloadCheckpoint(
+  leader: LeaderEndpoint,
+  clusterId: string,
+  snapshotDir: string,
+  options: { clock: Clock; tls?: TlsMaterial; timeoutMs?: number; signal?: AbortSignal },
+): Promise<{ file: string; trailer: CheckpointTrailer }> {
+  mkdirSync(snapshotDir, { recursive: true });
+  const file = join(snapshotDir, `scm.db-${leader.nodeId}-${Math.round(options.clock.wallTime().getTime())}.ckpt`);
+  const partial = `${file}.partial`;
+  const client = new RpcClient(leader.host, leader.grpcPort, { timeoutMs: options.timeoutMs ?? 30 * 60_000, ...(options.tls ? { tls: options.tls } : {}) });
+  const out = createWriteStream(partial);
+  try {
+    const source = client.stream('downloadCheckpoint', { clusterId }, options.signal ? { signal: options.signal } : {});
+    async function* tee(): AsyncIterable<Uint8Array> {
+      for await (const chunk of source) {
+        if (!out.write(chunk)) await once(out, 'drain');
+        yield chunk;
+      }
+    }
+    const trailer = await readCheckpoint(tee(), async () => {}, options.signal ? { signal: options.signal } : {});
+    out.end();
+    await once(out, 'finish');
+    renameSync(partial, file);
+    return { file, trailer };
+  } catch (err) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw err;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Download from the leader and install into the state machine if newer (CHECKPOINT_NOT_NEWER otherwise). */
+export async function catchUpFromLeader(
+  sm: ScmStateMachine,
+  leader: LeaderEndpoint,
+  clusterId: string,
+  snapshotDir: string,
+  options: { clock: Clock; tls?: TlsMaterial; signal?: AbortSignal },
+): Promise<CheckpointTrailer> {
+  const { file } = await downloadCheckpoint(leader, clusterId, snapshotDir, options);
+  return sm.installCheckpoint(file, options.signal ? { signal: options.signal } : {});
+}

@@ -48,6 +48,18 @@ function treeDigest(dir: string): string {
   return h.digest('hex');
 }
 
+async function status(): Promise<Record<string, unknown>> {
+  return (await (await fetch('http://127.0.0.1:9876/status')).json()) as Record<string, unknown>;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Waits until the SCM's applied index stops moving (no clients, no datanodes: nothing can change it any more). */
 async function quiescent(): Promise<void> {
   let last = -1;
@@ -120,6 +132,7 @@ describe('standalone SCM, real processes on 127.0.0.1', () => {
     await scm.waitFor(/SCM started/);
     datanodes = spawnOzone(['datanode', '--count', '3'], env1);
     await datanodes.waitFor(/Started 3 simulated datanodes/);
+    await until(async () => ((await status()).datanodes as { HEALTHY: number }).HEALTHY === 3);
     const freon = ozone([...FREON, '--numOfKeys=500'], env1);
     expect(freon.status, freon.stdout + freon.stderr).toBe(0);
     expect(freon.stdout).toMatch(/Status: Success/);

@@ -30,6 +30,7 @@ import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-clien
 import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
 import { FollowerReplicator } from '../../support/follower-replicator.js';
 import { siteConf, siteProperties } from '../../support/scm-site.js';
+import { waitUntil } from '../../support/wait.js';
 
 const H1 = '127.0.4.1';
 const H2 = '127.0.4.2';
@@ -73,6 +74,7 @@ describe('SCM server in process (127.0.4.x)', () => {
     scm1 = await start1();
     sim = new DatanodeSimulator([liveNode], { count: 3, prefix: 'it', intervalMs: 100, clock: systemClock, logger: silentLogger });
     sim.start();
+    await waitUntil(() => (scm1!.status().datanodes as Record<string, number>).HEALTHY === 3, '3 healthy datanodes');
   });
 
   afterAll(async () => {
@@ -95,7 +97,7 @@ describe('SCM server in process (127.0.4.x)', () => {
     expect((status.pipelines as Record<string, number>).OPEN).toBe(1);
     expect(sim!.stats.droppedStale + sim!.stats.droppedNotLeader).toBe(0);
     // full containers (8MB at 90%) get closed through the datanodes' reports
-    await expect.poll(() => (scm1!.status().containers as Record<string, number>).CLOSED ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => (scm1!.status().containers as Record<string, number>).CLOSED ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
   });
 
   it('answers roles with one LEADER line in Ozone format and serves /prom', async () => {

@@ -40,18 +40,18 @@ describe('datanode simulator', () => {
     const sim = new DatanodeSimulator(nodes, { count: 1, prefix: 't', intervalMs: 40, clock: systemClock, logger: silentLogger });
     closers.push(() => sim.close());
     sim.start();
-    await expect.poll(() => Math.min(leader.seen.length, follower.seen.length)).toBeGreaterThan(1);
+    await expect.poll(() => Math.min(leader.seen.length, follower.seen.length), { timeout: 20_000 }).toBeGreaterThan(1);
     const me = datanodeUuid('t', 1);
     expect(sim.uuids).toEqual([me]);
     leader.commands.push({ type: 'createPipeline', term: 5, pipelineID: 'p1', members: [me] });
     follower.commands.push({ type: 'createPipeline', term: 5, pipelineID: 'p-follower', members: [me] });
-    await expect.poll(() => follower.seen.at(-1)?.pipelines?.map((p) => p.pipelineID)).toEqual(['p1']);
+    await expect.poll(() => follower.seen.at(-1)?.pipelines?.map((p) => p.pipelineID), { timeout: 20_000 }).toEqual(['p1']);
     expect(leader.seen.at(-1)?.pipelines).toEqual([{ pipelineID: 'p1', isLeader: true }]);
     expect(sim.stats.droppedNotLeader).toBe(1);
     leader.commands.push({ type: 'createContainer', term: 4, containerID: 9, pipelineID: 'p1' });
-    await expect.poll(() => sim.stats.droppedStale).toBe(1);
+    await expect.poll(() => sim.stats.droppedStale, { timeout: 20_000 }).toBe(1);
     leader.commands.push({ type: 'createContainer', term: 5, containerID: 7, pipelineID: 'p1' }, { type: 'closeContainer', term: 6, containerID: 7, pipelineID: 'p1' });
-    await expect.poll(() => follower.seen.at(-1)?.containers).toEqual([{ containerID: 7, state: 'CLOSED', usedBytes: 0, keyCount: 0 }]);
+    await expect.poll(() => follower.seen.at(-1)?.containers, { timeout: 20_000 }).toEqual([{ containerID: 7, state: 'CLOSED', usedBytes: 0, keyCount: 0 }]);
   });
 
   it('ignores commands until a majority of SCMs answered', async () => {
@@ -62,7 +62,7 @@ describe('datanode simulator', () => {
     closers.push(() => sim.close());
     leader.commands.push({ type: 'createPipeline', term: 1, pipelineID: 'p', members: [] });
     sim.start();
-    await expect.poll(() => sim.stats.droppedNoMajority).toBe(1);
+    await expect.poll(() => sim.stats.droppedNoMajority, { timeout: 20_000 }).toBe(1);
     expect(sim.stats.executed).toBe(0);
   });
 });

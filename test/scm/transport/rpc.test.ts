@@ -52,7 +52,7 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
     const p = c.call('hang', {}, { signal: ac.signal, timeoutMs: 60_000 });
     setTimeout(() => ac.abort(), 20);
     await expect(p).rejects.toMatchObject({ code: 'RPC_ABORTED' });
-    await expect.poll(() => serverSawAbort).toBe(2);
+    await expect.poll(() => serverSawAbort, { timeout: 20_000 }).toBe(2);
   });
 
   it('streams chunks with back-pressure until eof', async () => {

@@ -30,7 +30,7 @@ import { NodeManager } from './services/node-manager.js';
 import { PipelineManager } from './services/pipeline-manager.js';
 import { SequenceIdGenerator } from './services/sequence-id-generator.js';
 import { readVersionFile, type ScmVersion } from './storage/version-file.js';
-import { RpcServer, type UnaryHandler } from './transport/rpc-server.js';
+import { RpcServer } from './transport/rpc-server.js';
 import type { TlsMaterial } from './transport/tls-options.js';
 
 export interface ReplicatorContext {
@@ -154,20 +154,12 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     const addresses: Partial<Record<ListenerName, AddressInfo>> = {};
     const self = config.local.self;
     const listen = async (name: PortName, register: (s: RpcServer) => void): Promise<void> => {
-      const server = new RpcServer(name, { logger, errorMapper: notLeaderMapper(ctx, name), ...(options.tls ? { tls: options.tls } : {}) });
-      const timed = server.handle.bind(server);
-      server.handle = (method: string, handler: UnaryHandler) =>
-        timed(method, async (p, rpc) => {
-          const t0 = performance.now();
-          try {
-            const r = await handler(p, rpc);
-            metrics!.observeRpc(name, method, 'ok', (performance.now() - t0) / 1000);
-            return r;
-          } catch (err) {
-            metrics!.observeRpc(name, method, 'error', (performance.now() - t0) / 1000);
-            throw err;
-          }
-        });
+      const server = new RpcServer(name, {
+        logger,
+        errorMapper: notLeaderMapper(ctx, name),
+        onCall: (method, outcome, seconds) => metrics!.observeRpc(name, method, outcome, seconds),
+        ...(options.tls ? { tls: options.tls } : {}),
+      });
       register(server);
       const host = name === 'grpc' ? config.bind.grpc : config.bind[name];
       const port = options.portOverrides?.[name] ?? self.ports[name];

@@ -52,7 +52,7 @@ export class ScmDb {
     return this.store.location;
   }
 
-  static async open(path: string, options: { create: boolean }): Promise<ScmDb> {
+  static async open(path: string, options: { create: boolean; readOnly?: boolean }): Promise<ScmDb> {
     let store: LevelStore;
     try {
       store = await openLevelStore(path, { createIfMissing: options.create });
@@ -66,6 +66,13 @@ export class ScmDb {
     const missing: BatchOp[] = [];
     for (const cf of COLUMN_FAMILIES) {
       if ((await store.get(registryKey(cf))) === undefined) missing.push({ type: 'put', key: registryKey(cf), value: new Uint8Array(0) });
+    }
+    if (missing.length > 0 && options.readOnly) {
+      if (missing.length === COLUMN_FAMILIES.length) {
+        await store.close();
+        throw new ScmDbError('SCMDB_CORRUPT', `${path} is not an scm.db (no column family registry)`);
+      }
+      return db; // tools never modify a database they only read
     }
     if (missing.length > 0) {
       const known = missing.length < COLUMN_FAMILIES.length;

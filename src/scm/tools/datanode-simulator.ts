@@ -35,6 +35,9 @@ class SimDatanode {
   readonly containers = new Map<number, { state: ContainerState; pipelineID: string }>();
   maxTerm = 0;
   readonly healthyEndpoints = new Set<string>();
+  /** a heartbeat round of this datanode is in flight; `again` = run another one right after it */
+  busy = false;
+  again = false;
   constructor(readonly details: DatanodeDetails) {}
 
   report(): HeartbeatRequest {
@@ -85,6 +88,23 @@ export class DatanodeSimulator {
 
   private async beat(dn: SimDatanode): Promise<void> {
     if (this.stopped) return;
+    if (dn.busy) {
+      dn.again = true;
+      return;
+    }
+    dn.busy = true;
+    try {
+      await this.beatOnce(dn);
+    } finally {
+      dn.busy = false;
+    }
+    if (dn.again && !this.stopped) {
+      dn.again = false;
+      this.track(this.beat(dn));
+    }
+  }
+
+  private async beatOnce(dn: SimDatanode): Promise<void> {
     const majority = Math.floor(this.clients.length / 2) + 1;
     const responses = await Promise.all(
       this.clients.map(async ({ node, client }) => {
@@ -123,7 +143,7 @@ export class DatanodeSimulator {
         executed = true;
       }
     }
-    if (executed && !this.stopped) this.track(this.beat(dn));
+    if (executed) dn.again = true; // report the new state to every SCM right away
   }
 
   private execute(dn: SimDatanode, cmd: DatanodeCommand): void {

@@ -37,7 +37,7 @@ export async function openForRead(dbPath: string, locate: LiveScmLocator | undef
   const path = resolve(dbPath);
   if (!existsSync(path)) throw new ToolError('LDB_NO_DB', `${path} does not exist`, { hint: 'pass --db=<ozone.scm.db.dirs>/scm.db' });
   try {
-    const db = await ScmDb.open(path, { create: false });
+    const db = await ScmDb.open(path, { create: false, readOnly: true });
     return { db, cleanup: () => db.close() };
   } catch (err) {
     if ((err as { code?: string }).code !== 'LEVEL_LOCKED') throw err;
@@ -58,7 +58,7 @@ export async function openForRead(dbPath: string, locate: LiveScmLocator | undef
     } finally {
       await client.close();
     }
-    const db = await ScmDb.open(join(dir, 'scm.db'), { create: false });
+    const db = await ScmDb.open(join(dir, 'scm.db'), { create: false, readOnly: true });
     return {
       db,
       cleanup: async () => {

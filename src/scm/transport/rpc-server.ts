@@ -47,7 +47,13 @@ export class RpcServer {
 
   constructor(
     readonly name: string,
-    private readonly options: { tls?: TlsMaterial; logger?: Logger; errorMapper?: ErrorMapper } = {},
+    private readonly options: {
+      tls?: TlsMaterial;
+      logger?: Logger;
+      errorMapper?: ErrorMapper;
+      /** told about every finished call (metrics): method, outcome, duration in seconds */
+      onCall?: (method: string, outcome: 'ok' | 'error', seconds: number) => void;
+    } = {},
   ) {}
 
   handle(method: string, handler: UnaryHandler): this {
@@ -131,6 +137,8 @@ export class RpcServer {
 
   private async dispatch(socket: Socket, id: number, method: string, params: unknown, ctx: RpcContext): Promise<void> {
     const mapper = this.options.errorMapper ?? defaultErrorMapper;
+    const t0 = performance.now();
+    let outcome: 'ok' | 'error' = 'ok';
     try {
       const unary = this.unary.get(method);
       if (unary) {
@@ -149,8 +157,11 @@ export class RpcServer {
       }
       this.send(socket, RPC_KIND.ERROR, { id, code: 'RPC_UNKNOWN_METHOD', message: `${this.name} has no method ${method}` } satisfies ErrorHeader);
     } catch (err) {
+      outcome = 'error';
       const f = mapper(err);
       this.send(socket, RPC_KIND.ERROR, { id, ...f } satisfies ErrorHeader);
+    } finally {
+      this.options.onCall?.(method, outcome, (performance.now() - t0) / 1000);
     }
   }
 

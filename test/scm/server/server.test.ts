@@ -110,6 +110,19 @@ describe('SCM server in process (127.0.4.x)', () => {
     expect(prom).toMatch(/^scm_rpc_request_duration_seconds_count\{port="block",method="allocateBlock",outcome="ok"\} \d+/m);
   });
 
+  it('addScm checks the cluster id and needs Raft; the security port answers SCM_SECURITY_DISABLED', async () => {
+    const block = new RpcClient(H1, liveNode.ports.block);
+    const security = new RpcClient(H1, liveNode.ports.security);
+    closers.push(() => block.close(), () => security.close());
+    const cid = readVersionFile(cfg1.dirs.versionFile)!.clusterId;
+    await expect(block.call('addScm', { clusterId: 'CID-x', scmId: 'u9', ratisAddress: '127.0.4.9:9894' })).rejects.toMatchObject({
+      remoteCode: 'SCM_CLUSTER_ID_MISMATCH',
+      message: `SCM u9 with addr 127.0.4.9:9894 has cluster Id CID-x but leader SCM cluster id is ${cid}`,
+    });
+    await expect(block.call('addScm', { clusterId: cid, scmId: 'u9', ratisAddress: '127.0.4.9:9894' })).rejects.toMatchObject({ remoteCode: 'REPLICATION_UNSUPPORTED' });
+    await expect(security.call('getCaCertificate', {})).rejects.toMatchObject({ remoteCode: 'SCM_SECURITY_DISABLED' });
+  });
+
   it('streams a consistent checkpoint over the inter-SCM port, refusing another cluster', async () => {
     const c = new RpcClient(H1, liveNode.ports.grpc);
     closers.push(() => c.close());

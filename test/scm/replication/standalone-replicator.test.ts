@@ -62,6 +62,26 @@ describe('StandaloneReplicator + ScmStateMachine (real LevelDB)', () => {
     expect(second.sm.snapshotState.meta.get('#LAYOUTVERSION')).toBe('10');
   });
 
+  it('a standalone SCM converts to a Raft ring whose log starts after an initial snapshot at 0#N', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'repl-'));
+    dirs.push(dir);
+    await (await ScmDb.open(join(dir, 'scm.db'), { create: true })).close();
+    const standalone = await setup(dir);
+    await standalone.r.start();
+    for (let i = 0; i < 5; i++) await standalone.r.submit({ type: 'allocateBatch', sequence: 'localId', expectedLastId: i, newLastId: i + 1 });
+    await standalone.r.close();
+    await standalone.sm.close();
+    // what the Raft layer does at first start with Ratis enabled: snapshot = scm.db as is, log from N+1, term >= 1
+    const sm = await ScmStateMachine.open(join(dir, 'scm.db'), 'CID-1');
+    closers.push(() => sm.close());
+    const snapshot = sm.lastApplied()!;
+    expect(snapshot).toEqual({ term: 0, index: 5 });
+    const [r] = await sm.apply([{ term: 1, index: snapshot.index + 1, command: { type: 'allocateBatch', sequence: 'localId', expectedLastId: 5, newLastId: 6 } }], { sync: false });
+    expect(r).toEqual({ ok: true, value: { firstId: 6, lastId: 6 } });
+    expect(sm.lastApplied()).toEqual({ term: 1, index: 6 });
+    expect(sm.view.sequence('localId')).toBe(6);
+  });
+
   it('does not create a database that was never initialised', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'repl-'));
     dirs.push(dir);

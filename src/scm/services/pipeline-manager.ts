@@ -28,9 +28,8 @@ export class PipelineManager {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.unsubscribe = nodes.onReport((dn, req) => {
+    this.unsubscribe = nodes.onReport((_dn, req) => {
       if (req.pipelines && req.pipelines.length > 0) this.maybeOpen(req.pipelines.map((p) => p.pipelineID));
-      void dn;
     });
   }
 

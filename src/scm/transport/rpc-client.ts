@@ -99,7 +99,8 @@ export class RpcClient {
     }
   }
 
-  private begin(method: string, params: unknown, options: CallOptions, waiter: (id: number, finish: () => void) => Waiter): Promise<void> {
+  /** Sends the request; resolves with a function that cancels the call (no-op once it finished). */
+  private begin(method: string, params: unknown, options: CallOptions, waiter: (id: number, finish: () => void) => Waiter): Promise<(err: RpcError) => void> {
     return (async () => {
       options.signal?.throwIfAborted();
       const socket = await this.connection();
@@ -123,6 +124,7 @@ export class RpcClient {
       const w = waiter(id, finish);
       this.waiters.set(id, w);
       socket.write(encodeFrame(RPC_KIND.REQUEST, encodePayload({ id, method, params: params ?? null })));
+      return cancel;
     })();
   }
 
@@ -153,7 +155,7 @@ export class RpcClient {
       wake?.();
       wake = undefined;
     };
-    await this.begin(method, params, options, (_id, finish) => ({
+    const cancel = await this.begin(method, params, options, (_id, finish) => ({
       onResponse: () => {},
       onChunk: (body, eof) => {
         if (body.byteLength > 0) queue.push(Buffer.from(body));
@@ -169,14 +171,19 @@ export class RpcClient {
         notify();
       },
     }));
-    for (;;) {
-      if (queue.length > 0) {
-        yield queue.shift()!;
-        continue;
+    try {
+      for (;;) {
+        if (queue.length > 0) {
+          yield queue.shift()!;
+          continue;
+        }
+        if (failure) throw failure;
+        if (done) return;
+        await new Promise<void>((r) => (wake = r));
       }
-      if (failure) throw failure;
-      if (done) return;
-      await new Promise<void>((r) => (wake = r));
+    } finally {
+      // the consumer stopped early (break/throw): tell the server to stop streaming
+      if (!done && !failure) cancel(new RpcError('RPC_ABORTED', `${method} on ${this.endpoint}: consumer stopped reading`, { endpoint: this.endpoint }));
     }
   }
 

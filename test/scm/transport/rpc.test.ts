@@ -71,6 +71,26 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
     expect([chunks, total]).toEqual([40, 40 * 256 * 1024]);
   });
 
+  it('a consumer that stops reading cancels the stream on the server', async () => {
+    let produced = 0;
+    let serverAborted = false;
+    const s = new RpcServer('test').handleStream('endless', async function* (_p, ctx) {
+      ctx.signal.addEventListener('abort', () => (serverAborted = true));
+      while (!ctx.signal.aborted) {
+        produced++;
+        yield Buffer.alloc(64 * 1024);
+      }
+    });
+    const c = client(await serve(s));
+    let n = 0;
+    for await (const _ of c.stream('endless', {})) if (++n === 3) break;
+    await expect.poll(() => serverAborted, { timeout: 20_000 }).toBe(true);
+    const stoppedAt = produced;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(produced - stoppedAt).toBeLessThanOrEqual(1);
+    expect(await c.call('nope', {}).catch((e: { code: string }) => e.code)).toBe('RPC_UNKNOWN_METHOD');
+  });
+
   it('reports a connect failure and a lost connection with their own codes, and reconnects later', async () => {
     const s = new RpcServer('test').handle('die', async () => new Promise(() => {}));
     const port = await serve(s);

@@ -42,8 +42,13 @@ class PropertyList {
   }
 }
 
+/** A host as Ozone writes it in host[:port] values: IPv6 literals in brackets. */
+function hostValue(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 function portValue(name: ScmPortName, port: number, host: string): string {
-  return PORT_KEYS[name].form === 'address' ? `${host}:${port}` : String(port);
+  return PORT_KEYS[name].form === 'address' ? `${hostValue(host)}:${port}` : String(port);
 }
 
 function directoryProperties(list: PropertyList, dirs: Partial<Directories>): void {
@@ -105,7 +110,7 @@ export function siteProperties(t: Topology, variant: SiteVariant): OzoneProperty
   for (const s of t.services) {
     list.set(`${KEY.nodes}.${s.serviceId}`, s.nodes.map((n) => n.nodeId).join(','));
     for (const n of s.nodes) {
-      list.set(`${KEY.address}.${s.serviceId}.${n.nodeId}`, n.address);
+      list.set(`${KEY.address}.${s.serviceId}.${n.nodeId}`, hostValue(n.address));
       for (const p of n.explicitPorts) list.set(`${PORT_KEYS[p].key}.${s.serviceId}.${n.nodeId}`, portValue(p, n.ports[p], n.bindHost));
     }
   }

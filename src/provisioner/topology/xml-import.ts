@@ -33,6 +33,11 @@ const LEGACY_SERVICE_ID = 'scmservice';
 
 type Json = Record<string, unknown>;
 
+/** Sets an own property even for names like `__proto__` (which plain assignment would swallow). */
+function setOwn(target: Json, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function splitList(value: string): string[] {
   return value
     .split(',')
@@ -297,7 +302,7 @@ export function importOzoneSite(source: SourceText, reporter: Reporter): Located
       // Directories: JSON overrides, plus a per-node db dir.
       const dirs: Json = {};
       const jsonDirs = extra?.value['directories'];
-      if (jsonDirs !== null && typeof jsonDirs === 'object' && !Array.isArray(jsonDirs)) Object.assign(dirs, jsonDirs);
+      if (jsonDirs !== null && typeof jsonDirs === 'object' && !Array.isArray(jsonDirs)) for (const [k, v] of Object.entries(jsonDirs)) setOwn(dirs, k, v);
       const dbProp = im.take(`${KEY.dbDirs}.${sid}.${e.nid}`);
       if (dbProp) {
         dirs['db'] = dbProp.value;
@@ -305,7 +310,7 @@ export function importOzoneSite(source: SourceText, reporter: Reporter): Located
       }
       if (Object.keys(dirs).length > 0) node['directories'] = dirs;
       if (extra) {
-        for (const [k, v] of Object.entries(extra.value)) if (k !== 'host' && k !== 'directories') node[k] = v;
+        for (const [k, v] of Object.entries(extra.value)) if (k !== 'host' && k !== 'directories') setOwn(node, k, v);
         im.locate(`${nAt}/directories`, extra.prop);
       }
 
@@ -490,7 +495,7 @@ export function importOzoneSite(source: SourceText, reporter: Reporter): Located
       im.error(prop, 'TOPOLOGY_UNKNOWN_SCM_KEY', `"${name}" does not fit the SCM topology this file describes`, 'check the service and node ids in the key', 'name');
       continue;
     }
-    extras[name] = prop.value;
+    setOwn(extras, name, prop.value);
     const ptr = pointer('spec', 'properties', name);
     im.spans.set(ptr, { key: prop.nameSpan, value: prop.valueSpan });
   }

@@ -20,14 +20,16 @@ export const properties: Rule = ({ document, topology, reporter }) => {
       reporter.error(at, 'TOPOLOGY_MANAGED_PROPERTY', `"${name}" is reserved for scmctl's own settings`, { at: 'key', hint: 'remove it' });
       continue;
     }
+    const problem = checkScmKey(name, services);
+    if (problem) {
+      reporter.error(at, 'TOPOLOGY_UNKNOWN_SCM_KEY', problem.summary, { at: 'key', hint: problem.hint });
+      continue;
+    }
     if (isManagedKey(name)) {
       reporter.error(at, 'TOPOLOGY_MANAGED_PROPERTY', `"${name}" is rendered from the topology and cannot be set in spec.properties`, {
         at: 'key',
         hint: `set it through ${managedKeyField(name)}`,
       });
-      continue;
     }
-    const problem = checkScmKey(name, services);
-    if (problem) reporter.error(at, 'TOPOLOGY_UNKNOWN_SCM_KEY', problem.summary, { at: 'key', hint: problem.hint });
   }
 };

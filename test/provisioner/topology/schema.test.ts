@@ -4,6 +4,7 @@
  * every property the schema defines and passes the schema.
  */
 import { describe, expect, it } from 'vitest';
+import { compileSchema } from '../../../src/provisioner/topology/ajv-adapter.js';
 import { topologySchema } from '../../../src/provisioner/topology/schema-check.js';
 import type { TopologyDocument } from '../../../src/provisioner/topology/spec-types.js';
 import { printYaml } from '../../../src/provisioner/topology/yaml-adapter.js';
@@ -77,9 +78,11 @@ function dataPaths(value: unknown, prefix: string, out: Set<string>, mapKeys: bo
 }
 
 describe('topology schema', () => {
-  it('is JSON Schema 2020-12 with additionalProperties false on every object', () => {
+  it('is valid JSON Schema 2020-12 with additionalProperties false on every object', () => {
     const schema = topologySchema();
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(() => compileSchema(schema, { checkSchema: true })).not.toThrow();
+    expect(() => compileSchema({ ...schema, properties: { x: { type: 'nonsense' } } }, { checkSchema: true })).toThrow();
     const open: string[] = [];
     const visit = (s: unknown, where: string): void => {
       if (s === null || typeof s !== 'object') return;

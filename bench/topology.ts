@@ -1,0 +1,99 @@
+/**
+ * bench:topology — load, validate and render a 1,000-host topology (3 SCMs + 997 datanode/client hosts).
+ *
+ * Prints: the cold run (first in the process: includes compiling the JSON schema and reading templates),
+ * then the median and max of warm runs, split into load (parse + schema + normalise + rules) and render
+ * (every host's files). Also times importing the same cluster exported as one ozone-site.xml.
+ * Usage: npm run bench:topology [-- --hosts 1000 --runs 20]
+ */
+import { performance } from 'node:perf_hooks';
+import { exportXml } from '../src/provisioner/render/export-xml.js';
+import { renderAll } from '../src/provisioner/render/render-host.js';
+import { loadTopologyText } from '../src/provisioner/topology/load.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const HOSTS = arg('hosts', 1000);
+const RUNS = arg('runs', 20);
+
+export function bigTopology(hosts: number): string {
+  const lines = [
+    'apiVersion: scmctl.io/v1alpha1',
+    'kind: ScmCluster',
+    'metadata:',
+    '  name: bench',
+    'spec:',
+    '  ssh:',
+    '    user: ozone',
+    '    identityFile: ~/.ssh/id_ed25519',
+    '    become: { enabled: true, passwordEnv: SUDO_PASSWORD }',
+    '  directories:',
+    '    metadata: /data/ozone/metadata',
+    '  services:',
+    '    - serviceId: scmservice',
+    '      nodes:',
+    '        - { nodeId: scm1, host: scm1 }',
+    '        - { nodeId: scm2, host: scm2 }',
+    '        - { nodeId: scm3, host: scm3 }',
+    '  properties:',
+    '    ozone.scm.container.size: 5GB',
+    '    hdds.scmclient.failover.max.retry: "15"',
+    '  hosts:',
+  ];
+  for (let i = 1; i <= 3; i++) lines.push(`    - { name: scm${i}, address: 10.0.0.${i} }`);
+  for (let i = 0; i < hosts - 3; i++) {
+    const role = i % 10 === 0 ? 'client' : 'datanode';
+    lines.push(`    - { name: dn${i}, address: 10.${1 + Math.floor(i / 65025)}.${Math.floor(i / 255) % 255}.${(i % 255) + 1}, roles: [${role}] }`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+interface Sample {
+  load: number;
+  render: number;
+  files: number;
+}
+
+function once(text: string): Sample {
+  const t0 = performance.now();
+  const result = loadTopologyText(text, 'bench.yaml');
+  const t1 = performance.now();
+  if (!result.topology) throw new Error(`the benchmark topology is invalid: ${result.diagnostics.map((d) => d.code).join(', ')}`);
+  const rendered = renderAll(result.topology);
+  const t2 = performance.now();
+  let files = 0;
+  for (const f of rendered.values()) files += f.length;
+  return { load: t1 - t0, render: t2 - t1, files };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+const text = bigTopology(HOSTS);
+const cold = once(text);
+const warm: Sample[] = [];
+for (let i = 0; i < RUNS; i++) warm.push(once(text));
+const totals = warm.map((s) => s.load + s.render);
+
+const xml = exportXml(loadTopologyText(text, 'bench.yaml').topology!);
+const xmlTimes: number[] = [];
+for (let i = 0; i < Math.max(3, Math.floor(RUNS / 4)); i++) {
+  const t0 = performance.now();
+  if (!loadTopologyText(xml, 'bench.xml').topology) throw new Error('the exported XML does not import');
+  xmlTimes.push(performance.now() - t0);
+}
+
+process.stdout.write(
+  [
+    `bench:topology — ${HOSTS} hosts (3 SCMs + ${HOSTS - 3} datanode/client), ${Math.round(text.length / 1024)} KiB YAML, ${cold.files} files rendered`,
+    `node ${process.version}, ${process.platform}/${process.arch}`,
+    `cold (first run, compiles the schema): load+validate ${ms(cold.load)}, render ${ms(cold.render)}, total ${ms(cold.load + cold.render)}`,
+    `warm, ${RUNS} runs: load+validate median ${ms(median(warm.map((s) => s.load)))}, render median ${ms(median(warm.map((s) => s.render)))}, total median ${ms(median(totals))}, max ${ms(Math.max(...totals))}`,
+    `import of the same cluster as one ozone-site.xml (${Math.round(xml.length / 1024)} KiB): median ${ms(median(xmlTimes))}`,
+    `target: well under 500 ms for load+validate+render: ${cold.load + cold.render < 500 ? 'met' : 'NOT met'} (cold)`,
+    '',
+  ].join('\n'),
+);

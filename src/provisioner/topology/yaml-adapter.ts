@@ -1,8 +1,9 @@
 /**
  * The `yaml` adapter (the only provisioner file importing the package): parses one YAML document into plain
  * data plus the source span of every key and value (by JSON pointer), and prints data back as YAML.
- * Aliases are resolved (at most 100 expansions, guarding against "billion laughs"); custom tags are reported
- * by the parser as warnings and read as their plain value.
+ * Anchors, aliases and `<<` merge keys are resolved (at most 100 alias expansions, guarding against
+ * "billion laughs"); values reached through an alias are located at the alias. Custom tags are reported by
+ * the parser as warnings and read as their plain value.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Node as YamlNode } from 'yaml';
 import { childPointer } from './json-pointer.js';
@@ -49,7 +50,7 @@ function walk(node: unknown, ptr: string, keySpan: Span | undefined, out: Map<st
 }
 
 export function parseYaml(text: string): YamlParseResult {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, merge: true });
   const problems: YamlProblem[] = [
     ...doc.errors.map((e) => ({ severity: 'error' as const, yamlCode: e.code, message: e.message, span: { start: e.pos[0], end: e.pos[1] } })),
     ...doc.warnings.map((e) => ({ severity: 'warning' as const, yamlCode: e.code, message: e.message, span: { start: e.pos[0], end: e.pos[1] } })),

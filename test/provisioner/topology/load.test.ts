@@ -84,6 +84,33 @@ describe('YAML syntax', () => {
     expect(codes(load(''))).toEqual(['TOPOLOGY_TYPE']);
   });
 
+  it('resolves anchors and << merge keys, and still locates problems in merged entries', () => {
+    const text = threeNodes(`  hosts:
+    - &base
+      name: scm1
+      roles: [client]
+      directories: { metadata: /m1 }
+    - <<: *base
+      name: scm2
+    - <<: *base
+      name: scm3
+`);
+    const t = valid(text);
+    expect(t.hosts.map((h) => [h.name, h.directories.metadata, h.roles.length])).toEqual([
+      ['scm1', '/m1', 2],
+      ['scm2', '/m1', 2],
+      ['scm3', '/m1', 2],
+    ]);
+    const bad = load(text.replace('      name: scm3\n', '      name: scm3\n      adress: x\n'));
+    expect(only(bad, 'TOPOLOGY_UNKNOWN_KEY').range.start.line).toBe(21);
+  });
+
+  it('reads files with a byte order mark and CRLF line ends', () => {
+    const text = '\uFEFF' + threeNodes('  transport: sssh\n').replace(/\n/g, '\r\n');
+    const d = only(load(text), 'TOPOLOGY_INVALID_VALUE');
+    expect([d.range.start.line, d.range.start.column]).toEqual([12, 14]);
+  });
+
   it('counts columns in characters and bytes in UTF-8', () => {
     const r = load(threeNodes('  properties:\n    ozone.scm.serviçe.id: x\n'));
     // the key is not a valid property name: reported at the key, after a 4-space indent

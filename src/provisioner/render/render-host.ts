@@ -82,9 +82,24 @@ function scmFiles(topology: Topology, node: ScmNode): RenderedFile[] {
   ];
 }
 
+// A client file depends on the host only through its metadata directory, so hosts sharing one share the
+// rendering (a 1,000-host cluster renders it once). Keyed by the immutable model.
+const clientSiteCache = new WeakMap<Topology, Map<string, string>>();
+
+function clientSiteXml(topology: Topology, host: Host): string {
+  let byMetadata = clientSiteCache.get(topology);
+  if (!byMetadata) clientSiteCache.set(topology, (byMetadata = new Map()));
+  let xml = byMetadata.get(host.directories.metadata);
+  if (xml === undefined) {
+    xml = renderSiteXml(topology, { kind: 'client', host });
+    byMetadata.set(host.directories.metadata, xml);
+  }
+  return xml;
+}
+
 function clientFiles(topology: Topology, host: Host): RenderedFile[] {
   if (!needsClientConfig(topology, host)) return [];
-  return [file(posix.join(host.directories.config, 'ozone-site.xml'), 'ozone-site', renderSiteXml(topology, { kind: 'client', host }), 'xml', undefined)];
+  return [file(posix.join(host.directories.config, 'ozone-site.xml'), 'ozone-site', clientSiteXml(topology, host), 'xml', undefined)];
 }
 
 /** The files of one host, SCM nodes first (services order), then the client config. Throws TOPOLOGY_HOST_NOT_FOUND. */

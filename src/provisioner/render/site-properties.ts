@@ -140,6 +140,7 @@ export function siteProperties(t: Topology, variant: SiteVariant): OzoneProperty
       metadata = variant.node.directories.metadata;
       break;
     case 'client':
+      // Contract (render-host.ts caches on it): a client file depends on its host only through this value.
       list.set(KEY.metadataDirs, variant.host.directories.metadata);
       metadata = variant.host.directories.metadata;
       break;

@@ -44,16 +44,36 @@ function expandString(value: string, env: Environment, pointer: string, reporter
   });
 }
 
-/** A copy of `data` with references in string values expanded; problems go to the reporter. */
+/**
+ * `data` with references in string values expanded (problems go to the reporter). Containers without any
+ * reference are returned as they are, so a file without `${` costs one walk and no copies.
+ */
 export function expandEnvironment(data: unknown, env: Environment, reporter: Reporter, path = ''): unknown {
   if (typeof data === 'string') return expandString(data, env, path, reporter);
-  if (Array.isArray(data)) return data.map((v, i) => expandEnvironment(v, env, reporter, childPointer(path, i)));
+  if (Array.isArray(data)) {
+    let out: unknown[] | undefined;
+    data.forEach((v, i) => {
+      const x = expandEnvironment(v, env, reporter, childPointer(path, i));
+      if (x !== v) (out ??= [...data])[i] = x;
+    });
+    return out ?? data;
+  }
   if (data !== null && typeof data === 'object') {
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(data)) {
-      Object.defineProperty(out, k, { value: expandEnvironment(v, env, reporter, childPointer(path, k)), enumerable: true, writable: true, configurable: true });
+      const x = expandEnvironment(v, env, reporter, childPointer(path, k));
+      if (x === v) continue;
+      out ??= copyOwn(data as Record<string, unknown>);
+      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
     }
-    return out;
+    return out ?? data;
   }
   return data;
+}
+
+/** A shallow copy keeping keys such as `__proto__` as own properties. */
+function copyOwn(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
 }

@@ -2,7 +2,8 @@
 export type PointerToken = string | number;
 
 export function escapeToken(token: PointerToken): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  const t = String(token);
+  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
 }
 
 export function pointer(...tokens: readonly PointerToken[]): string {

@@ -24,8 +24,27 @@ export function findService(topology: Topology, serviceId: string): ScmService |
   return topology.services.find((s) => s.serviceId === serviceId);
 }
 
-export function scmNodesOnHost(topology: Topology, hostName: string): ScmNode[] {
-  return allScmNodes(topology).filter((n) => n.host === hostName);
+// Topologies are immutable, so the host → nodes index is computed once per model.
+const byHostCache = new WeakMap<Topology, ReadonlyMap<string, readonly ScmNode[]>>();
+
+function nodesByHost(topology: Topology): ReadonlyMap<string, readonly ScmNode[]> {
+  let index = byHostCache.get(topology);
+  if (!index) {
+    const m = new Map<string, ScmNode[]>();
+    for (const n of allScmNodes(topology)) {
+      const list = m.get(n.host);
+      if (list) list.push(n);
+      else m.set(n.host, [n]);
+    }
+    index = m;
+    byHostCache.set(topology, index);
+  }
+  return index;
+}
+
+/** The SCM nodes placed on a host, in services order. */
+export function scmNodesOnHost(topology: Topology, hostName: string): readonly ScmNode[] {
+  return nodesByHost(topology).get(hostName) ?? [];
 }
 
 /**

@@ -188,11 +188,14 @@ export function checkSchema(data: unknown, reporter: Reporter): boolean {
 
 // XML 1.0 Char production, minus what a configuration value has no business containing.
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Cheap first test: only strings with a control character or a surrogate need the precise one.
+const SUSPECT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const forbidden = (s: string): boolean => SUSPECT.test(s) && FORBIDDEN.test(s);
 
 /** Reports strings (keys and values) holding characters an XML document cannot carry. */
 export function checkCharacters(data: unknown, reporter: Reporter, path = ''): void {
   if (typeof data === 'string') {
-    if (FORBIDDEN.test(data)) {
+    if (forbidden(data)) {
       reporter.error(path, 'TOPOLOGY_INVALID_CHARACTER', `${dottedPath(path)} contains a control character`, {
         hint: 'remove control characters (only tab and newline are allowed)',
       });
@@ -205,7 +208,7 @@ export function checkCharacters(data: unknown, reporter: Reporter, path = ''): v
   }
   if (data !== null && typeof data === 'object') {
     for (const [k, v] of Object.entries(data)) {
-      if (FORBIDDEN.test(k)) {
+      if (forbidden(k)) {
         reporter.error(childPointer(path, k), 'TOPOLOGY_INVALID_CHARACTER', `a key in ${dottedPath(path)} contains a control character`, { at: 'key' });
       }
       checkCharacters(v, reporter, childPointer(path, k));

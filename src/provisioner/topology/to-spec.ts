@@ -7,6 +7,7 @@ import { ANY_ADDRESS, DEFAULT_LISTEN, DEFAULT_RATIS_ENABLED, DEFAULT_RUNTIME, DE
 import { BUILTIN_DIRECTORIES, minimalDirectories } from './directories.js';
 import { formatDuration } from './duration.js';
 import { DEFAULT_SCM_PORTS, SCM_PORT_NAMES, type Host, type ListenMode, type ScmNode, type Topology } from './model.js';
+import { scmNodesOnHost } from './queries.js';
 import { minimalSsh } from './ssh-settings.js';
 import type { Spec, SpecHost, SpecNode, SpecPorts, SpecService, SpecTimeouts, TopologyDocument } from './spec-types.js';
 
@@ -37,7 +38,7 @@ function specHost(t: Topology, host: Host): SpecHost {
   const out: SpecHost = { name: host.name };
   if (host.address !== host.name) out.address = host.address;
   if (host.transport.kind !== t.defaults.transport) out.transport = host.transport.kind;
-  const node = t.services.flatMap((s) => s.nodes).find((n) => n.host === host.name);
+  const node = scmNodesOnHost(t, host.name)[0];
   if (node && node.bindHost !== bindHostOf(t.defaults.listen, host.address)) out.listen = listenFor(node.bindHost, host.address);
   const roles = host.roles.flatMap((r) => (r.kind === 'scm' ? [] : [r.kind]));
   if (roles.length > 0) out.roles = roles;

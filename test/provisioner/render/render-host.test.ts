@@ -125,6 +125,12 @@ describe('other hosts and settings', () => {
     expect(p.get('ozone.scm.container.size')).toBe('5GB');
   });
 
+  it('gives client hosts with different metadata directories different files', () => {
+    const t = valid(threeNodes('  hosts:\n    - { name: scm1 }\n    - { name: scm2 }\n    - { name: scm3 }\n    - { name: c1, roles: [client] }\n    - { name: c2, roles: [client], directories: { metadata: /other } }\n    - { name: c3, roles: [datanode] }\n'));
+    const [c1, c2, c3] = ['c1', 'c2', 'c3'].map((h) => props(renderHost(t, h)[0]!).get('ozone.metadata.dirs'));
+    expect([c1, c2, c3]).toEqual(['/var/lib/ozone/metadata', '/other', '/var/lib/ozone/metadata']);
+  });
+
   it('makes each SCM default to its own service and name its own primordial', () => {
     const p = props(site(renderHost(multi, 'scm-w1'), 'west1'));
     expect(p.get('ozone.scm.default.service.id')).toBe('scm-west');

@@ -61,7 +61,10 @@ export const portCollisions: Rule = ({ topology, provenance, reporter }) => {
     ports.set(e.port, list);
   };
   const hostsByName = new Map(topology.hosts.map((h) => [h.name as string, h]));
+  // Only machines with an SCM can have a collision scmctl reports (the other listeners are not declared).
+  const scmMachines = new Set(topology.hosts.filter((h) => h.roles.some((r) => r.kind === 'scm')).map(machineOf));
   for (const host of topology.hosts) {
+    if (!scmMachines.has(machineOf(host))) continue;
     for (const role of host.roles) {
       if (role.kind !== 'om' && role.kind !== 'datanode') continue;
       for (const [port, what] of ROLE_PORTS[role.kind]) {

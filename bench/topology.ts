@@ -5,7 +5,7 @@
  * JIT warming up: what one `scmctl validate` of such a file pays), then warm runs in one process, split
  * into load (parse + schema + normalise + rules) and render (every host's files). Also times importing the
  * same cluster exported as one ozone-site.xml, and prints the load average (wall times include other load).
- * Usage: npm run bench:topology [-- --hosts 1000 --runs 20 --cold 5]
+ * Usage: npm run bench:topology [-- --hosts 1000 --runs 20 --cold 5 --style block|flow]
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +22,8 @@ function arg(name: string, fallback: number): number {
 
 const HOSTS = arg('hosts', 1000);
 const RUNS = arg('runs', 20);
+/** `block` (the style of examples/ and docs) or `flow` (one `{ name: …, address: … }` line per host) */
+const STYLE = process.argv.includes('--style') ? process.argv[process.argv.indexOf('--style') + 1] : 'block';
 
 function bigTopology(hosts: number): string {
   const lines = [
@@ -47,10 +49,13 @@ function bigTopology(hosts: number): string {
     '    hdds.scmclient.failover.max.retry: "15"',
     '  hosts:',
   ];
-  for (let i = 1; i <= 3; i++) lines.push(`    - { name: scm${i}, address: 10.0.0.${i} }`);
+  const host = (name: string, address: string, roles?: string): void => {
+    if (STYLE === 'flow') lines.push(`    - { name: ${name}, address: ${address}${roles ? `, roles: [${roles}]` : ''} }`);
+    else lines.push(`    - name: ${name}`, `      address: ${address}`, ...(roles ? [`      roles: [${roles}]`] : []));
+  };
+  for (let i = 1; i <= 3; i++) host(`scm${i}`, `10.0.0.${i}`);
   for (let i = 0; i < hosts - 3; i++) {
-    const role = i % 10 === 0 ? 'client' : 'datanode';
-    lines.push(`    - { name: dn${i}, address: 10.${1 + Math.floor(i / 65025)}.${Math.floor(i / 255) % 255}.${(i % 255) + 1}, roles: [${role}] }`);
+    host(`dn${i}`, `10.${1 + Math.floor(i / 65025)}.${Math.floor(i / 255) % 255}.${(i % 255) + 1}`, i % 10 === 0 ? 'client' : 'datanode');
   }
   return lines.join('\n') + '\n';
 }
@@ -102,7 +107,7 @@ for (let i = 0; i < Math.max(3, Math.floor(RUNS / 4)); i++) {
 const COLD = arg('cold', 5);
 const colds: Sample[] = [];
 for (let i = 0; i < COLD; i++) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-only', '--hosts', String(HOSTS)], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-only', '--hosts', String(HOSTS), '--style', STYLE!], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cold run failed: ${r.stderr}`);
   colds.push(JSON.parse(r.stdout) as Sample);
 }
@@ -110,7 +115,7 @@ const coldTotals = colds.map((s) => s.load + s.render);
 
 process.stdout.write(
   [
-    `bench:topology — ${HOSTS} hosts (3 SCMs + ${HOSTS - 3} datanode/client), ${Math.round(text.length / 1024)} KiB YAML, ${cold.files} files rendered`,
+    `bench:topology — ${HOSTS} hosts (3 SCMs + ${HOSTS - 3} datanode/client), ${Math.round(text.length / 1024)} KiB YAML (${STYLE} style), ${cold.files} files rendered`,
     `node ${process.version}, ${process.platform}/${process.arch}`,
     `cold, ${COLD} fresh processes (compiles the schema, JIT not warm): load+validate median ${ms(median(colds.map((s) => s.load)))}, render median ${ms(median(colds.map((s) => s.render)))}, total median ${ms(median(coldTotals))}, min ${ms(Math.min(...coldTotals))}, max ${ms(Math.max(...coldTotals))}`,
     `warm, ${RUNS} runs: load+validate median ${ms(median(warm.map((s) => s.load)))}, render median ${ms(median(warm.map((s) => s.render)))}, total median ${ms(median(totals))} wall (max ${ms(Math.max(...totals))}), ${ms(median(warm.map((s) => s.cpu)))} CPU`,

@@ -329,6 +329,13 @@ export function importOzoneSite(source: SourceText, reporter: Reporter): Located
     });
   });
   spec['services'] = services;
+  for (const [key, { prop }] of nodeJson) {
+    const [sid, nid] = key.split('/') as [string, string];
+    if (serviceNodes.get(sid)?.includes(nid)) continue;
+    const known = [...serviceNodes].flatMap(([s, ns]) => ns.map((n) => `${SCMCTL_NODE_PREFIX}${s}.${n}`));
+    const s = didYouMean(prop.name, known);
+    im.error(prop, 'TOPOLOGY_XML_UNKNOWN_SCMCTL_KEY', `${prop.name} names node ${sid}/${nid}, which the file does not declare`, s ? `did you mean "${s}"?` : 'remove it, or add the node to ozone.scm.nodes.<serviceId>', 'name');
+  }
 
   // Hosts named only by scmctl.host.* (e.g. datanodes), in name order after the rest.
   for (const name of [...hostJson.keys()].sort()) ensureHost(name, undefined);

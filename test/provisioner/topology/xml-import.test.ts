@@ -138,10 +138,11 @@ describe('ozone-site.xml import', () => {
     expect(codes(load('', 'x.xml', { format: 'xml' }))).toEqual(['TOPOLOGY_XML_SYNTAX']);
   });
 
-  it('rejects unknown scmctl.* keys and malformed scmctl JSON', () => {
-    const r = load(site({ ...HA, 'scmctl.transprot': 'local', 'scmctl.host.h1.example.com': '{not json' }), 'x.xml');
-    expect(codes(r)).toEqual(['TOPOLOGY_XML_UNKNOWN_SCMCTL_KEY', 'TOPOLOGY_XML_INVALID_VALUE']);
+  it('rejects unknown scmctl.* keys, settings for undeclared nodes and malformed scmctl JSON', () => {
+    const r = load(site({ ...HA, 'scmctl.transprot': 'local', 'scmctl.host.h1.example.com': '{not json', 'scmctl.node.svc.scm4': '{"host":"x"}' }), 'x.xml');
+    expect(codes(r)).toEqual(['TOPOLOGY_XML_UNKNOWN_SCMCTL_KEY', 'TOPOLOGY_XML_INVALID_VALUE', 'TOPOLOGY_XML_UNKNOWN_SCMCTL_KEY']);
     expect(r.diagnostics[0]!.hint).toBe('did you mean "scmctl.transport"?');
+    expect(r.diagnostics[2]!.hint).toBe('did you mean "scmctl.node.svc.scm1"?');
   });
 
   it('validates scmctl JSON with the schema, at the property', () => {

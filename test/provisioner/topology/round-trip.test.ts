@@ -15,6 +15,10 @@ const examples = readdirSync('examples').filter((f) => f.endsWith('.yaml') || f.
 describe.each(examples)('%s', (file) => {
   const model = valid(readFileSync(`examples/${file}`, 'utf8'), file);
 
+  it('renders every host with a role', () => {
+    for (const host of model.hosts) expect(renderHost(model, host.name).length > 0).toBe(host.roles.length > 0);
+  });
+
   it('round-trips through YAML export', () => {
     const yaml = exportYaml(model);
     expect(valid(yaml, 'export.yaml')).toEqual(model);

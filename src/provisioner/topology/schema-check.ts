@@ -115,7 +115,11 @@ function report(issue: SchemaIssue, data: unknown, reporter: Reporter, propertyN
       const numeric = typeof value === 'string' && /^\s*\d+\s*$/.test(value) && /integer|number/.test(String(issue.params['type']));
       const desc = description(issue);
       reporter.error(at, 'TOPOLOGY_TYPE', `${where} must be ${expected}${desc ? ` (${desc})` : ''}, got ${describeValue(value)}`, {
-        hint: numeric ? `write the number without quotes: ${where.split('.').pop()}: ${String(value).trim()}` : `give ${where} ${expected}`,
+        hint: numeric
+          ? `write the number without quotes: ${where.split('.').pop()}: ${String(value).trim()}`
+          : /integer/.test(String(issue.params['type']))
+            ? `write a whole number without quotes${desc && /port/i.test(desc) ? ', from 1 to 65535' : ''}`
+            : `give ${where} ${expected}`,
       });
       return;
     }

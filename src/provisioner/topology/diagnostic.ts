@@ -1,0 +1,108 @@
+/**
+ * Diagnostics of loading a topology, shaped like Terraform's `validate -json` diagnostics (severity,
+ * summary, detail, range{filename, start{line,column,byte}, end}) plus a stable `code`, the JSON pointer of
+ * the offending value in the topology document, and a one-line `hint`.
+ *
+ * Contract: codes are stable identifiers (tests, scripts and the JSON output rely on them; messages may
+ * change). Lines and columns are 1-based, columns count characters (UTF-16 code units) and bytes are UTF-8
+ * offsets from the start of the file, `end` is exclusive.
+ */
+export const TOPOLOGY_DIAGNOSTIC_CODES = [
+  // reading and syntax
+  'TOPOLOGY_FILE_UNREADABLE',
+  'TOPOLOGY_FORMAT_UNKNOWN',
+  'TOPOLOGY_YAML_SYNTAX',
+  'TOPOLOGY_YAML_DUPLICATE_KEY',
+  'TOPOLOGY_XML_SYNTAX',
+  'TOPOLOGY_XML_STRUCTURE',
+  // ozone-site.xml import
+  'TOPOLOGY_XML_NO_SERVICE',
+  'TOPOLOGY_XML_MISSING_KEY',
+  'TOPOLOGY_UNKNOWN_SCM_KEY',
+  'TOPOLOGY_XML_UNKNOWN_SCMCTL_KEY',
+  'TOPOLOGY_XML_INVALID_VALUE',
+  'TOPOLOGY_XML_DUPLICATE_PROPERTY',
+  'TOPOLOGY_XML_DEPRECATED_KEY',
+  'TOPOLOGY_XML_IGNORED_VALUE',
+  'TOPOLOGY_XML_LEGACY_NAMES',
+  // environment references
+  'TOPOLOGY_ENV_UNSET',
+  'TOPOLOGY_ENV_SYNTAX',
+  // schema
+  'TOPOLOGY_API_VERSION',
+  'TOPOLOGY_KIND',
+  'TOPOLOGY_UNKNOWN_KEY',
+  'TOPOLOGY_MISSING_KEY',
+  'TOPOLOGY_TYPE',
+  'TOPOLOGY_INVALID_VALUE',
+  'TOPOLOGY_INVALID_CHARACTER',
+  // semantic rules
+  'TOPOLOGY_DUPLICATE_SERVICE_ID',
+  'TOPOLOGY_DUPLICATE_NODE_ID',
+  'TOPOLOGY_DUPLICATE_HOST',
+  'TOPOLOGY_DUPLICATE_HOST_NAME',
+  'TOPOLOGY_UNKNOWN_HOST',
+  'TOPOLOGY_PRIMORDIAL_NOT_A_NODE',
+  'TOPOLOGY_DEFAULT_SERVICE_UNKNOWN',
+  'TOPOLOGY_DEFAULT_SERVICE_REQUIRED',
+  'TOPOLOGY_PORT_COLLISION',
+  'TOPOLOGY_EVEN_VOTERS',
+  'TOPOLOGY_RATIS_DISABLED_MULTI_NODE',
+  'TOPOLOGY_SECURE_WITHOUT_TLS',
+  'TOPOLOGY_TLS_WITHOUT_SECURITY',
+  'TOPOLOGY_DIRECTORY_REQUIRED',
+  'TOPOLOGY_DIRECTORY_NOT_ABSOLUTE',
+  'TOPOLOGY_DIRECTORY_CONFLICT',
+  'TOPOLOGY_MANAGED_PROPERTY',
+  'TOPOLOGY_SSH_IGNORED',
+  'TOPOLOGY_HOST_WITHOUT_ROLE',
+  // a bug in scmctl, reported instead of thrown (tests assert it never appears)
+  'TOPOLOGY_INTERNAL',
+] as const;
+
+export type TopologyDiagnosticCode = (typeof TOPOLOGY_DIAGNOSTIC_CODES)[number];
+
+export type Severity = 'error' | 'warning';
+
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+  readonly byte: number;
+}
+
+export interface SourceRange {
+  readonly filename: string;
+  readonly start: SourcePosition;
+  readonly end: SourcePosition;
+}
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly code: TopologyDiagnosticCode;
+  readonly summary: string;
+  readonly detail?: string;
+  readonly range: SourceRange;
+  /** JSON pointer into the topology document (for XML: into the document the import produced) */
+  readonly pointer?: string;
+  readonly hint?: string;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+export function isTopologyDiagnosticCode(code: string): code is TopologyDiagnosticCode {
+  return (TOPOLOGY_DIAGNOSTIC_CODES as readonly string[]).includes(code);
+}
+
+/** Stable order: by file, then position, then code. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      a.range.filename.localeCompare(b.range.filename) ||
+      a.range.start.byte - b.range.start.byte ||
+      a.range.end.byte - b.range.end.byte ||
+      a.code.localeCompare(b.code) ||
+      a.summary.localeCompare(b.summary),
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * Loading a topology: read → parse (YAML with positions, or ozone-site.xml import) → `${ENV}` expansion
+ * (YAML only) → schema (ajv) → normalise (defaults, references) → semantic rules.
+ *
+ * Contract: never throws for anything wrong with the input; every problem is a coded diagnostic with a
+ * position. `topology` is present exactly when there is no error (warnings allowed). A bug in scmctl is
+ * reported as TOPOLOGY_INTERNAL rather than thrown, so one bad file cannot stop `validate` of the others.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
+import { expandEnvironment, type Environment } from './env-expand.js';
+import type { LocatedDocument } from './located-document.js';
+import type { Topology } from './model.js';
+import { normalise } from './normalise.js';
+import { Reporter } from './reporter.js';
+import { RULES } from './rules/index.js';
+import { checkCharacters, checkSchema } from './schema-check.js';
+import { SourceText } from './source-text.js';
+import type { TopologyDocument } from './spec-types.js';
+import { importOzoneSite } from './xml-import.js';
+import { parseYaml } from './yaml-adapter.js';
+
+export type TopologyFormat = 'yaml' | 'xml';
+
+export interface LoadOptions {
+  /** environment for `${NAME}` references; default: none set */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** default: by extension (.xml → xml, else yaml), or by content when it starts with `<` */
+  readonly format?: TopologyFormat;
+  /** the file name shown in diagnostics (default: the path as given) */
+  readonly displayName?: string;
+}
+
+export interface LoadResult {
+  /** present iff there are no error diagnostics */
+  readonly topology?: Topology;
+  /** sorted by position */
+  readonly diagnostics: readonly Diagnostic[];
+  /** the text that was loaded ('' when unreadable), for source excerpts in messages */
+  readonly text: string;
+}
+
+export function detectFormat(filename: string, text: string): TopologyFormat {
+  const ext = extname(filename).toLowerCase();
+  if (ext === '.xml') return 'xml';
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  return /^\uFEFF?\s*</.test(text) ? 'xml' : 'yaml';
+}
+
+function run(source: SourceText, format: TopologyFormat, env: Environment): Omit<LoadResult, 'text'> {
+  const reporter = new Reporter(source);
+  let doc: LocatedDocument | undefined;
+  if (format === 'xml') {
+    doc = importOzoneSite(source, reporter);
+  } else {
+    const parsed = parseYaml(source.text);
+    for (const p of parsed.problems) {
+      const duplicate = p.yamlCode === 'DUPLICATE_KEY';
+      const message = p.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '');
+      reporter.atSpan(p.span, p.severity, duplicate ? 'TOPOLOGY_YAML_DUPLICATE_KEY' : 'TOPOLOGY_YAML_SYNTAX', duplicate ? 'a key appears twice in one mapping' : message, {
+        detail: `YAML ${p.yamlCode}`,
+        hint: duplicate ? 'remove or rename one of the two keys' : 'fix the YAML syntax here (indentation, brackets, quotes, colons)',
+      });
+    }
+    if (parsed.document) {
+      reporter.setDocument(parsed.document);
+      doc = parsed.document.withValue(expandEnvironment(parsed.document.value, env, reporter));
+    }
+  }
+  if (!doc || hasErrors(reporter.diagnostics)) return { diagnostics: sortDiagnostics(reporter.diagnostics) };
+  reporter.setDocument(doc);
+  checkCharacters(doc.value, reporter);
+  if (!checkSchema(doc.value, reporter) || hasErrors(reporter.diagnostics)) return { diagnostics: sortDiagnostics(reporter.diagnostics) };
+  const document = doc.value as TopologyDocument;
+  const { topology, provenance } = normalise(document, reporter);
+  // Rules also run when references failed: the model holds what could be resolved, rules skip the rest.
+  for (const rule of RULES) rule({ document, topology, provenance, reporter });
+  const diagnostics = sortDiagnostics(reporter.diagnostics);
+  return hasErrors(diagnostics) ? { diagnostics } : { topology, diagnostics };
+}
+
+function internal(source: SourceText, err: unknown): Omit<LoadResult, 'text'> {
+  const reporter = new Reporter(source);
+  reporter.atSpan(undefined, 'error', 'TOPOLOGY_INTERNAL', `scmctl failed on this file: ${err instanceof Error ? err.message : String(err)}`, {
+    detail: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    hint: 'this is a bug in scmctl; please report it with the file',
+  });
+  return { diagnostics: reporter.diagnostics };
+}
+
+/** Loads topology text (no I/O): the function tests and `loadTopology` share. */
+export function loadTopologyText(text: string, filename: string, options: LoadOptions = {}): LoadResult {
+  const source = new SourceText(filename, text);
+  try {
+    return { ...run(source, options.format ?? detectFormat(filename, text), options.env ?? {}), text };
+  } catch (err) {
+    return { ...internal(source, err), text };
+  }
+}
+
+/** Reads and loads a topology file (YAML, or an ozone-site.xml to import). */
+export async function loadTopology(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const shown = options.displayName ?? file;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const reporter = new Reporter(new SourceText(shown, ''));
+    const code = (err as NodeJS.ErrnoException).code;
+    reporter.atSpan(undefined, 'error', 'TOPOLOGY_FILE_UNREADABLE', `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(err))}`, {
+      hint: code === 'ENOENT' ? 'check the path' : 'check the file permissions',
+    });
+    return { diagnostics: reporter.diagnostics, text: '' };
+  }
+  return loadTopologyText(text, shown, { ...options, format: options.format ?? detectFormat(file, text) });
+}

@@ -1,0 +1,10 @@
+/** The semantic rules over a normalised model. Each reports independently; diagnostics are sorted afterwards. */
+import { directories } from './directories.js';
+import { portCollisions } from './port-collisions.js';
+import { properties } from './properties.js';
+import { quorum } from './quorum.js';
+import type { Rule } from './rule.js';
+import { security } from './security.js';
+
+export const RULES: readonly Rule[] = [directories, portCollisions, quorum, security, properties];
+export type { Rule, RuleContext } from './rule.js';

@@ -1,0 +1,20 @@
+/**
+ * TOPOLOGY_SECURE_WITHOUT_TLS (warning): with security on but `hdds.grpc.tls.enabled` off, Raft and the
+ * inter-SCM checkpoint download travel in clear text. TOPOLOGY_TLS_WITHOUT_SECURITY (warning): TLS for gRPC
+ * only takes effect together with `ozone.security.enabled` (ozone-scm-ha.md §7).
+ */
+import type { Rule } from './rule.js';
+
+export const security: Rule = ({ topology, document, reporter }) => {
+  const sec = document.spec.security;
+  if (topology.security.enabled && !topology.security.tls) {
+    reporter.warning(sec?.tls === undefined ? '/spec/security/enabled' : '/spec/security/tls', 'TOPOLOGY_SECURE_WITHOUT_TLS', 'security is enabled but TLS is not: SCM Raft traffic and checkpoints are not encrypted', {
+      hint: 'set spec.security.tls: true (hdds.grpc.tls.enabled)',
+    });
+  }
+  if (topology.security.tls && !topology.security.enabled) {
+    reporter.warning('/spec/security/tls', 'TOPOLOGY_TLS_WITHOUT_SECURITY', 'TLS is enabled without security, which Ozone ignores', {
+      hint: 'set spec.security.enabled: true as well, or drop tls',
+    });
+  }
+};

@@ -1,0 +1,74 @@
+/**
+ * The `yaml` adapter (the only provisioner file importing the package): parses one YAML document into plain
+ * data plus the source span of every key and value (by JSON pointer), and prints data back as YAML.
+ * Anchors, aliases and `<<` merge keys are resolved (at most 100 alias expansions, guarding against
+ * "billion laughs"); values reached through an alias are located at the alias. Custom tags are reported by
+ * the parser as warnings and read as their plain value.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Node as YamlNode } from 'yaml';
+import { childPointer } from './json-pointer.js';
+import { LocatedDocument, type Located } from './located-document.js';
+import type { Span } from './source-text.js';
+
+export interface YamlProblem {
+  readonly severity: 'error' | 'warning';
+  /** the yaml package's own code, e.g. BAD_INDENT, DUPLICATE_KEY, MULTIPLE_DOCS */
+  readonly yamlCode: string;
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface YamlParseResult {
+  /** undefined when the text has syntax errors */
+  readonly document?: LocatedDocument;
+  readonly problems: readonly YamlProblem[];
+}
+
+function spanOf(node: { range?: readonly [number, number, number] | null } | null | undefined): Span | undefined {
+  const r = node?.range;
+  return r ? { start: r[0], end: r[1] } : undefined;
+}
+
+function keyToken(key: unknown): string {
+  if (isScalar(key)) return key.value === null || key.value === undefined ? '' : String(key.value);
+  return String(key);
+}
+
+function walk(node: unknown, ptr: string, keySpan: Span | undefined, out: Map<string, Located>): void {
+  const value = spanOf(node as YamlNode);
+  if (value) out.set(ptr, keySpan ? { key: keySpan, value } : { value });
+  else if (keySpan) out.set(ptr, { key: keySpan, value: keySpan });
+  if (isAlias(node)) return;
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      walk(item.value, childPointer(ptr, keyToken(item.key)), spanOf(item.key as YamlNode), out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => walk(item, childPointer(ptr, i), undefined, out));
+  }
+}
+
+export function parseYaml(text: string): YamlParseResult {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, merge: true });
+  const problems: YamlProblem[] = [
+    ...doc.errors.map((e) => ({ severity: 'error' as const, yamlCode: e.code, message: e.message, span: { start: e.pos[0], end: e.pos[1] } })),
+    ...doc.warnings.map((e) => ({ severity: 'warning' as const, yamlCode: e.code, message: e.message, span: { start: e.pos[0], end: e.pos[1] } })),
+  ];
+  if (doc.errors.length > 0) return { problems };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { problems: [...problems, { severity: 'error', yamlCode: 'RESOLVE', message, span: { start: 0, end: 0 } }] };
+  }
+  const spans = new Map<string, Located>();
+  walk(doc.contents, '', undefined, spans);
+  return { document: new LocatedDocument(value ?? null, spans), problems };
+}
+
+/** Plain data → YAML text (block style, keys in insertion order, no line folding). */
+export function printYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, indent: 2, indentSeq: true, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,274 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTopology } from '../../../src/provisioner/topology/load.js';
+import { INVALID_CASES, INVALID_DIR } from './fixtures/invalid-cases.js';
+import { codes, errorsOf, load, only, threeNodes, valid } from './helpers.js';
+
+describe('loadTopology: the acceptance cases', () => {
+  it.each(INVALID_CASES)('$file fails with $code at $line:$column and a hint', async (c) => {
+    const result = await loadTopology(join(INVALID_DIR, c.file));
+    expect(result.topology).toBeUndefined();
+    const d = result.diagnostics.find((x) => x.code === c.code);
+    expect(d, JSON.stringify(result.diagnostics, null, 1)).toBeDefined();
+    expect(d!.severity).toBe('error');
+    expect(d!.range.filename).toBe(join(INVALID_DIR, c.file));
+    expect([d!.range.start.line, d!.range.start.column]).toEqual([c.line, c.column]);
+    expect(d!.hint).toContain(c.hint);
+    // the range covers the offending token and byte offsets agree with the text
+    const text = readFileSync(join(INVALID_DIR, c.file), 'utf8');
+    expect(Buffer.from(text).subarray(d!.range.start.byte).toString().startsWith(text.split('\n')[c.line - 1]!.slice(c.column - 1, c.column + 2))).toBe(true);
+  });
+
+  it('reports an unreadable file as a diagnostic, not an exception', async () => {
+    const r = await loadTopology(join(INVALID_DIR, 'no-such-file.yaml'));
+    expect(codes(r)).toEqual(['TOPOLOGY_FILE_UNREADABLE']);
+    expect(r.diagnostics[0]!.range.start).toEqual({ line: 1, column: 1, byte: 0 });
+  });
+});
+
+describe('schema diagnostics', () => {
+  it('checks apiVersion and kind', () => {
+    const r = load(threeNodes().replace('scmctl.io/v1alpha1', 'scmctl.io/v2').replace('ScmCluster', 'OzoneCluster'));
+    expect(codes(r).sort()).toEqual(['TOPOLOGY_API_VERSION', 'TOPOLOGY_KIND']);
+    expect(only(r, 'TOPOLOGY_API_VERSION').hint).toBe('apiVersion: scmctl.io/v1alpha1');
+  });
+
+  it('reports a missing required key at the enclosing key', () => {
+    const r = load(threeNodes('', '  services:\n    - serviceId: s\n'));
+    const d = only(r, 'TOPOLOGY_MISSING_KEY');
+    expect(d.summary).toContain('"nodes"');
+    expect(d.pointer).toBe('/spec/services/0');
+  });
+
+  it('reports every schema problem at once (allErrors)', () => {
+    const r = load(threeNodes('  transport: sssh\n  ratis: { enabled: yes please }\n  timeouts: { connect: 10 }\n'));
+    expect(codes(r).sort()).toEqual(['TOPOLOGY_INVALID_VALUE', 'TOPOLOGY_TYPE', 'TOPOLOGY_TYPE']);
+    expect(r.diagnostics.find((d) => d.pointer === '/spec/transport')!.hint).toBe('did you mean "ssh"?');
+  });
+
+  it('refuses passwords in the file with a pointer to passwordEnv', () => {
+    const r = load(threeNodes('  ssh:\n    become:\n      password: hunter2\n'));
+    expect(only(r, 'TOPOLOGY_UNKNOWN_KEY').hint).toContain('passwordEnv');
+  });
+
+  it('suggests the unquoted number for a quoted port', () => {
+    const r = load(threeNodes('  ports:\n    ratis: "9894"\n'));
+    expect(only(r, 'TOPOLOGY_TYPE').hint).toContain('ratis: 9894');
+  });
+
+  it('rejects ports out of range and bad ids', () => {
+    const r = load(threeNodes('  ports: { client: 70000 }\n', '  services:\n    - serviceId: "svc.a"\n      nodes: [{ nodeId: n1, host: h1 }]\n'));
+    expect(codes(r)).toEqual(['TOPOLOGY_INVALID_VALUE', 'TOPOLOGY_INVALID_VALUE']);
+  });
+
+  it('rejects control characters, which no ozone-site.xml can carry', () => {
+    const r = load(threeNodes('  properties:\n    a.b: "x\\u0001y"\n'));
+    expect(codes(r)).toEqual(['TOPOLOGY_INVALID_CHARACTER']);
+  });
+});
+
+describe('YAML syntax', () => {
+  it('reports duplicate keys with their own code', () => {
+    const r = load(threeNodes('  transport: ssh\n  transport: local\n'));
+    const d = only(r, 'TOPOLOGY_YAML_DUPLICATE_KEY');
+    expect(d.range.start.line).toBe(13);
+  });
+
+  it('refuses several documents in one file', () => {
+    expect(codes(load(threeNodes() + '---\na: 1\n'))).toContain('TOPOLOGY_YAML_SYNTAX');
+  });
+
+  it('reports a document that is not a mapping through the schema', () => {
+    expect(codes(load('- a\n- b\n'))).toEqual(['TOPOLOGY_TYPE']);
+    expect(codes(load(''))).toEqual(['TOPOLOGY_TYPE']);
+  });
+
+  it('resolves anchors and << merge keys, and still locates problems in merged entries', () => {
+    const text = threeNodes(`  hosts:
+    - &base
+      name: scm1
+      roles: [client]
+      directories: { metadata: /m1 }
+    - <<: *base
+      name: scm2
+    - <<: *base
+      name: scm3
+`);
+    const t = valid(text);
+    expect(t.hosts.map((h) => [h.name, h.directories.metadata, h.roles.length])).toEqual([
+      ['scm1', '/m1', 2],
+      ['scm2', '/m1', 2],
+      ['scm3', '/m1', 2],
+    ]);
+    const bad = load(text.replace('      name: scm3\n', '      name: scm3\n      adress: x\n'));
+    expect(only(bad, 'TOPOLOGY_UNKNOWN_KEY').range.start.line).toBe(21);
+  });
+
+  it('reads files with a byte order mark and CRLF line ends', () => {
+    const text = '\uFEFF' + threeNodes('  transport: sssh\n').replace(/\n/g, '\r\n');
+    const d = only(load(text), 'TOPOLOGY_INVALID_VALUE');
+    expect([d.range.start.line, d.range.start.column]).toEqual([12, 14]);
+  });
+
+  it('counts columns in characters and bytes in UTF-8', () => {
+    const r = load(threeNodes('  properties:\n    ozone.scm.serviçe.id: x\n'));
+    // the key is not a valid property name: reported at the key, after a 4-space indent
+    const d = only(r, 'TOPOLOGY_INVALID_VALUE');
+    expect(d.range.start.column).toBe(5);
+    expect(d.range.end.column - d.range.start.column).toBe('ozone.scm.serviçe.id'.length);
+    expect(d.range.end.byte - d.range.start.byte).toBe(Buffer.byteLength('ozone.scm.serviçe.id'));
+  });
+});
+
+describe('${ENV} references', () => {
+  const text = threeNodes('  ssh:\n    user: ${SSH_USER}\n    identityFile: ${KEY:-~/.ssh/id_ed25519}\n    knownHostsFile: /x/$${literal}\n');
+
+  it('expands set variables and defaults', () => {
+    const t = valid(text, 'x.yaml', { env: { SSH_USER: 'ozone' } });
+    expect(t.defaults.ssh.user).toBe('ozone');
+    expect(t.defaults.ssh.identityFile).toBe('~/.ssh/id_ed25519');
+    expect(t.defaults.ssh.knownHostsFile).toBe('/x/${literal}');
+  });
+
+  it('reports an unset variable at the value that references it', () => {
+    const r = load(text, 'x.yaml', { env: {} });
+    const d = only(r, 'TOPOLOGY_ENV_UNSET');
+    expect(d.summary).toContain('SSH_USER');
+    expect([d.range.start.line, d.range.start.column]).toEqual([13, 11]);
+    expect(d.pointer).toBe('/spec/ssh/user');
+  });
+
+  it('reports malformed references', () => {
+    expect(codes(load(threeNodes('  ssh:\n    user: ${not valid}\n')))).toContain('TOPOLOGY_ENV_SYNTAX');
+    expect(codes(load(threeNodes('  ssh:\n    user: ${OPEN\n')))).toContain('TOPOLOGY_ENV_SYNTAX');
+  });
+});
+
+describe('semantic rules', () => {
+  const twoServices = (extra: string): string =>
+    threeNodes(
+      extra,
+      `  services:
+    - serviceId: a
+      nodes: [{ nodeId: a1, host: h1 }, { nodeId: a2, host: h2 }, { nodeId: a3, host: h3 }]
+    - serviceId: b
+      nodes: [{ nodeId: b1, host: h4 }, { nodeId: b2, host: h5 }, { nodeId: b3, host: h6 }]
+`,
+    );
+
+  it('requires defaultServiceId with several services, and that it exists', () => {
+    expect(codes(load(twoServices('')))).toEqual(['TOPOLOGY_DEFAULT_SERVICE_REQUIRED']);
+    const r = load(twoServices('  defaultServiceId: c\n'));
+    expect(codes(r)).toEqual(['TOPOLOGY_DEFAULT_SERVICE_UNKNOWN']);
+    expect(valid(twoServices('  defaultServiceId: b\n')).defaultServiceId).toBe('b');
+  });
+
+  it('rejects duplicate service ids and duplicate host names', () => {
+    const r = load(threeNodes('', '  services:\n    - { serviceId: s, nodes: [{ nodeId: n, host: h }] }\n    - { serviceId: s, nodes: [{ nodeId: m, host: g }] }\n'));
+    expect(codes(r)).toContain('TOPOLOGY_DUPLICATE_SERVICE_ID');
+    const h = load(threeNodes('  hosts:\n    - { name: scm1 }\n    - { name: scm2 }\n    - { name: scm3 }\n    - { name: scm1 }\n'));
+    expect(codes(h)).toEqual(['TOPOLOGY_DUPLICATE_HOST_NAME']);
+  });
+
+  it('rejects two nodes of one service on one host address', () => {
+    const r = load(threeNodes('  hosts:\n    - { name: scm1, address: 10.0.0.1 }\n    - { name: scm2, address: 10.0.0.1 }\n    - { name: scm3 }\n'));
+    expect(codes(r)).toContain('TOPOLOGY_DUPLICATE_HOST');
+  });
+
+  it('requires declared hosts once spec.hosts exists, with a did-you-mean', () => {
+    const r = load(threeNodes('  hosts:\n    - { name: alpha }\n    - { name: beta }\n    - { name: gamma }\n', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: alpha }, { nodeId: b, host: beta }, { nodeId: c, host: gama }]\n'));
+    const d = only(r, 'TOPOLOGY_UNKNOWN_HOST');
+    expect(d.pointer).toBe('/spec/services/0/nodes/2/host');
+    expect(d.hint).toBe('did you mean "gamma"?');
+  });
+
+  it('accepts the primordial by node id or address, not by host label', () => {
+    const base = (p: string): string =>
+      threeNodes(`  hosts:\n    - { name: scm1, address: 10.0.0.1 }\n    - { name: scm2 }\n    - { name: scm3 }\n`, `  services:\n    - serviceId: s\n      primordial: ${p}\n      nodes: [{ nodeId: n1, host: scm1 }, { nodeId: n2, host: scm2 }, { nodeId: n3, host: scm3 }]\n`);
+    expect(valid(base('n2')).services[0]!.primordial).toEqual({ nodeId: 'n2', given: 'n2' });
+    expect(valid(base('10.0.0.1')).services[0]!.primordial).toEqual({ nodeId: 'n1', given: '10.0.0.1' });
+    expect(only(load(base('scm1')), 'TOPOLOGY_PRIMORDIAL_NOT_A_NODE').hint).toContain('"n1"');
+  });
+
+  it('warns about an even number of voters', () => {
+    const r = load(threeNodes('', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: a }, { nodeId: b, host: b }, { nodeId: c, host: c }, { nodeId: d, host: d }]\n'));
+    expect(r.topology).toBeDefined();
+    expect(only(r, 'TOPOLOGY_EVEN_VOTERS').severity).toBe('warning');
+    expect(codes(load(threeNodes()))).toEqual([]);
+  });
+
+  it('refuses several nodes per service without Ratis', () => {
+    expect(codes(load(threeNodes('  ratis: { enabled: false }\n')))).toEqual(['TOPOLOGY_RATIS_DISABLED_MULTI_NODE']);
+  });
+
+  it('warns on security without TLS and TLS without security', () => {
+    const a = load(threeNodes('  security: { enabled: true }\n'));
+    expect(a.topology).toBeDefined();
+    expect(codes(a)).toEqual(['TOPOLOGY_SECURE_WITHOUT_TLS']);
+    expect(codes(load(threeNodes('  security: { tls: true }\n')))).toEqual(['TOPOLOGY_TLS_WITHOUT_SECURITY']);
+    expect(codes(load(threeNodes('  security: { enabled: true, tls: true }\n')))).toEqual([]);
+  });
+
+  it('finds port collisions between services on one host and inside one node', () => {
+    const same = load(threeNodes('', '  defaultServiceId: a\n  services:\n    - { serviceId: a, nodes: [{ nodeId: a1, host: h1 }] }\n    - { serviceId: b, nodes: [{ nodeId: b1, host: h1 }] }\n'));
+    const d = only(same, 'TOPOLOGY_PORT_COLLISION');
+    expect(d.summary).toContain('9860, 9863, 9861, 9961, 9894, 9895, 9876, 9877');
+    expect(d.pointer).toBe('/spec/services/1/nodes/0/host');
+    const self = load(threeNodes('', '  services:\n    - { serviceId: a, nodes: [{ nodeId: a1, host: h1, ports: { ratis: 9860 } }] }\n'));
+    expect(only(self, 'TOPOLOGY_PORT_COLLISION').pointer).toBe('/spec/services/0/nodes/0/ports/ratis');
+  });
+
+  it('treats all local hosts as one machine unless each binds its own address', () => {
+    const local = (listen: string): string =>
+      threeNodes(`  transport: local\n  listen: ${listen}\n  hosts:\n${[1, 2, 3].map((i) => `    - { name: scm${i}, address: 127.0.0.${i}, directories: { config: /t/${i}/c, metadata: /t/${i}/m, logs: /t/${i}/l } }\n`).join('')}`);
+    expect(codes(load(local('any')))).toEqual(['TOPOLOGY_PORT_COLLISION', 'TOPOLOGY_PORT_COLLISION']);
+    expect(codes(load(local('address')))).toEqual([]);
+  });
+
+  it('counts the default ports of an OM on the same host', () => {
+    const r = load(threeNodes('  hosts:\n    - { name: scm1, roles: [om] }\n    - { name: scm2 }\n    - { name: scm3 }\n', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: scm1, ports: { client: 9862 } }, { nodeId: b, host: scm2 }, { nodeId: c, host: scm3 }]\n'));
+    expect(only(r, 'TOPOLOGY_PORT_COLLISION').summary).toContain('OM RPC');
+  });
+
+  it('checks directories: absolute, safe characters, distinct within an SCM and across one machine', () => {
+    expect(codes(load(threeNodes('  directories: { metadata: data/meta }\n')))).toEqual(['TOPOLOGY_DIRECTORY_NOT_ABSOLUTE']);
+    expect(codes(load(threeNodes('  directories: { logs: "/var/log/my ozone" }\n')))).toEqual(['TOPOLOGY_INVALID_VALUE']);
+    expect(codes(load(threeNodes('  directories: { metadata: /a/../b }\n')))).toEqual(['TOPOLOGY_INVALID_VALUE']);
+    const same = load(threeNodes('  directories: { ratis: /data/meta, metadata: /data/meta }\n'));
+    expect(new Set(codes(same))).toEqual(new Set(['TOPOLOGY_DIRECTORY_CONFLICT']));
+    const shared = load(
+      threeNodes('  transport: local\n  listen: address\n  hosts:\n    - { name: scm1, address: 127.0.0.1 }\n    - { name: scm2, address: 127.0.0.2, directories: { config: /b/c, metadata: /b/m, logs: /b/l } }\n    - { name: scm3, address: 127.0.0.3, directories: { config: /c/c, metadata: /b/m, logs: /c/l } }\n'),
+    );
+    // metadata (= db), ratis and snapshot all derive from the shared metadata directory
+    expect(codes(shared)).toEqual(['TOPOLOGY_DIRECTORY_CONFLICT', 'TOPOLOGY_DIRECTORY_CONFLICT', 'TOPOLOGY_DIRECTORY_CONFLICT']);
+    expect(new Set(shared.diagnostics.map((d) => d.pointer))).toEqual(new Set(['/spec/hosts/2/directories/metadata']));
+  });
+
+  it('keeps spec.properties away from keys the topology renders and catches mistyped SCM keys', () => {
+    const r = load(threeNodes('  properties:\n    ozone.scm.nodes.scmservice: a,b\n    ozone.scm.service.id: x\n    ozone.scm.ratis.port.scmservice.scm9: "1"\n    scmctl.name: x\n    ozone.scm.db.dirs.permissions: "750"\n    ozone.scm.container.size: 5GB\n'));
+    expect(codes(r)).toEqual(['TOPOLOGY_MANAGED_PROPERTY', 'TOPOLOGY_UNKNOWN_SCM_KEY', 'TOPOLOGY_UNKNOWN_SCM_KEY', 'TOPOLOGY_MANAGED_PROPERTY']);
+    expect(r.diagnostics.map((d) => d.pointer)).toEqual([
+      '/spec/properties/ozone.scm.nodes.scmservice',
+      '/spec/properties/ozone.scm.service.id',
+      '/spec/properties/ozone.scm.ratis.port.scmservice.scm9',
+      '/spec/properties/scmctl.name',
+    ]);
+    expect(r.diagnostics[1]!.hint).toBe('did you mean "ozone.scm.service.ids"?');
+    expect(r.diagnostics[2]!.summary).toContain('scm9');
+  });
+
+  it('warns about ssh settings on a local host and hosts without roles', () => {
+    const r = load(threeNodes('  hosts:\n    - { name: scm1, transport: local, ssh: { user: x } }\n    - { name: scm2 }\n    - { name: scm3 }\n    - { name: idle }\n'));
+    expect(r.topology).toBeDefined();
+    expect(codes(r)).toEqual(['TOPOLOGY_SSH_IGNORED', 'TOPOLOGY_HOST_WITHOUT_ROLE']);
+  });
+
+  it('returns a topology only without errors, and sorts diagnostics by position', () => {
+    const r = load(threeNodes('  security: { enabled: true }\n  ratis: { enabled: false }\n'));
+    expect(r.topology).toBeUndefined();
+    expect(errorsOf(r).length).toBe(1);
+    const offsets = r.diagnostics.map((d) => d.range.start.byte);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+  });
+});

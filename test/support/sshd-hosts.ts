@@ -80,7 +80,8 @@ export interface SshdHosts {
   readonly users?: { readonly sudoUser: string; readonly sudoPassword: string; readonly noSudoUser: string; readonly noSudoPassword: string };
   /** SshHostOptions for host i as root with the user key and the plain known_hosts (secrets from `env`) */
   sshOptions(i: number, overrides?: Partial<SshHostOptions>): SshHostOptions;
-  /** gives host i a new host key and restarts its daemon; returns the new fingerprint */
+  /** gives host i a new host key, restarts its daemon and updates both known_hosts files (copy them first to
+   *  keep the old view); returns the new fingerprint */
   changeHostKey(i: number): Promise<string>;
   stop(): Promise<void>;
 }
@@ -319,14 +320,17 @@ export async function startSshdHosts(options: SshdHostsOptions): Promise<SshdHos
 
   const knownHostsPath = join(dir, 'known_hosts');
   const hashedKnownHostsPath = join(dir, 'known_hosts_hashed');
-
-  const hosts: SshdHost[] = [];
-  try {
-    for (let i = 0; i < options.count; i++) makeHostKey(i);
+  const writeKnownHosts = (): void => {
     writeFileSync(knownHostsPath, state.map((s) => s.line).join('\n') + '\n');
     writeFileSync(hashedKnownHostsPath, readFileSync(knownHostsPath));
     run('ssh-keygen', ['-q', '-H', '-f', hashedKnownHostsPath]);
     rmSync(`${hashedKnownHostsPath}.old`, { force: true });
+  };
+
+  const hosts: SshdHost[] = [];
+  try {
+    for (let i = 0; i < options.count; i++) makeHostKey(i);
+    writeKnownHosts();
     await Promise.all(Array.from({ length: options.count }, (_, i) => startDaemon(i)));
   } catch (err) {
     await Promise.all([...daemons.keys()].map((i) => stopDaemon(i)));
@@ -378,6 +382,7 @@ export async function startSshdHosts(options: SshdHostsOptions): Promise<SshdHos
     async changeHostKey(i) {
       await stopDaemon(i);
       makeHostKey(i);
+      writeKnownHosts();
       await startDaemon(i);
       return state[i]!.fingerprint;
     },

@@ -60,6 +60,7 @@ class LocalRunner implements CommandRunner {
     const child = execa('sh', ['-c', req.script], {
       reject: false,
       encoding: 'buffer',
+      stripFinalNewline: false,
       detached: true,
       cleanup: true,
       cwd: this.options.cwd ?? '/',

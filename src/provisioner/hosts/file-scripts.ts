@@ -2,14 +2,18 @@
  * The POSIX sh scripts behind RemoteHost's file primitives (pure; shared by every transport so `ssh` and
  * `local` behave the same). Each script uses only POSIX tools plus GNU/busybox `stat -c`, `sync FILE`.
  *
- * Exit status 44 means "nothing at that path" for readFile and stat.
+ * "Nothing at that path" is told apart from "cannot look" (a directory on the way that the user may not
+ * search) by the C-locale error text: `isMissing`.
  */
 import { posix } from 'node:path';
 import { HostError } from './host-error.js';
 import type { FileStat, FileType } from './remote-host.js';
 import { sh, type ShellCommand } from './shell-quote.js';
 
-export const MISSING_EXIT = 44;
+/** Whether a failed readFileScript/statScript said that nothing exists at the path (ENOENT, ENOTDIR). */
+export function isMissing(exitCode: number, stderr: string): boolean {
+  return exitCode !== 0 && /No such file or directory|Not a directory/.test(stderr);
+}
 
 /** Refuses relative paths and characters no managed path needs (a newline would corrupt parsing). */
 export function checkPath(host: string, path: string): void {
@@ -19,8 +23,7 @@ export function checkPath(host: string, path: string): void {
 }
 
 export function readFileScript(path: string): ShellCommand {
-  return sh`test -e ${path} || exit ${MISSING_EXIT}
-exec cat -- ${path}`;
+  return sh`LC_ALL=C exec cat -- ${path}`;
 }
 
 export interface AtomicWriteParams {
@@ -57,8 +60,7 @@ sync -- ${dir} 2>/dev/null || :`;
 }
 
 export function statScript(path: string): ShellCommand {
-  return sh`test -e ${path} || test -L ${path} || exit ${MISSING_EXIT}
-LC_ALL=C stat -c '%F|%s|%a|%u|%g|%U|%G|%Y' -- ${path}
+  return sh`LC_ALL=C stat -c '%F|%s|%a|%u|%g|%U|%G|%Y' -- ${path} || exit
 if test -L ${path}; then readlink -- ${path}; fi`;
 }
 

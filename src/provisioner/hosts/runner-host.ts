@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import type { Logger } from '../../common/logger.js';
 import type { CommandRunner, RunRequest, RunResult } from './command-runner.js';
-import { atomicWriteScript, checkPath, MISSING_EXIT, parseStat, readFileScript, statScript } from './file-scripts.js';
+import { atomicWriteScript, checkPath, isMissing, parseStat, readFileScript, statScript } from './file-scripts.js';
 import { HostError } from './host-error.js';
 import type {
   ExecOptions,
@@ -120,7 +120,7 @@ export class RunnerHost implements RemoteHost {
       signal: options.signal,
       maxOutputBytes: options.maxBytes,
     });
-    if (r.exitCode === MISSING_EXIT) return null;
+    if (isMissing(r.exitCode, r.stderr.toString('utf8'))) return null;
     if (r.exitCode !== 0) {
       throw new HostError('HOST_READ_FAILED', this.name, `cannot read ${path}: ${firstLine(r.stderr.toString('utf8'))}`, {
         hint: options.sudo ? undefined : 'the file may need sudo: true',
@@ -185,7 +185,7 @@ export class RunnerHost implements RemoteHost {
   async stat(path: string, options: StatOptions = {}): Promise<FileStat> {
     checkPath(this.name, path);
     const r = await this.run(statScript(path).text, options.sudo === true, { signal: options.signal });
-    if (r.exitCode === MISSING_EXIT) return { exists: false, path };
+    if (isMissing(r.exitCode, r.stderr.toString('utf8'))) return { exists: false, path };
     const parsed = r.exitCode === 0 ? parseStat(path, r.stdout.toString('utf8')) : null;
     if (!parsed) {
       throw new HostError('HOST_STAT_FAILED', this.name, `cannot stat ${path}: ${firstLine(r.stderr.toString('utf8')) || 'unexpected output from stat'}`);

@@ -131,7 +131,7 @@ describe('RunnerHost sudo', () => {
 describe('RunnerHost files', () => {
   it('reads: null when missing, bytes when present, HOST_READ_FAILED otherwise', async () => {
     const runner = new ScriptedRunner(0, 'missing', (script) => {
-      if (script.includes('/missing')) return { exitCode: 44 };
+      if (script.includes('/missing')) return { exitCode: 1, stderr: Buffer.from('cat: /missing: No such file or directory\n') };
       if (script.includes('/denied')) return { exitCode: 1, stderr: Buffer.from('cat: /denied: Permission denied\n') };
       return { stdout: Buffer.from([0, 1, 2]) };
     });
@@ -156,7 +156,7 @@ describe('RunnerHost files', () => {
 
   it('parses stat, symlinks included', async () => {
     const runner = new ScriptedRunner(0, 'missing', (script) =>
-      script.includes('/nope') ? { exitCode: 44 } : { stdout: Buffer.from('symbolic link|21|777|0|0|root|root|1700000000\nreleases/0.1.0-1a2b3c4d\n') },
+      script.includes('/nope') ? { exitCode: 1, stderr: Buffer.from("stat: cannot statx '/nope': No such file or directory\n") } : { stdout: Buffer.from('symbolic link|21|777|0|0|root|root|1700000000\nreleases/0.1.0-1a2b3c4d\n') },
     );
     const host = new RunnerHost(runner, { secrets: { env: {} } });
     expect(await host.stat('/nope')).toEqual({ exists: false, path: '/nope' });

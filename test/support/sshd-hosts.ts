@@ -284,10 +284,13 @@ export async function startSshdHosts(options: SshdHostsOptions): Promise<SshdHos
     live.add(child);
     child.once('exit', () => live.delete(child));
     const d: Daemon = { child, lines: [] };
+    let partial = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
-      d.lines.push(...chunk.split('\n').filter((l) => l !== ''));
-      if (d.lines.length > 2000) d.lines.splice(0, d.lines.length - 2000);
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      d.lines.push(...parts.map((l) => l.trimEnd()).filter((l) => l !== ''));
+      if (d.lines.length > 5000) d.lines.splice(0, d.lines.length - 5000);
     });
     daemons.set(i, d);
     if (child.pid !== undefined) writeFileSync(join(REGISTRY, `${address}.pid`), String(child.pid));

@@ -419,96 +419,124 @@ class SshRunner implements CommandRunner {
     });
   }
 
-  private runOne(req: RunRequest): Promise<RunResult> {
+  /**
+   * Opens an exec channel. sshd frees a session slot slightly after the client sees the previous channel
+   * close, so a refusal ("open failed") right at the MaxSessions limit is retried a few times with a short
+   * backoff: the command has not started, so this is always safe.
+   *
+   * `bind` runs synchronously in ssh2's callback: a fast command's exit-status, EOF and CLOSE can arrive in
+   * the same read as the exec confirmation, before any promise continuation would attach listeners.
+   */
+  private async openExec(command: string, signal: AbortSignal | undefined, bind: (channel: ClientChannel) => void): Promise<void> {
+    const name = this.info.name;
+    for (let attempt = 1; ; attempt++) {
+      if (this.lost) throw this.lost;
+      if (signal?.aborted) throw new HostError('HOST_ABORTED', name, 'the command was aborted', { cause: signal.reason });
+      try {
+        await new Promise<void>((resolve, reject) =>
+          this.client.exec(command, (err: Error | undefined, channel: ClientChannel) => {
+            if (err) {
+              reject(err);
+              return;
+            }
+            bind(channel);
+            resolve();
+          }),
+        );
+        return;
+      } catch (err) {
+        if (this.lost) throw this.lost;
+        if (attempt >= 6) {
+          throw new HostError('SSH_CHANNEL_FAILED', name, `cannot open a session channel after ${attempt} attempts: ${(err as Error).message}`, { cause: err });
+        }
+        await new Promise((r) => setTimeout(r, 25 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async runOne(req: RunRequest): Promise<RunResult> {
+    const name = this.info.name;
+    let bound: Promise<RunResult> | undefined;
+    await this.openExec(`sh -c ${quote(req.script)}`, req.signal, (channel) => {
+      bound = this.drive(channel, req);
+    });
+    return bound!;
+  }
+
+  /** Collects a channel's output and exit status; attaches every listener before returning. */
+  private drive(channel: ClientChannel, req: RunRequest): Promise<RunResult> {
     const name = this.info.name;
     return new Promise<RunResult>((resolve, reject) => {
-      if (this.lost) {
-        reject(this.lost);
-        return;
-      }
-      if (req.signal?.aborted) {
-        reject(new HostError('HOST_ABORTED', name, 'the command was aborted', { cause: req.signal.reason }));
-        return;
-      }
-      this.client.exec(`sh -c ${quote(req.script)}`, (err: Error | undefined, channel: ClientChannel) => {
-        if (err) {
-          reject(
-            this.lost ??
-              new HostError('SSH_CHANNEL_FAILED', name, `cannot open a session channel: ${err.message}`, { cause: err }),
-          );
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let size = 0;
+      const max = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+      let exitCode: number | undefined;
+      let exitSignal: string | undefined;
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+
+      const finish = (error: HostError | null): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          reject(error);
           return;
         }
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
-        let size = 0;
-        const max = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-        let exitCode: number | undefined;
-        let exitSignal: string | undefined;
-        let settled = false;
-        let timer: NodeJS.Timeout | undefined;
-
-        const finish = (error: HostError | null): void => {
-          if (settled) return;
-          settled = true;
-          if (timer) clearTimeout(timer);
-          req.signal?.removeEventListener('abort', onAbort);
-          if (error) {
-            reject(error);
-            return;
-          }
-          resolve({
-            stdout: Buffer.concat(out),
-            stderr: Buffer.concat(errOut),
-            exitCode: exitCode ?? signalExitCode(exitSignal),
-            ...(exitSignal !== undefined ? { signal: exitSignal } : {}),
-          });
-        };
-        const kill = (error: HostError): void => {
-          finish(error);
-          channel.signal('KILL');
-          channel.close();
-        };
-        const onAbort = (): void => kill(new HostError('HOST_ABORTED', name, 'the command was aborted; it was sent SIGKILL', { cause: req.signal?.reason }));
-        req.signal?.addEventListener('abort', onAbort, { once: true });
-        if (req.timeoutMs !== undefined) {
-          timer = setTimeout(
-            () => kill(new HostError('HOST_COMMAND_TIMEOUT', name, `a command ran longer than ${req.timeoutMs} ms; it was sent SIGKILL`)),
-            req.timeoutMs,
-          );
-        }
-        const collect = (into: Buffer[]) => (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > max) {
-            kill(new HostError('HOST_OUTPUT_TOO_LARGE', name, `a command printed more than ${max} bytes; it was stopped`));
-            return;
-          }
-          into.push(chunk);
-        };
-        channel.on('data', collect(out));
-        channel.stderr.on('data', collect(errOut));
-        channel.on('exit', (code: number | null, signalName?: string) => {
-          if (code !== null && code !== undefined) exitCode = code;
-          else exitSignal = signalName;
+        resolve({
+          stdout: Buffer.concat(out),
+          stderr: Buffer.concat(errOut),
+          exitCode: exitCode ?? signalExitCode(exitSignal),
+          ...(exitSignal !== undefined ? { signal: exitSignal } : {}),
         });
-        channel.on('close', () => {
-          if (exitCode === undefined && exitSignal === undefined) {
-            finish(this.lost ?? new HostError('SSH_DISCONNECTED', name, 'the channel closed before the command reported its exit status'));
-            return;
-          }
-          finish(null);
-        });
-        channel.on('error', (e: Error) => finish(new HostError('SSH_DISCONNECTED', name, `channel error: ${e.message}`, { cause: e })));
-
-        const stdin = req.stdin;
-        if (stdin === undefined) channel.end();
-        else if (stdin instanceof Uint8Array) channel.end(Buffer.from(stdin.buffer, stdin.byteOffset, stdin.byteLength));
-        else {
-          stdin.on('error', (e: Error) =>
-            kill(new HostError('HOST_UPLOAD_FAILED', name, `reading the local input failed: ${e.message}`, { cause: e })),
-          );
-          stdin.pipe(channel);
+      };
+      const kill = (error: HostError): void => {
+        finish(error);
+        channel.signal('KILL');
+        channel.close();
+      };
+      const onAbort = (): void => kill(new HostError('HOST_ABORTED', name, 'the command was aborted; it was sent SIGKILL', { cause: req.signal?.reason }));
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      if (req.timeoutMs !== undefined) {
+        timer = setTimeout(
+          () => kill(new HostError('HOST_COMMAND_TIMEOUT', name, `a command ran longer than ${req.timeoutMs} ms; it was sent SIGKILL`)),
+          req.timeoutMs,
+        );
+      }
+      const collect = (into: Buffer[]) => (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > max) {
+          kill(new HostError('HOST_OUTPUT_TOO_LARGE', name, `a command printed more than ${max} bytes; it was stopped`));
+          return;
         }
+        into.push(chunk);
+      };
+      channel.on('data', collect(out));
+      channel.stderr.on('data', collect(errOut));
+      channel.on('exit', (code: number | null, signalName?: string) => {
+        if (code !== null && code !== undefined) exitCode = code;
+        else exitSignal = signalName;
       });
+      channel.on('close', () => {
+        if (exitCode === undefined && exitSignal === undefined) {
+          finish(this.lost ?? new HostError('SSH_DISCONNECTED', name, 'the channel closed before the command reported its exit status'));
+          return;
+        }
+        finish(null);
+      });
+      channel.on('error', (e: Error) => finish(new HostError('SSH_DISCONNECTED', name, `channel error: ${e.message}`, { cause: e })));
+
+      const stdin = req.stdin;
+      if (stdin === undefined) channel.end();
+      else if (stdin instanceof Uint8Array) channel.end(Buffer.from(stdin.buffer, stdin.byteOffset, stdin.byteLength));
+      else {
+        stdin.on('error', (e: Error) =>
+          kill(new HostError('HOST_UPLOAD_FAILED', name, `reading the local input failed: ${e.message}`, { cause: e })),
+        );
+        stdin.pipe(channel);
+      }
     });
   }
 

@@ -83,6 +83,14 @@ describe('sudo over SSH', () => {
     });
   });
 
+  it('keeps every exit status when many fast commands share the connection (login shell dash)', async () => {
+    const u = hosts.users!;
+    await withHost(asUser(u.sudoUser, u.sudoPassword), async (h) => {
+      const runs = await Promise.all(Array.from({ length: 96 }, (_, i) => h.exec(sh`exit ${i % 7}`, { sudo: i % 3 === 0 })));
+      expect(runs.map((r) => r.exitCode)).toEqual(Array.from({ length: 96 }, (_, i) => i % 7));
+    });
+  });
+
   it('never shows the password in any process argv or environment', async () => {
     const u = hosts.users!;
     const marker = `scmctl-ps-probe-${randomBytes(4).toString('hex')}`;

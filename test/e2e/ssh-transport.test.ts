@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -246,6 +246,55 @@ describe('network failures', () => {
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
+    }
+  });
+});
+
+describe('keepalive', () => {
+  /** Descendants of `pid` (the per-connection sshd processes of a listening daemon). */
+  function descendants(pid: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+      } catch {
+        // gone
+      }
+    }
+    const out: number[] = [];
+    const walk = (p: number): void => {
+      for (const c of children.get(p) ?? []) {
+        out.push(c);
+        walk(c);
+      }
+    };
+    walk(pid);
+    return out;
+  }
+
+  it('declares a connection whose server stopped answering lost (SSH_TIMEOUT)', async () => {
+    const daemon = hosts.hosts[2]!.pid()!;
+    const existing = new Set(descendants(daemon));
+    const h = await connectSsh(hosts.sshOptions(2, { keepaliveIntervalMs: 200, keepaliveCountMax: 2 }));
+    const mine = descendants(daemon).filter((p) => !existing.has(p));
+    expect(mine.length).toBeGreaterThan(0);
+    for (const p of mine) process.kill(p, 'SIGSTOP');
+    try {
+      let err: unknown;
+      for (let i = 0; i < 200 && err === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        err = await h.exec(sh`true`, { timeoutMs: 60_000 }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      }
+      expect(err).toBeInstanceOf(HostError);
+      expect((err as HostError).code).toBe('SSH_TIMEOUT');
+    } finally {
+      for (const p of mine) process.kill(p, 'SIGCONT');
+      await h.close();
     }
   });
 });

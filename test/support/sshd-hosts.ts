@@ -60,6 +60,8 @@ export interface SshdHost {
   readonly knownHostsLine: string;
   /** the daemon's stderr so far (bounded) */
   log(): string;
+  /** pid of the listening daemon (per-connection sshd processes are its descendants) */
+  pid(): number | undefined;
 }
 
 export interface SshdHosts {
@@ -354,6 +356,7 @@ export async function startSshdHosts(options: SshdHostsOptions): Promise<SshdHos
         return state[i]!.line;
       },
       log: () => (daemons.get(i)?.lines ?? []).join('\n'),
+      pid: () => daemons.get(i)?.child.pid,
     });
   }
 

@@ -359,6 +359,9 @@ async function openHop(hop: Hop, sock: Readable | undefined, ctx: HopContext): P
     };
     try {
       client.connect(config);
+      // the handshake and every command are small request/response exchanges: with Nagle on, delayed ACKs
+      // add ~40 ms to each (measured: exec 48 ms → 4 ms on loopback). No-op for a bastion-forwarded stream.
+      client.setNoDelay(true);
     } catch (err) {
       settle(new HostError('SSH_PROTOCOL', ctx.target, `invalid SSH settings for ${hop.label}: ${(err as Error).message}`, { cause: err }));
     }

@@ -227,13 +227,19 @@ export class FakeHost implements RemoteHost {
     this.calls.push({ kind: 'close' });
   }
 
-  private resolve(path: string, depth = 0): FakeFile | undefined {
-    const f = this.files.get(path);
-    if (f?.type === 'symlink' && depth < 8) {
-      const target = f.target.startsWith('/') ? f.target : `${path.slice(0, path.lastIndexOf('/'))}/${f.target}`;
-      return this.resolve(target, depth + 1);
+  /** Follows symlinks in every component of the path (like the kernel does for open). */
+  private resolve(path: string): FakeFile | undefined {
+    let parts = path.split('/').filter(Boolean);
+    for (let hops = 0, i = 0; i < parts.length; i++) {
+      const prefix = '/' + parts.slice(0, i + 1).join('/');
+      const f = this.files.get(prefix);
+      if (f?.type !== 'symlink') continue;
+      if (++hops > 16) return undefined;
+      const base = f.target.startsWith('/') ? [] : parts.slice(0, i);
+      parts = [...base, ...f.target.split('/').filter(Boolean), ...parts.slice(i + 1)];
+      i = -1;
     }
-    return f;
+    return this.files.get('/' + parts.join('/'));
   }
 
   private isImpliedDir(path: string): boolean {

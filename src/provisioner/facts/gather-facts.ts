@@ -55,7 +55,9 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
   const clock = options.clock ?? systemClock;
   const ctx: ProbeContext = { host, spec, clock, signal: options.signal };
   const gatheredAt = clock.wallTime().toISOString();
-  const [osUser, initSystem, runtime, release, files, ports, dirs, skew] = await Promise.all([
+  // first and alone: queueing behind other probes would widen the skew's uncertainty
+  const skew = await probeClock(ctx);
+  const [osUser, initSystem, runtime, release, files, ports, dirs] = await Promise.all([
     probeOs(ctx),
     probeInitSystem(ctx),
     probeRuntime(ctx),
@@ -63,7 +65,6 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
     probeFileHashes(ctx),
     probePorts(ctx),
     probeDirectoriesAndDisk(ctx),
-    probeClock(ctx),
   ]);
   const scm = await probeScm(ctx, initSystem);
   return {

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -16,6 +16,7 @@ import type { RemoteHost } from '../../src/provisioner/hosts/remote-host.js';
 import { sh } from '../../src/provisioner/hosts/shell-quote.js';
 import { connectSsh } from '../../src/provisioner/hosts/ssh-host.js';
 import type { SshHostOptions } from '../../src/provisioner/hosts/ssh-options.js';
+import { allProcessText, waitNoProcess } from '../support/proc-scan.js';
 import { startSshdHosts, type SshdHosts } from '../support/sshd-hosts.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,21 +46,6 @@ async function withHost<T>(opts: SshHostOptions, fn: (h: RemoteHost) => Promise<
   } finally {
     await h.close();
   }
-}
-
-/** Every process's argv and environment, as root sees them in /proc. */
-function allProcessText(): string {
-  const parts: string[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    for (const f of ['cmdline', 'environ']) {
-      try {
-        parts.push(readFileSync(`/proc/${pid}/${f}`).toString('latin1'));
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  }
-  return parts.join('\n');
 }
 
 describe('sudo over SSH', () => {
@@ -124,6 +110,15 @@ describe('sudo over SSH', () => {
       expect((await h.exec(sh`echo fine`)).stdout).toBe('fine\n');
     });
     expect(existsSync(flag)).toBe(false);
+  });
+
+  it('kills a root command past its timeout, leaving no process behind', async () => {
+    const u = hosts.users!;
+    await withHost(asUser(u.sudoUser, u.sudoPassword), async (h) => {
+      await expect(h.exec(sh`sleep 3002; echo never`, { sudo: true, timeoutMs: 300 })).rejects.toMatchObject({ code: 'HOST_COMMAND_TIMEOUT' });
+      expect((await h.exec(sh`id -u`, { sudo: true })).stdout).toBe('0\n');
+    });
+    expect(await waitNoProcess('sleep 3002')).toBe(true);
   });
 
   it('fails with SUDO_FAILED for a user sudo does not allow', async () => {

@@ -15,6 +15,7 @@ import type { RemoteHost } from '../../src/provisioner/hosts/remote-host.js';
 import { sh } from '../../src/provisioner/hosts/shell-quote.js';
 import { connectSsh } from '../../src/provisioner/hosts/ssh-host.js';
 import type { SshHostOptions } from '../../src/provisioner/hosts/ssh-options.js';
+import { waitNoProcess } from '../support/proc-scan.js';
 import { startSshdHosts, type SshdHosts } from '../support/sshd-hosts.js';
 
 let hosts: SshdHosts;
@@ -66,11 +67,13 @@ describe('commands and files over one connection', () => {
     expect(accepted(2) - before).toBe(1);
   });
 
-  it('kills a command past its timeout and keeps the connection usable', async () => {
+  it('kills a command past its timeout, leaves no process behind, keeps the connection usable', async () => {
     await withHost(hosts.sshOptions(2), async (h) => {
-      expect((await codeOf(h.exec(sh`sleep 300`, { timeoutMs: 300 }))).code).toBe('HOST_COMMAND_TIMEOUT');
+      expect((await codeOf(h.exec(sh`sleep 3001; echo never`, { timeoutMs: 300 }))).code).toBe('HOST_COMMAND_TIMEOUT');
       expect((await h.exec(sh`echo still here`)).stdout).toBe('still here\n');
     });
+    // root logins cannot be signalled over SSH: the host-side `timeout` wrapper kills the group ~1 s later
+    expect(await waitNoProcess('sleep 3001')).toBe(true);
   });
 
   it('writes files atomically, keeps a backup on request, reads and stats them', async () => {
@@ -278,9 +281,24 @@ describe('keepalive', () => {
     const daemon = hosts.hosts[2]!.pid()!;
     const existing = new Set(descendants(daemon));
     const h = await connectSsh(hosts.sshOptions(2, { keepaliveIntervalMs: 200, keepaliveCountMax: 2 }));
-    const mine = descendants(daemon).filter((p) => !existing.has(p));
+    // this connection's sshd processes ("sshd: root [priv]"; plus "user@notty" for non-root logins)
+    const cmdline = (p: number): string => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const mine = descendants(daemon).filter((p) => !existing.has(p) && cmdline(p).startsWith('sshd:'));
     expect(mine.length).toBeGreaterThan(0);
-    for (const p of mine) process.kill(p, 'SIGSTOP');
+    const signal = (p: number, sig: NodeJS.Signals): void => {
+      try {
+        process.kill(p, sig);
+      } catch {
+        // already gone
+      }
+    };
+    for (const p of mine) signal(p, 'SIGSTOP');
     try {
       let err: unknown;
       for (let i = 0; i < 200 && err === undefined; i++) {
@@ -293,7 +311,7 @@ describe('keepalive', () => {
       expect(err).toBeInstanceOf(HostError);
       expect((err as HostError).code).toBe('SSH_TIMEOUT');
     } finally {
-      for (const p of mine) process.kill(p, 'SIGCONT');
+      for (const p of mine) signal(p, 'SIGKILL');
       await h.close();
     }
   });

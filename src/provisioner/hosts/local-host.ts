@@ -76,12 +76,12 @@ class LocalRunner implements CommandRunner {
       stopped = err;
       killGroup(pid);
     };
-    const onAbort = (): void => stop(new HostError('HOST_ABORTED', name, 'the command was aborted; it was sent SIGKILL', { cause: req.signal?.reason }));
+    const onAbort = (): void => stop(new HostError('HOST_ABORTED', name, 'the command was aborted and killed', { cause: req.signal?.reason }));
     req.signal?.addEventListener('abort', onAbort, { once: true });
     const timer =
       req.timeoutMs === undefined
         ? undefined
-        : setTimeout(() => stop(new HostError('HOST_COMMAND_TIMEOUT', name, `a command ran longer than ${req.timeoutMs} ms; it was sent SIGKILL`)), req.timeoutMs);
+        : setTimeout(() => stop(new HostError('HOST_COMMAND_TIMEOUT', name, `a command ran longer than ${req.timeoutMs} ms and was killed`)), req.timeoutMs);
     if (stdin !== undefined && !(stdin instanceof Uint8Array)) {
       const sink = child.stdin;
       sink?.on('error', () => undefined); // EPIPE when the command stops reading early: its exit status tells

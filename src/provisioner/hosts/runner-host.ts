@@ -26,7 +26,7 @@ import type {
   WriteFileResult,
 } from './remote-host.js';
 import { resolveSecret, type SecretContext } from './secret-source.js';
-import type { ShellCommand } from './shell-quote.js';
+import { quote, type ShellCommand } from './shell-quote.js';
 import { splitSudoStderr, sudoScript, type SudoMode } from './sudo-wrap.js';
 
 export interface SudoOptions {
@@ -65,6 +65,18 @@ function withPasswordLine(password: string, input: Readable | Uint8Array | undef
     for await (const chunk of input) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
   }
   return Readable.from(gen(), { objectMode: false });
+}
+
+/**
+ * The host-side backstop of `timeoutMs`: `timeout -s KILL` (coreutils/busybox) runs the script in its own
+ * process group and kills the whole group one second after the caller's own timer fired, also when the
+ * script runs as root through sudo (which the transport's SIGKILL cannot reach). Without `timeout` on the
+ * host the script runs unwrapped.
+ */
+export function withRemoteTimeout(script: string, timeoutMs: number): string {
+  const secs = Math.ceil(timeoutMs / 1000) + 1;
+  const inner = quote(script);
+  return `if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL ${secs} sh -c ${inner}; else exec sh -c ${inner}; fi`;
 }
 
 function firstLine(text: string): string {
@@ -200,8 +212,9 @@ export class RunnerHost implements RemoteHost {
   }
 
   /** Runs a script, as root when asked; strips sudo's own stderr; SUDO_FAILED when sudo refuses. */
-  private async run(script: string, sudo: boolean, req: Omit<RunRequest, 'script'>): Promise<RunResult> {
+  private async run(rawScript: string, sudo: boolean, req: Omit<RunRequest, 'script'>): Promise<RunResult> {
     this.assertOpen();
+    const script = req.timeoutMs === undefined ? rawScript : withRemoteTimeout(rawScript, req.timeoutMs);
     if (!sudo) return this.runner.run({ ...req, script });
     const s = await this.resolveSudo(req.signal);
     const stdin = s.mode === 'password' ? withPasswordLine(s.password ?? '', req.stdin) : req.stdin;

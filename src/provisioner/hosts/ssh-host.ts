@@ -9,8 +9,10 @@
  *
  * Error mapping (host-error.ts): refused host key → SSH_HOST_KEY_*; no TCP path → SSH_UNREACHABLE;
  * handshake not done in time / keepalives lost → SSH_TIMEOUT; auth refused → SSH_AUTH_FAILED; connection
- * lost while in use → SSH_DISCONNECTED. A command past its timeout gets SIGKILL over the channel
- * (`signal` request, OpenSSH ≥ 7.9; a command run via sudo is root's and only loses its channel).
+ * lost while in use → SSH_DISCONNECTED. A command past its timeout or aborted gets SIGKILL over the channel
+ * (`signal` request: sshd ≥ 7.9 killpg()s the session as the login user; sshd refuses it for root logins);
+ * what that cannot reach (root logins, commands under sudo) is killed by the host-side `timeout` wrapper
+ * that runner-host.ts puts around every command with a timeoutMs.
  */
 import { readFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
@@ -62,6 +64,25 @@ function signalExitCode(name: string | undefined): number {
   if (!name) return 255;
   const n = (osConstants.signals as Record<string, number | undefined>)[`SIG${name}`];
   return 128 + (n ?? 0);
+}
+
+/**
+ * Sends an RFC 4254 "signal" request; sshd (≥ 7.9) then does killpg() on the session as the login user.
+ * ssh2's Channel.signal() silently does nothing once our side sent EOF, which every command without stdin
+ * does at once, so the request goes through ssh2's protocol object (pinned ssh2 ^1.17; checked shape).
+ */
+function signalChannel(channel: ClientChannel, name: string): void {
+  const c = channel as unknown as {
+    outgoing?: { id?: unknown; state?: unknown };
+    _client?: { _protocol?: { signal?: (id: number, signal: string) => void } };
+  };
+  const proto = c._client?._protocol;
+  const state = c.outgoing?.state;
+  if ((state === 'open' || state === 'eof') && typeof c.outgoing?.id === 'number' && typeof proto?.signal === 'function') {
+    proto.signal(c.outgoing.id, name);
+  } else {
+    channel.signal(name);
+  }
 }
 
 function hopLabel(e: SshEndpoint, port: number, isTarget: boolean): string {
@@ -497,14 +518,14 @@ class SshRunner implements CommandRunner {
       };
       const kill = (error: HostError): void => {
         finish(error);
-        channel.signal('KILL');
+        signalChannel(channel, 'KILL');
         channel.close();
       };
-      const onAbort = (): void => kill(new HostError('HOST_ABORTED', name, 'the command was aborted; it was sent SIGKILL', { cause: req.signal?.reason }));
+      const onAbort = (): void => kill(new HostError('HOST_ABORTED', name, 'the command was aborted and killed', { cause: req.signal?.reason }));
       req.signal?.addEventListener('abort', onAbort, { once: true });
       if (req.timeoutMs !== undefined) {
         timer = setTimeout(
-          () => kill(new HostError('HOST_COMMAND_TIMEOUT', name, `a command ran longer than ${req.timeoutMs} ms; it was sent SIGKILL`)),
+          () => kill(new HostError('HOST_COMMAND_TIMEOUT', name, `a command ran longer than ${req.timeoutMs} ms and was killed`)),
           req.timeoutMs,
         );
       }

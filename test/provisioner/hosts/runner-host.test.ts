@@ -163,6 +163,17 @@ describe('RunnerHost files', () => {
     expect(await host.stat('/opt/scmctl/current')).toMatchObject({ type: 'symlink', linkTarget: 'releases/0.1.0-1a2b3c4d', mode: 0o777, mtimeMs: 1_700_000_000_000 });
   });
 
+  it('puts a host-side timeout around commands that have a timeoutMs, inside sudo', async () => {
+    const runner = new ScriptedRunner(1000, 'nopasswd', () => ({}));
+    const host = new RunnerHost(runner, { secrets: { env: {} } });
+    await host.exec(sh`sleep 5`, { timeoutMs: 1500, sudo: true });
+    const script = runner.seen.at(-1)!.script;
+    expect(script).toMatch(/^sudo -n -- sh -c /);
+    expect(script).toContain('exec timeout -s KILL 3 sh -c');
+    await host.exec(sh`true`);
+    expect(runner.seen.at(-1)!.script).toBe('true');
+  });
+
   it('fails every call after close', async () => {
     const host = new RunnerHost(new ScriptedRunner(0, 'missing'), { secrets: { env: {} } });
     await host.close();

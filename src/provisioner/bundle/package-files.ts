@@ -1,0 +1,89 @@
+/**
+ * Which files of the scmctl package go into a bundle: package.json, what its `files` field lists
+ * (bin, dist/src, schemas, templates, examples — those that exist), and the production dependencies, found
+ * offline from package-lock.json (entries not marked dev/devOptional; optional ones when installed).
+ * Prebuilt native binaries for other platforms (`prebuilds/<platform>-<arch>`) are left out: a bundle is
+ * made for one platform and architecture.
+ */
+import { existsSync } from 'node:fs';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { join, posix, relative, sep } from 'node:path';
+import { BundleError } from './bundle-error.js';
+
+export type SourceEntry =
+  | { readonly kind: 'file'; readonly rel: string; readonly abs: string; readonly executable: boolean }
+  | { readonly kind: 'symlink'; readonly rel: string; readonly target: string };
+
+interface LockPackage {
+  readonly dev?: boolean;
+  readonly devOptional?: boolean;
+  readonly optional?: boolean;
+  readonly link?: boolean;
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+function foreignPrebuild(dirName: string, platform: string, arch: string): boolean {
+  const dash = dirName.indexOf('-');
+  if (dash < 0) return false;
+  const p = dirName.slice(0, dash);
+  const archs = dirName.slice(dash + 1).split('+');
+  return !(p === platform && archs.includes(arch));
+}
+
+async function walk(
+  root: string,
+  dir: string,
+  out: SourceEntry[],
+  options: { skipNodeModules: boolean; platform: string; arch: string },
+): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (options.skipNodeModules && e.name === 'node_modules') continue;
+      if (e.name === '.bin') continue;
+      if (posix.basename(dir) === 'prebuilds' && foreignPrebuild(e.name, options.platform, options.arch)) continue;
+      await walk(root, abs, out, options);
+    } else if (e.isSymbolicLink()) {
+      out.push({ kind: 'symlink', rel: toPosix(relative(root, abs)), target: await readlink(abs) });
+    } else if (e.isFile()) {
+      const st = await lstat(abs);
+      out.push({ kind: 'file', rel: toPosix(relative(root, abs)), abs, executable: (st.mode & 0o111) !== 0 });
+    }
+  }
+}
+
+export async function collectPackageFiles(packageRoot: string, target: { platform: string; arch: string }): Promise<{ name: string; version: string; entries: SourceEntry[] }> {
+  const pkg = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string; files?: string[] };
+  const out: SourceEntry[] = [];
+  const st = await lstat(join(packageRoot, 'package.json'));
+  out.push({ kind: 'file', rel: 'package.json', abs: join(packageRoot, 'package.json'), executable: (st.mode & 0o111) !== 0 });
+  for (const f of pkg.files ?? []) {
+    const abs = join(packageRoot, f);
+    if (!existsSync(abs)) continue;
+    const s = await lstat(abs);
+    if (s.isDirectory()) await walk(packageRoot, abs, out, { skipNodeModules: true, ...target });
+    else out.push({ kind: 'file', rel: toPosix(f), abs, executable: (s.mode & 0o111) !== 0 });
+  }
+  const lockPath = join(packageRoot, 'package-lock.json');
+  if (!existsSync(lockPath)) {
+    throw new BundleError('BUNDLE_NO_LOCKFILE', `${lockPath} is missing`, { hint: 'run `npm install` (or `npm ci`) to produce package-lock.json' });
+  }
+  const lock = JSON.parse(await readFile(lockPath, 'utf8')) as { packages?: Record<string, LockPackage> };
+  for (const [key, meta] of Object.entries(lock.packages ?? {})) {
+    if (!key.startsWith('node_modules/') || meta.dev || meta.devOptional || meta.link) continue;
+    const abs = join(packageRoot, key);
+    if (!existsSync(abs)) {
+      if (meta.optional) continue;
+      throw new BundleError('BUNDLE_DEPENDENCY_MISSING', `production dependency ${key} is in package-lock.json but not installed`, {
+        hint: 'run `npm ci` in the package first',
+      });
+    }
+    await walk(packageRoot, abs, out, { skipNodeModules: true, ...target });
+  }
+  out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { name: pkg.name, version: pkg.version, entries: out };
+}

@@ -1,0 +1,88 @@
+/**
+ * gatherFacts(host, spec): every probe of the spec, concurrently (the RemoteHost bounds its channels),
+ * read-only. Transport failures reject with the HostError (the host is then unknown, not "empty");
+ * a bad spec is FACTS_INVALID_SPEC; a host answering like no supported system is FACTS_PROBE_FAILED.
+ */
+import { posix } from 'node:path';
+import { systemClock, type Clock } from '../../common/clock.js';
+import type { RemoteHost } from '../hosts/remote-host.js';
+import { probeClock } from './clock-probe.js';
+import { probeDirectoriesAndDisk } from './directories-probe.js';
+import { FactsError } from './facts-error.js';
+import { probeFileHashes } from './file-hash-probe.js';
+import type { HostFacts } from './host-facts.js';
+import { probeInitSystem } from './init-system-probe.js';
+import { probeOs } from './os-probe.js';
+import { probePorts } from './ports-probe.js';
+import type { ProbeContext } from './probe-context.js';
+import type { FactsProbeSpec } from './probe-spec.js';
+import { probeRelease } from './release-probe.js';
+import { probeRuntime } from './runtime-probe.js';
+import { probeScm } from './scm-probe.js';
+
+export interface GatherFactsOptions {
+  /** operator clock for gatheredAt and skew; default the system clock */
+  readonly clock?: Clock;
+  readonly signal?: AbortSignal;
+}
+
+export function validateProbeSpec(host: string, spec: FactsProbeSpec): void {
+  const paths = [
+    spec.installDir,
+    spec.ozone?.bin,
+    spec.scm?.dbDir,
+    spec.scm?.pidFile,
+    ...(spec.managedFiles ?? []),
+    ...(spec.directories ?? []),
+    ...(spec.diskPaths ?? []),
+  ].filter((p): p is string => p !== undefined);
+  for (const p of paths) {
+    if (!posix.isAbsolute(p) || /[\0\n]/.test(p)) throw new FactsError('FACTS_INVALID_SPEC', host, `probe path ${JSON.stringify(p)} must be absolute`);
+  }
+  for (const port of spec.ports?.ports ?? []) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new FactsError('FACTS_INVALID_SPEC', host, `port ${port} is out of range`);
+  }
+  for (const [k] of Object.entries(spec.ozone?.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new FactsError('FACTS_INVALID_SPEC', host, `environment name ${JSON.stringify(k)} is invalid`);
+  }
+  for (const a of spec.ozone?.rolesArgs ?? []) {
+    if (!a.startsWith('--')) throw new FactsError('FACTS_INVALID_SPEC', host, `roles argument ${JSON.stringify(a)} must be a --flag`);
+  }
+}
+
+export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, options: GatherFactsOptions = {}): Promise<HostFacts> {
+  validateProbeSpec(host.info.name, spec);
+  const clock = options.clock ?? systemClock;
+  const ctx: ProbeContext = { host, spec, clock, signal: options.signal };
+  const gatheredAt = clock.wallTime().toISOString();
+  // first and alone: queueing behind other probes would widen the skew's uncertainty
+  const skew = await probeClock(ctx);
+  const [osUser, initSystem, runtime, release, files, ports, dirs] = await Promise.all([
+    probeOs(ctx),
+    probeInitSystem(ctx),
+    probeRuntime(ctx),
+    probeRelease(ctx),
+    probeFileHashes(ctx),
+    probePorts(ctx),
+    probeDirectoriesAndDisk(ctx),
+  ]);
+  const scm = await probeScm(ctx, initSystem);
+  return {
+    host: host.info.name,
+    transport: host.info.transport,
+    address: host.info.address,
+    hostKeyFingerprint: host.info.hostKeyFingerprint ?? null,
+    gatheredAt,
+    os: osUser.os,
+    user: osUser.user,
+    runtime,
+    release,
+    files,
+    scm,
+    ports,
+    directories: dirs.directories,
+    initSystem,
+    clock: skew,
+    disk: dirs.disk,
+  };
+}

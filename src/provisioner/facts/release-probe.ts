@@ -1,0 +1,19 @@
+/** The installed release: `<install>/current` link text and `ozone version`. */
+import { posix } from 'node:path';
+import type { ReleaseFacts } from './host-facts.js';
+import { OZONE_DEFAULT_TIMEOUT_MS, ozoneCommand } from './ozone-command.js';
+import { run, type ProbeContext } from './probe-context.js';
+
+export async function probeRelease(ctx: ProbeContext): Promise<ReleaseFacts | null> {
+  const installDir = ctx.spec.installDir;
+  if (!installDir) return null;
+  const current = await ctx.host.stat(posix.join(installDir, 'current'), ctx.signal ? { signal: ctx.signal } : {});
+  const link = current.exists && current.type === 'symlink' ? (current.linkTarget ?? null) : null;
+  let ozoneVersion: string | null = null;
+  if (link !== null && ctx.spec.ozone) {
+    const r = await run(ctx, ozoneCommand(ctx.spec.ozone, ['version']), { timeoutMs: ctx.spec.ozone.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS });
+    const m = /^ozone\s+(\S+)/.exec(r.stdout.trim());
+    if (r.exitCode === 0 && m) ozoneVersion = m[1]!;
+  }
+  return { installDir, current: link, releaseName: link === null ? null : posix.basename(link.replace(/\/+$/, '')), ozoneVersion };
+}

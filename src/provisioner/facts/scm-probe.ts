@@ -1,0 +1,89 @@
+/**
+ * The SCM on the host: its VERSION file, whether it runs (systemd unit, `ozone --daemon status scm`, or the
+ * pid file), and, when it runs, its view of the ring (`ozone admin scm roles --json`).
+ */
+import { posix } from 'node:path';
+import { isHostError } from '../hosts/host-error.js';
+import { sh } from '../hosts/shell-quote.js';
+import type { RolesFacts, ScmFacts, ScmVersionFile } from './host-facts.js';
+import { parseJavaProperties } from './java-properties.js';
+import { OZONE_DEFAULT_TIMEOUT_MS, ozoneCommand } from './ozone-command.js';
+import { readOptions, run, type ProbeContext } from './probe-context.js';
+import { parseRolesJson } from './roles-json.js';
+
+export function versionFilePath(dbDir: string): string {
+  return posix.join(dbDir, 'scm', 'current', 'VERSION');
+}
+
+export function toVersionFile(path: string, text: string): ScmVersionFile {
+  const p = parseJavaProperties(text);
+  const int = (k: string): number | null => (p[k] !== undefined && /^-?\d+$/.test(p[k]!) ? Number.parseInt(p[k]!, 10) : null);
+  return {
+    path,
+    nodeType: p['nodeType'] ?? null,
+    clusterId: p['clusterID'] ?? null,
+    scmUuid: p['scmUuid'] ?? null,
+    scmHa: p['scmHA'] === undefined ? null : p['scmHA'] === 'true',
+    primaryScmNodeId: p['primaryScmNodeId'] ?? null,
+    layoutVersion: int('layoutVersion'),
+    cTime: int('cTime'),
+    scmCertSerialId: p['scmCertSerialId'] ?? null,
+    properties: p,
+  };
+}
+
+async function pidAlive(ctx: ProbeContext, pidFile: string): Promise<number | null> {
+  const raw = await ctx.host.readFile(pidFile, readOptions(ctx, true));
+  const pid = raw ? Number.parseInt(raw.toString('utf8').trim(), 10) : Number.NaN;
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const s = await ctx.host.stat(`/proc/${pid}`, ctx.signal ? { signal: ctx.signal } : {});
+  return s.exists ? pid : null;
+}
+
+async function roles(ctx: ProbeContext): Promise<RolesFacts> {
+  const oz = ctx.spec.ozone!;
+  try {
+    const r = await run(ctx, ozoneCommand(oz, ['admin', 'scm', 'roles', '--json', ...(oz.rolesArgs ?? [])]), {
+      timeoutMs: oz.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS,
+    });
+    if (r.exitCode !== 0) return { ok: false, exitCode: r.exitCode, message: (r.stderr || r.stdout).trim().slice(0, 500) };
+    const peers = parseRolesJson(r.stdout);
+    return peers ? { ok: true, peers } : { ok: false, exitCode: 0, message: `unexpected output: ${r.stdout.trim().slice(0, 200)}` };
+  } catch (err) {
+    if (isHostError(err, 'HOST_COMMAND_TIMEOUT')) return { ok: false, exitCode: -1, message: err.detail };
+    throw err;
+  }
+}
+
+export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other'): Promise<ScmFacts | null> {
+  const scm = ctx.spec.scm;
+  if (!scm) return null;
+  const vpath = versionFilePath(scm.dbDir);
+  const [versionRaw, pid, unit, daemon] = await Promise.all([
+    ctx.host.readFile(vpath, readOptions(ctx, true)),
+    scm.pidFile ? pidAlive(ctx, scm.pidFile) : Promise.resolve(null),
+    scm.systemdUnit && initSystem === 'systemd' ? run(ctx, sh`systemctl is-active -- ${scm.systemdUnit}`) : Promise.resolve(null),
+    ctx.spec.ozone && !(scm.systemdUnit && initSystem === 'systemd')
+      ? run(ctx, ozoneCommand(ctx.spec.ozone, ['--daemon', 'status', 'scm']), { timeoutMs: ctx.spec.ozone.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS })
+      : Promise.resolve(null),
+  ]);
+  let running = false;
+  let source: ScmFacts['runningSource'] = 'none';
+  if (unit) {
+    running = unit.stdout.trim() === 'active';
+    source = 'systemd';
+  } else if (daemon) {
+    running = daemon.exitCode === 0;
+    source = 'daemon-status';
+  } else if (scm.pidFile) {
+    running = pid !== null;
+    source = 'pid-file';
+  }
+  return {
+    version: versionRaw ? toVersionFile(vpath, versionRaw.toString('utf8')) : null,
+    running,
+    runningSource: source,
+    pid,
+    roles: running && ctx.spec.ozone ? await roles(ctx) : null,
+  };
+}

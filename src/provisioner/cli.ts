@@ -3,6 +3,7 @@
  * scmctl entry point: argv → command. The only file of the provisioner that touches process, console and
  * commander (docs/design.md §2). Exit codes: 0 ok, 1 error, 2 `plan` found changes, 130 interrupted.
  */
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,8 @@ function register(program: Command, spec: CommandSpec, ctx: CommandContext, setE
 
 export async function main(argv: readonly string[]): Promise<number> {
   const abort = new AbortController();
+  // every remote command of a run listens on this one signal (hundreds on large clusters)
+  setMaxListeners(0, abort.signal);
   const onSignal = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   const ctx: CommandContext = {

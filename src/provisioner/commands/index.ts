@@ -1,7 +1,21 @@
 import type { CommandSpec } from '../command.js';
+import { applyCommand } from './apply.js';
+import { bundleCommand } from './bundle.js';
 import { exportCommand } from './export.js';
+import { planCommand } from './plan.js';
 import { renderCommand } from './render.js';
+import { statusCommand } from './status.js';
+import { unlockCommand } from './unlock.js';
 import { validateCommand } from './validate.js';
 
 /** Every scmctl subcommand, in the order `scmctl --help` lists them. */
-export const commands: readonly CommandSpec[] = [validateCommand, renderCommand, exportCommand];
+export const commands: readonly CommandSpec[] = [
+  validateCommand,
+  renderCommand,
+  exportCommand,
+  planCommand,
+  applyCommand,
+  statusCommand,
+  unlockCommand,
+  bundleCommand,
+];

@@ -64,7 +64,8 @@ export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other
     scm.pidFile ? pidAlive(ctx, scm.pidFile) : Promise.resolve(null),
     scm.systemdUnit && initSystem === 'systemd' ? run(ctx, sh`systemctl is-active -- ${scm.systemdUnit}`) : Promise.resolve(null),
     ctx.spec.ozone && !(scm.systemdUnit && initSystem === 'systemd')
-      ? run(ctx, ozoneCommand(ctx.spec.ozone, ['--daemon', 'status', 'scm']), { timeoutMs: ctx.spec.ozone.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS })
+      ? // privileged: with sudo the SCM runs as root, and the pid file `ozone-<user>-scm.pid` is named after the user asking
+        run(ctx, ozoneCommand(ctx.spec.ozone, ['--daemon', 'status', 'scm']), { privileged: true, timeoutMs: ctx.spec.ozone.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS })
       : Promise.resolve(null),
   ]);
   let running = false;

@@ -1,0 +1,22 @@
+/**
+ * The `bin/ozone` commands apply runs on a host, built with the quoting tag only (docs/design.md §4.3):
+ * `set -a; . <config>/scm.env; set +a; exec <install>/current/bin/ozone …`, so every command sees exactly the
+ * environment the SCM runs with.
+ */
+import { sh, type ShellCommand } from '../hosts/shell-quote.js';
+import type { PlanNode } from '../plan/plan-model.js';
+
+export function ozoneCommand(node: PlanNode, args: readonly string[]): ShellCommand {
+  return sh`set -a; . ${node.envFile}; set +a; exec ${node.ozoneBin} ${args}`;
+}
+
+export const SCM_INIT = ['scm', '--init'] as const;
+export const SCM_BOOTSTRAP = ['scm', '--bootstrap'] as const;
+export const DAEMON_START = ['--daemon', 'start', 'scm'] as const;
+export const DAEMON_STOP = ['--daemon', 'stop', 'scm'] as const;
+export const DAEMON_STATUS = ['--daemon', 'status', 'scm'] as const;
+export const ROLES_JSON = ['admin', 'scm', 'roles', '--json'] as const;
+
+export function transferArgs(target: string): string[] {
+  return ['admin', 'scm', 'transfer', '-n', target];
+}

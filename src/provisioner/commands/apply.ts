@@ -1,0 +1,257 @@
+/**
+ * `scmctl apply FILE|plan.json [--yes] [--concurrency N] [--timeout D] [--output json] [--bundle FILE]`:
+ * reads the hosts, plans (or checks a saved plan against fresh facts), shows the plan, asks on a terminal,
+ * takes the cluster lock, journals, runs the plan (listr2 view; plain lines when not a terminal; NDJSON
+ * events with --output json), releases the lock. Exit 0 done or no changes, 1 error, 130 interrupted.
+ *
+ * Resume: when the journal shows an apply from this machine that never ended and whose process is gone,
+ * this run takes over its lock and carries on from fresh facts (done tasks are no longer in the plan).
+ */
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '../../common/clock.js';
+import type { BundleInfo } from '../bundle/bundle-info.js';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { ApplyError } from '../apply/apply-error.js';
+import type { ApplyEvent } from '../apply/apply-events.js';
+import { acquireClusterLock, newLockId, releaseClusterLock, type LockInfo, type LockTarget } from '../apply/cluster-lock.js';
+import type { ClusterSession } from '../apply/cluster-session.js';
+import { eventLine } from '../apply/event-lines.js';
+import { executePlan, type ApplyOutcome } from '../apply/executor.js';
+import { Journal, readLastRun, type LastRun } from '../apply/journal.js';
+import { startListrView } from '../apply/listr-view.js';
+import { planBundle } from '../apply/runtime-bundle.js';
+import { journalPath } from '../apply/state-dirs.js';
+import { findDangerousStates } from '../plan/dangerous-states.js';
+import { changedHosts, factsFingerprint } from '../plan/fingerprint.js';
+import { PlanError } from '../plan/plan-error.js';
+import { changeCount, isRunnable, type Plan } from '../plan/plan-model.js';
+import { formatPlan, NO_CHANGES } from '../plan/plan-text.js';
+import { plan as makePlan } from '../plan/planner.js';
+import { parseIgnoreList } from '../plan/preflight.js';
+import { parseDuration } from '../topology/duration.js';
+import type { Topology } from '../topology/model.js';
+import { loadClusterInput, localUser, openSession, parseConcurrency, printError, runtimeBundle } from './cluster-input.js';
+import { askYes } from './confirm.js';
+import { ignoreOption, planJson } from './plan.js';
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** An interrupted apply of this machine whose process is gone: this run resumes it. */
+export function resumable(last: LastRun | null, machine: string): LastRun | null {
+  if (!last || last.ended) return null;
+  if (last.start.hostname !== machine) return null;
+  return pidAlive(last.start.pid) ? null : last;
+}
+
+function lockTargets(p: Plan): LockTarget[] {
+  return Object.values(p.hosts).map((h) => ({ name: h.name, lockPath: h.lockPath, sudo: h.sudo }));
+}
+
+interface Prepared {
+  readonly topology: Topology;
+  readonly topologyFile: string;
+  readonly plan: Plan;
+  readonly bundle: BundleInfo | null;
+}
+
+async function prepare(file: string, session: (t: Topology) => ClusterSession, ctx: CommandContext, options: Readonly<Record<string, unknown>>): Promise<{ prepared: Prepared; session: ClusterSession } | null> {
+  const input = await loadClusterInput(file, ctx, { allowSaved: true });
+  if (!input) return null;
+  const topology = input.kind === 'saved' ? input.saved.topology : input.topology;
+  const s = session(topology);
+  try {
+    const facts = await s.gather(ctx.signal);
+    ctx.signal.throwIfAborted();
+    if (input.kind === 'saved') {
+      const changed = changedHosts(input.saved.fingerprint, factsFingerprint(facts));
+      if (changed.length > 0) {
+        throw new PlanError('PLAN_STALE', `the saved plan ${file} is stale: ${changed.join(', ')} changed since it was made`, {
+          hosts: changed,
+          hint: `make a new plan: scmctl plan ${input.saved.topologyFile} --out ${file}`,
+        });
+      }
+      const danger = findDangerousStates(topology, facts);
+      if (danger.problems.length > 0) throw new PlanError(danger.problems[0]!.code as 'PLAN_SECOND_CLUSTER', danger.problems[0]!.message, { hint: danger.problems[0]!.hint });
+      const wanted = input.saved.plan.bundle;
+      let bundle: BundleInfo | null = null;
+      if (wanted) {
+        bundle = await runtimeBundle(topology, facts, options['bundle'], ctx, wanted.bundledNode);
+        if (bundle.release !== wanted.release) {
+          throw new ApplyError('APPLY_BUNDLE_MISMATCH', `the saved plan installs release ${wanted.release}, but the runtime bundle at hand is ${bundle.release}`, {
+            hint: 'give the bundle the plan was made with (--bundle FILE), or make a new plan',
+          });
+        }
+      }
+      return { prepared: { topology, topologyFile: input.saved.topologyFile, plan: input.saved.plan, bundle }, session: s };
+    }
+    const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
+    const reachable = Object.values(facts.hosts).every((h) => h.ok);
+    const bundle = reachable ? await runtimeBundle(topology, facts, options['bundle'], ctx) : null;
+    const p = makePlan({ topology, rendered: s.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore });
+    return { prepared: { topology, topologyFile: input.path, plan: p, bundle }, session: s };
+  } catch (err) {
+    await s.close();
+    throw err;
+  }
+}
+
+function blockedError(p: Plan): PlanError {
+  if (p.problems.length > 0) {
+    const pr = p.problems[0]!;
+    return new PlanError(pr.code as 'PLAN_SECOND_CLUSTER', pr.message, { hint: pr.hint, hosts: pr.hosts });
+  }
+  const failed = p.preflight.filter((c) => c.status === 'fail');
+  const unreachable = failed.filter((c) => c.check === 'ssh' || c.check === 'sudo');
+  if (unreachable.length > 0) {
+    return new PlanError('PLAN_HOSTS_UNREACHABLE', unreachable.map((c) => `${c.host}: ${c.message}`).join('; '), {
+      hosts: unreachable.map((c) => c.host),
+      hint: 'fix access to the host(s); nothing was changed on any host',
+    });
+  }
+  return new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${failed.map((c) => `[${c.check}] ${c.host}: ${c.message}`).join('; ')}`, {
+    hosts: failed.map((c) => c.host),
+    hint: `fix the cause, or ignore the check with --ignore-preflight-errors=${[...new Set(failed.filter((c) => c.ignorable).map((c) => c.check))].join(',') || 'NAME'}`,
+  });
+}
+
+export const applyCommand: CommandSpec = {
+  name: 'apply',
+  summary: 'make the hosts match the topology (or run a saved plan)',
+  description:
+    'Plans like `scmctl plan` (or takes a saved plan and refuses it when the hosts changed since), shows the plan, ' +
+    'asks for confirmation on a terminal (--yes skips it; without a terminal --yes is required), takes the cluster ' +
+    'lock on every host, journals progress, and runs the phases: runtime install, files, init of the primordial ' +
+    'SCM, bootstrap and start of the others one at a time, rolling restart (leader last, after a leadership ' +
+    'transfer), verification. An interrupted apply is resumed by running it again.',
+  args: ['<file>'],
+  options: [
+    { flags: '-y, --yes', description: 'do not ask for confirmation' },
+    { flags: '--concurrency <n>', description: 'hosts worked on at once (reads, installs, file pushes)', defaultValue: '10' },
+    { flags: '--timeout <duration>', description: 'give up (and stop cleanly) after this long, e.g. 30m' },
+    { flags: '--output <format>', description: 'text, or json for NDJSON events on stdout', defaultValue: 'text', choices: ['text', 'json'] },
+    { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' },
+    ignoreOption,
+  ],
+  examples: ['scmctl apply examples/local-ha.yaml --yes', 'scmctl plan examples/three-node.yaml --out plan.json && scmctl apply plan.json'],
+  async run(args, options, ctx) {
+    const json = options['output'] === 'json';
+    const say = (line: string): void => void (json ? ctx.stderr : ctx.stdout).write(line);
+    let timeoutMs: number | undefined;
+    if (typeof options['timeout'] === 'string') {
+      timeoutMs = parseDuration(options['timeout']);
+      if (timeoutMs === undefined) {
+        ctx.stderr.write(`error: --timeout ${options['timeout']} is not a duration\n  hint: e.g. 90s, 30m, 2h\n`);
+        return 1;
+      }
+    }
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    const onAbort = (): void => controller.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new ApplyError('APPLY_TIMEOUT', `--timeout ${String(options['timeout'])} reached`)), timeoutMs);
+    const signal = controller.signal;
+    const runCtx: CommandContext = { ...ctx, signal };
+    let session: ClusterSession | undefined;
+    try {
+      const concurrency = parseConcurrency(options['concurrency']);
+      const got = await prepare(args[0]!, (t) => openSession(t, runCtx, concurrency), runCtx, options);
+      if (!got) return 1;
+      session = got.session;
+      const { plan: p, topology } = got.prepared;
+      if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
+      else ctx.stdout.write(formatPlan(p));
+      if (!isRunnable(p)) throw blockedError(p);
+
+      const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
+      const machine = hostname();
+      const resume = resumable(readLastRun(jpath), machine);
+      const changes = changeCount(p);
+      if (changes === 0 && !resume) {
+        say(`\n${NO_CHANGES}\n`);
+        if (json) ctx.stdout.write(eventLine({ type: 'result', ok: true, changes: 0 }));
+        return 0;
+      }
+      if (changes > 0 && options['yes'] !== true) {
+        if (!ctx.stdin || !(ctx.stdin as { isTTY?: boolean }).isTTY) {
+          throw new ApplyError('APPLY_NOT_CONFIRMED', `${changes} change${changes === 1 ? '' : 's'} to apply and no terminal to confirm them`, { hint: 'run with --yes to apply without asking' });
+        }
+        const ok = await askYes(ctx.stdin, ctx.stderr, `\nApply these ${changes} changes to cluster ${topology.name}? Only "yes" is accepted: `, signal);
+        if (!ok) throw new ApplyError('APPLY_DECLINED', 'apply cancelled; nothing was changed', {});
+      }
+
+      const lockId = resume?.start.lockId ?? newLockId();
+      const user = localUser();
+      const info: LockInfo = { id: lockId, owner: `${user}@${machine}`, hostname: machine, pid: process.pid, startedAt: new Date().toISOString(), cluster: topology.name };
+      const targets = lockTargets(p);
+      await acquireClusterLock(session.pool, targets, info, { ...(resume ? { takeOverId: resume.start.lockId } : {}), signal });
+      const applyId = randomBytes(6).toString('hex');
+      let journal: Journal | undefined;
+      let outcome: ApplyOutcome | undefined;
+      try {
+        journal = Journal.begin(jpath, {
+          applyId,
+          lockId,
+          hostname: machine,
+          pid: process.pid,
+          cluster: topology.name,
+          topologyFile: got.prepared.topologyFile,
+          ...(resume ? { resumes: resume.start.applyId } : {}),
+        });
+        say(`\n${resume ? `Resuming the apply interrupted at ${resume.start.t} (${resume.done.length} task${resume.done.length === 1 ? '' : 's'} done${resume.inFlight ? `; it stopped during: ${resume.inFlight}` : ''}).\n` : ''}Cluster lock ${lockId} taken on ${targets.length} host${targets.length === 1 ? '' : 's'}; journal ${jpath}\n`);
+        const view = json ? null : startListrView(p, ctx.stderr, { tty: ctx.stderr.isTTY === true });
+        const sink = (e: ApplyEvent): void => {
+          journal?.record(e);
+          if (json) ctx.stdout.write(eventLine(e));
+          else view?.onEvent(e);
+        };
+        try {
+          outcome = await executePlan(p, { hosts: session.pool, bundle: got.prepared.bundle, clock: systemClock, signal, concurrency, onEvent: sink });
+        } finally {
+          await view?.close();
+        }
+        journal.end(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
+      } finally {
+        // the lock goes whatever happened: every task left its host consistent; a re-run plans again
+        const released = await releaseClusterLock(session.pool, targets, lockId).catch((e: unknown) => {
+          printError(ctx.stderr, e);
+          return [] as string[];
+        });
+        if (released.length < targets.length && !json) ctx.stderr.write(`warning: the lock ${lockId} was released on ${released.length} of ${targets.length} hosts; clear the rest with \`scmctl unlock ${lockId} FILE\`\n`);
+      }
+      if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
+      if (outcome.ok) {
+        say(`\nApply complete: ${outcome.completed} task${outcome.completed === 1 ? '' : 's'} done on cluster ${topology.name}.\n`);
+        return 0;
+      }
+      for (const f of outcome.failures) printError(ctx.stderr, f.error);
+      if (outcome.interrupted) {
+        const reason = signal.reason;
+        if (reason instanceof ApplyError) printError(ctx.stderr, reason);
+        ctx.stderr.write(`apply stopped (${outcome.completed} done, ${outcome.skipped} not run); run it again to finish\n`);
+        return reason instanceof ApplyError ? 1 : 130;
+      }
+      ctx.stderr.write(`apply failed (${outcome.completed} done, ${outcome.skipped} not run); fix the cause and run it again: it continues from where the hosts are\n`);
+      return 1;
+    } catch (err) {
+      if (signal.aborted && !(signal.reason instanceof ApplyError)) {
+        ctx.stderr.write('interrupted; nothing more was started\n');
+        return 130;
+      }
+      printError(ctx.stderr, signal.aborted ? signal.reason : err);
+      return 1;
+    } finally {
+      if (timer) clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      await session?.close();
+    }
+  },
+};

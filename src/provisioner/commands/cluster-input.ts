@@ -1,0 +1,85 @@
+/**
+ * Shared by plan, apply, status and unlock: read the command's FILE (a topology, or for apply a saved plan),
+ * open a ClusterSession, obtain the runtime bundle, plan, and print coded errors.
+ */
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { isCodedError } from '../../common/coded-error.js';
+import type { BundleInfo } from '../bundle/bundle-info.js';
+import type { CommandContext, OutputStream } from '../command.js';
+import { ClusterSession } from '../apply/cluster-session.js';
+import { givenBundle, selfBundle } from '../apply/runtime-bundle.js';
+import { cacheDir } from '../apply/state-dirs.js';
+import type { ClusterFacts } from '../plan/cluster-facts.js';
+import { PlanError } from '../plan/plan-error.js';
+import { looksLikeSavedPlan, parseSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
+import { needsBundledNode } from '../plan/runtime-choice.js';
+import { packageRoot } from '../topology/package-root.js';
+import type { Topology } from '../topology/model.js';
+import { loadFromArgs, printDiagnostics } from './topology-io.js';
+
+export type ClusterInput =
+  | { readonly kind: 'topology'; readonly topology: Topology; readonly path: string }
+  | { readonly kind: 'saved'; readonly saved: SavedPlan; readonly path: string };
+
+/** The topology (diagnostics printed to stderr), or a saved plan when `allowSaved` and the file is one; null when invalid. */
+export async function loadClusterInput(file: string, ctx: CommandContext, options: { allowSaved?: boolean } = {}): Promise<ClusterInput | null> {
+  const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
+  if (options.allowSaved && file.endsWith('.json')) {
+    let text: string | null = null;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      text = null;
+    }
+    if (text !== null && looksLikeSavedPlan(text)) return { kind: 'saved', saved: parseSavedPlan(text, file), path };
+  }
+  const result = await loadFromArgs(file, ctx);
+  printDiagnostics(ctx.stderr, result);
+  return result.topology ? { kind: 'topology', topology: result.topology, path } : null;
+}
+
+export function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'root';
+  }
+}
+
+export function parseConcurrency(value: unknown): number {
+  if (value === undefined) return 10;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new PlanError('PLAN_FILE_INVALID', `--concurrency must be a whole number from 1 to 1000, got ${String(value)}`);
+  return n;
+}
+
+export function openSession(topology: Topology, ctx: CommandContext, concurrency: number): ClusterSession {
+  return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency });
+}
+
+/** The bundle given with --bundle, else one made (and cached) from this scmctl, with Node.js when hosts need it. */
+export async function runtimeBundle(
+  topology: Topology,
+  facts: ClusterFacts,
+  bundleOption: unknown,
+  ctx: CommandContext,
+  forceNode?: boolean,
+): Promise<BundleInfo> {
+  if (typeof bundleOption === 'string' && bundleOption !== '') {
+    return givenBundle(isAbsolute(bundleOption) ? bundleOption : resolve(ctx.cwd, bundleOption), ctx.signal);
+  }
+  const withNode = forceNode ?? needsBundledNode(topology, facts);
+  return selfBundle({
+    packageRoot: packageRoot(),
+    cacheDir: cacheDir(ctx.env),
+    ...(withNode ? { node: { binary: process.execPath, version: process.version } } : {}),
+    signal: ctx.signal,
+  });
+}
+
+export function printError(out: OutputStream, err: unknown): void {
+  if (isCodedError(err)) out.write(`error[${err.code}]: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+  else out.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+}

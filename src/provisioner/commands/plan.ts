@@ -1,0 +1,133 @@
+/**
+ * `scmctl plan FILE [--output json] [--out plan.json] [--ignore-preflight-errors=NAME,…] [--bundle FILE]`:
+ * reads every host (read-only), prints what apply would do — phases, tasks, per-host file diffs — and exits
+ * 0 when there is nothing to do ("No changes. The cluster matches the topology."), 2 when there are changes,
+ * 1 on errors (invalid topology, unreachable host, failed preflight check, refused state).
+ * `--out` saves the plan with the fingerprint of the facts; `scmctl apply plan.json` refuses it if the hosts
+ * changed since.
+ */
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { planBundle } from '../apply/runtime-bundle.js';
+import type { ClusterFacts } from '../plan/cluster-facts.js';
+import { factsFingerprint } from '../plan/fingerprint.js';
+import { PlanError } from '../plan/plan-error.js';
+import { allTasks, changeCount, isRunnable, type Plan } from '../plan/plan-model.js';
+import { formatPlan, summaryLine } from '../plan/plan-text.js';
+import { plan as makePlan } from '../plan/planner.js';
+import { parseIgnoreList } from '../plan/preflight.js';
+import { SAVED_PLAN_FORMAT, serializeSavedPlan } from '../plan/saved-plan.js';
+import type { Topology } from '../topology/model.js';
+import { loadClusterInput, openSession, parseConcurrency, printError, runtimeBundle } from './cluster-input.js';
+
+export const ignoreOption = {
+  flags: '--ignore-preflight-errors <names>',
+  description: 'preflight checks whose failures only warn: a comma list of os-arch, runtime, ports, directories, disk, clock-skew, or all',
+};
+
+/** The plan JSON printed by `--output json` (file contents left out; diffs included). */
+export function planJson(p: Plan): unknown {
+  return {
+    format: p.format,
+    cluster: p.cluster,
+    changes: changeCount(p),
+    runnable: isRunnable(p),
+    summary: summaryLine(p),
+    bundle: p.bundle,
+    preflight: p.preflight,
+    problems: p.problems,
+    phases: p.phases.map((ph) => ({ id: ph.id, title: ph.title, tasks: ph.tasks.map((t) => ({ id: t.id, kind: t.kind, title: t.title, host: t.host })) })),
+    fileChanges: p.fileChanges,
+  };
+}
+
+export interface Planned {
+  readonly plan: Plan;
+  readonly facts: ClusterFacts;
+  readonly fingerprint: Record<string, string>;
+}
+
+/** Reads the hosts and plans; closes the session. */
+export async function readAndPlan(topology: Topology, ctx: CommandContext, options: Readonly<Record<string, unknown>>): Promise<Planned & { bundlePath: string }> {
+  const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
+  const session = openSession(topology, ctx, parseConcurrency(options['concurrency']));
+  try {
+    const facts = await session.gather(ctx.signal);
+    ctx.signal.throwIfAborted();
+    const reachable = Object.values(facts.hosts).every((h) => h.ok);
+    const bundle = reachable ? await runtimeBundle(topology, facts, options['bundle'], ctx) : null;
+    const p = makePlan({ topology, rendered: session.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore });
+    return { plan: p, facts, fingerprint: factsFingerprint(facts), bundlePath: bundle?.path ?? '' };
+  } finally {
+    await session.close();
+  }
+}
+
+export const planCommand: CommandSpec = {
+  name: 'plan',
+  summary: 'show what apply would change on the hosts (exit 0 no changes, 2 changes, 1 error)',
+  description:
+    'Reads every host of the topology without changing anything (facts), then prints the ordered phases apply ' +
+    'would run — preflight checks, runtime install, file changes with diffs, init, bootstrap, rolling restart, ' +
+    'verification. Exit status: 0 no changes, 2 changes, 1 error. With --out the plan is saved; ' +
+    '`scmctl apply plan.json` runs exactly it, and refuses when the hosts changed since.',
+  args: ['<file>'],
+  options: [
+    { flags: '--output <format>', description: 'text or json', defaultValue: 'text', choices: ['text', 'json'] },
+    { flags: '--out <plan.json>', description: 'save the plan for `scmctl apply plan.json`' },
+    ignoreOption,
+    { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' },
+    { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '10' },
+  ],
+  examples: ['scmctl plan examples/local-ha.yaml', 'scmctl plan examples/three-node.yaml --out plan.json', 'scmctl plan examples/three-node.yaml --output json'],
+  async run(args, options, ctx) {
+    try {
+      const input = await loadClusterInput(args[0]!, ctx);
+      if (!input || input.kind !== 'topology') return 1;
+      const { plan: p, fingerprint } = await readAndPlan(input.topology, ctx, options);
+      if (options['output'] === 'json') ctx.stdout.write(`${JSON.stringify(planJson(p), null, 2)}\n`);
+      else ctx.stdout.write(formatPlan(p));
+      if (!isRunnable(p)) {
+        const failed = p.preflight.filter((c) => c.status === 'fail');
+        if (p.problems.length === 0 && failed.length > 0) {
+          const unreachable = failed.filter((c) => c.check === 'ssh' || c.check === 'sudo');
+          printError(
+            ctx.stderr,
+            unreachable.length > 0
+              ? new PlanError('PLAN_HOSTS_UNREACHABLE', `${unreachable.map((c) => `${c.host}: ${c.message}`).join('; ')}`, { hosts: unreachable.map((c) => c.host), hint: 'fix access to the host(s); nothing was changed anywhere' })
+              : new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${failed.map((c) => `[${c.check}] ${c.host}`).join(', ')}`, {
+                  hint: `fix the cause, or ignore a check with --ignore-preflight-errors=${[...new Set(failed.filter((c) => c.ignorable).map((c) => c.check))].join(',') || 'NAME'}`,
+                }),
+          );
+        }
+        for (const pr of p.problems) printError(ctx.stderr, new PlanError(pr.code as 'PLAN_SECOND_CLUSTER', pr.message, { hint: pr.hint, hosts: pr.hosts }));
+        return 1;
+      }
+      if (typeof options['out'] === 'string' && options['out'] !== '') {
+        const out = isAbsolute(options['out']) ? options['out'] : resolve(ctx.cwd, options['out']);
+        const ignore = typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : [];
+        await writeFile(
+          out,
+          serializeSavedPlan({
+            format: SAVED_PLAN_FORMAT,
+            createdAt: new Date().toISOString(),
+            scmctlVersion: '0.1.0',
+            topologyFile: input.path,
+            topology: input.topology,
+            ignorePreflightErrors: ignore,
+            fingerprint,
+            plan: p,
+          }),
+          { mode: 0o600 },
+        );
+        ctx.stderr.write(`Saved the plan to ${options['out']}; run \`scmctl apply ${options['out']}\` to apply exactly it.\n`);
+      }
+      return changeCount(p) === 0 && allTasks(p).length === 0 ? 0 : 2;
+    } catch (err) {
+      if (ctx.signal.aborted) return 130;
+      printError(ctx.stderr, err);
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,336 @@
+/**
+ * plan(): topology + rendered files + facts + runtime bundle → Plan. Pure and deterministic: no I/O, no
+ * clock, no randomness; the same inputs give a deep-equal plan (saved plans rely on it).
+ *
+ * Order of work (k0sctl-style phases; titles in plan-model.ts):
+ *  1. preflight: named checks (preflight.ts) and refused states (dangerous-states.ts). A host that could
+ *     not be read, or a refused state, leaves every other phase empty.
+ *  2. runtime: install/upgrade the bundle on SCM hosts whose `current` release differs. Running SCMs of that
+ *     install are first marked "restart pending" (durable, on the host).
+ *  3. files: create missing directories, mark running SCMs whose files change, write changed files (with a
+ *     backup when the file replaced is not scmctl's). OM/datanode/client hosts only get this phase.
+ *  4. init: only when no node of the service has a VERSION: `--init` the primordial node, start it, wait
+ *     until it leads.
+ *  5. join: start initialised nodes that are stopped (primordial first; health-gated once a majority of the
+ *     initialised nodes runs, else a final wait-ring), then bootstrap + start each uninitialised node, one
+ *     at a time, each gated on "one LEADER and this node in the ring".
+ *  6. restart: running nodes whose config or runtime changes, or whose restart marker is set: followers one
+ *     at a time, the leader last (the executor transfers leadership away first), each gated on the ring.
+ *  7. verify: one clusterID in every VERSION, one leader, every node in the ring.
+ */
+import { posix } from 'node:path';
+import { sha256Hex, readManagedHeader, type CommentStyle } from '../render/managed-header.js';
+import type { RenderedFile } from '../render/render-host.js';
+import type { ScmNode, ScmService, Topology } from '../topology/model.js';
+import { scmNodesOnHost } from '../topology/queries.js';
+import type { ClusterFacts, HostObservation } from './cluster-facts.js';
+import { findDangerousStates, serviceRing } from './dangerous-states.js';
+import { unifiedDiff } from './file-diff.js';
+import { lockFilePath, restartMarkerPath } from './host-paths.js';
+import {
+  nodeKey,
+  PHASE_IDS,
+  PHASE_MODES,
+  PHASE_TITLES,
+  PLAN_FORMAT,
+  type FileChange,
+  type NodeKey,
+  type Phase,
+  type PhaseId,
+  type Plan,
+  type PlanBundle,
+  type PlanHost,
+  type PlanNode,
+  type Task,
+} from './plan-model.js';
+import { runPreflight } from './preflight.js';
+import { hostSudo, ozoneBin } from './probe-specs.js';
+import { peerOf } from './ring-view.js';
+
+export interface PlanInput {
+  readonly topology: Topology;
+  /** renderAll(topology) */
+  readonly rendered: ReadonlyMap<string, readonly RenderedFile[]>;
+  readonly facts: ClusterFacts;
+  /** the runtime bundle apply would install; null = do not manage the runtime */
+  readonly bundle: PlanBundle | null;
+  /** normalised by parseIgnoreList */
+  readonly ignorePreflightErrors?: ReadonlySet<string>;
+}
+
+const MANAGED_HEADER_LINE = /^(<!-- |# )Managed by scmctl; do not edit \(changes are overwritten\)\. sha256=[0-9a-f]{64}( -->)?$/;
+
+/** The file without scmctl's managed-by line, so diffs show only what really changes. */
+export function withoutManagedHeader(text: string): string {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l, idx) => idx < 2 && MANAGED_HEADER_LINE.test(l));
+  if (i >= 0) lines.splice(i, 1);
+  return lines.join('\n');
+}
+
+function styleOf(f: RenderedFile): CommentStyle {
+  return f.kind === 'ozone-site' ? 'xml' : 'hash';
+}
+
+function planNode(topology: Topology, n: ScmNode): PlanNode {
+  const host = topology.hosts.find((h) => h.name === n.host)!;
+  return {
+    key: nodeKey(n.serviceId, n.nodeId),
+    serviceId: n.serviceId,
+    nodeId: n.nodeId,
+    host: n.host,
+    address: n.address,
+    ratisPort: n.ports.ratis,
+    primordial: n.primordial,
+    installDir: n.directories.install,
+    configDir: n.directories.config,
+    dbDir: n.directories.db,
+    logsDir: n.directories.logs,
+    envFile: posix.join(n.directories.config, 'scm.env'),
+    ozoneBin: ozoneBin(n),
+    restartMarker: restartMarkerPath(n.directories.config),
+    sudo: hostSudo(host),
+  };
+}
+
+function okHost(facts: ClusterFacts, name: string): Extract<HostObservation, { ok: true }> | null {
+  const h = facts.hosts[name];
+  return h && h.ok ? h : null;
+}
+
+class PhaseBuilder {
+  readonly tasks = new Map<PhaseId, Task[]>(PHASE_IDS.map((id) => [id, []]));
+  add(phase: PhaseId, task: Task): void {
+    this.tasks.get(phase)!.push(task);
+  }
+  phases(): Phase[] {
+    return PHASE_IDS.map((id) => ({ id, title: PHASE_TITLES[id], mode: PHASE_MODES[id], tasks: this.tasks.get(id)! }));
+  }
+}
+
+export function plan(input: PlanInput): Plan {
+  const { topology, rendered, facts, bundle } = input;
+  const ignore = input.ignorePreflightErrors ?? new Set<string>();
+  const allNodes = topology.services.flatMap((s) => s.nodes);
+  const nodes: Record<NodeKey, PlanNode> = {};
+  for (const n of allNodes) nodes[nodeKey(n.serviceId, n.nodeId)] = planNode(topology, n);
+  const hosts: Record<string, PlanHost> = {};
+  for (const h of topology.hosts) {
+    hosts[h.name] = { name: h.name, address: h.address, transport: h.transport.kind, sudo: hostSudo(h), lockPath: lockFilePath(h.directories.config) };
+  }
+  const danger = findDangerousStates(topology, facts);
+  const preflight = [...runPreflight(topology, facts, bundle, ignore), ...danger.checks];
+  const base = {
+    format: PLAN_FORMAT,
+    cluster: topology.name,
+    nodes,
+    hosts,
+    preflight,
+    problems: danger.problems,
+    bundle,
+    timeouts: { commandMs: topology.timeouts.commandMs, scmStartMs: topology.timeouts.scmStartMs, scmInfoWaitMs: topology.timeouts.scmInfoWaitMs },
+  } as const;
+  const b = new PhaseBuilder();
+  const unreachable = topology.hosts.some((h) => !okHost(facts, h.name));
+  if (unreachable || danger.problems.length > 0) return { ...base, phases: b.phases(), fileChanges: [] };
+
+  const fileChanges: FileChange[] = [];
+  /** nodes whose restart is due (marker on the host, or written by this plan) or whose config/runtime changes */
+  const restartReasons = new Map<NodeKey, Set<string>>();
+  const markedByPlan = new Set<NodeKey>();
+  const running = (n: ScmNode): boolean => okHost(facts, n.host)?.nodes[nodeKey(n.serviceId, n.nodeId)]?.scm.running === true;
+  const initialised = (n: ScmNode): boolean => okHost(facts, n.host)?.nodes[nodeKey(n.serviceId, n.nodeId)]?.scm.version != null;
+  const markerPresent = (n: ScmNode): boolean => {
+    const h = okHost(facts, n.host);
+    const v = h?.facts.files[restartMarkerPath(n.directories.config)];
+    return v !== null && v !== undefined;
+  };
+  const reason = (key: NodeKey, why: string): void => {
+    restartReasons.set(key, new Set([...(restartReasons.get(key) ?? []), why]));
+  };
+  const markIfRunning = (phase: PhaseId, n: ScmNode, why: string): void => {
+    const key = nodeKey(n.serviceId, n.nodeId);
+    if (!running(n)) return;
+    reason(key, why);
+    if (markedByPlan.has(key) || markerPresent(n)) return;
+    markedByPlan.add(key);
+    const pn = nodes[key]!;
+    b.add(phase, {
+      kind: 'mark-restart-pending',
+      id: `mark:${n.host}:${key}`,
+      title: `mark ${key} on ${n.host} for a restart (${why} changes)`,
+      host: n.host,
+      node: key,
+      marker: pn.restartMarker,
+      reason: why,
+      sudo: pn.sudo,
+    });
+  };
+
+  // 2. runtime
+  if (bundle) {
+    for (const host of topology.hosts) {
+      const onHost = scmNodesOnHost(topology, host.name);
+      const obs = okHost(facts, host.name)!;
+      const installs = [...new Set(onHost.map((n) => n.directories.install))];
+      for (const dir of installs) {
+        const users = onHost.filter((n) => n.directories.install === dir);
+        const rel = obs.nodes[nodeKey(users[0]!.serviceId, users[0]!.nodeId)]?.release ?? null;
+        if (rel?.releaseName === bundle.release) continue;
+        for (const n of users) markIfRunning('runtime', n, 'runtime');
+        b.add('runtime', {
+          kind: 'install-runtime',
+          id: `install:${host.name}:${dir}`,
+          title: rel?.releaseName ? `upgrade ${host.name} from ${rel.releaseName} to ${bundle.release} (${dir})` : `install release ${bundle.release} on ${host.name} (${dir})`,
+          host: host.name,
+          installDir: dir,
+          release: bundle.release,
+          sudo: hostSudo(host),
+        });
+      }
+    }
+  }
+
+  // 3. files
+  for (const host of topology.hosts) {
+    const obs = okHost(facts, host.name)!;
+    const files = rendered.get(host.name) ?? [];
+    const onHost = scmNodesOnHost(topology, host.name);
+    const changed = files.filter((f) => obs.facts.files[f.path] !== sha256Hex(f.content));
+    const wanted = [
+      ...new Set([
+        ...onHost.flatMap((n) => (['config', 'metadata', 'db', 'ratis', 'snapshot', 'logs'] as const).map((d) => n.directories[d])),
+        ...files.map((f) => posix.dirname(f.path)),
+      ]),
+    ];
+    const missing = wanted.filter((d) => !obs.facts.directories.some((x) => x.path === d && x.exists && !x.notDirectory));
+    if (missing.length > 0) {
+      b.add('files', {
+        kind: 'create-directories',
+        id: `mkdir:${host.name}`,
+        title: `create ${missing.length} director${missing.length === 1 ? 'y' : 'ies'} on ${host.name}`,
+        host: host.name,
+        paths: missing,
+        sudo: hostSudo(host),
+      });
+    }
+    for (const n of onHost) {
+      if (changed.some((f) => f.scm?.serviceId === n.serviceId && f.scm?.nodeId === n.nodeId)) markIfRunning('files', n, 'config');
+    }
+    for (const f of changed) {
+      const hash = obs.facts.files[f.path] ?? null;
+      const before = hash === null ? null : (obs.contents[f.path] ?? null);
+      let backupSuffix: string | undefined;
+      if (hash !== null) {
+        const header = before === null ? null : readManagedHeader(before, styleOf(f));
+        if (!header || !header.managed || !header.intact) backupSuffix = `.scmctl-backup-${hash.slice(0, 8)}`;
+      }
+      const d = unifiedDiff(f.path, before === null ? (hash === null ? null : '') : withoutManagedHeader(before), withoutManagedHeader(f.content));
+      const action = hash === null ? 'create' : 'update';
+      fileChanges.push({ host: host.name, path: f.path, action, diff: d.text, added: d.added, removed: d.removed, ...(backupSuffix ? { backupSuffix } : {}) });
+      b.add('files', {
+        kind: 'write-file',
+        id: `file:${host.name}:${f.path}`,
+        title: `${action} ${f.path} on ${host.name}${backupSuffix ? ` (the current file is kept as ${posix.basename(f.path)}${backupSuffix})` : ''}`,
+        host: host.name,
+        path: f.path,
+        content: f.content,
+        mode: f.mode,
+        sha256: sha256Hex(f.content),
+        ...(backupSuffix ? { backupSuffix } : {}),
+        sudo: hostSudo(host),
+      });
+    }
+  }
+
+  // 4.–6. the SCM services
+  for (const s of topology.services) planService(s);
+
+  function planService(s: ScmService): void {
+    const primordial = s.nodes.find((n) => n.nodeId === s.primordial.nodeId)!;
+    const key = (n: ScmNode): NodeKey => nodeKey(n.serviceId, n.nodeId);
+    const single = s.nodes.length === 1;
+    const startTask = (n: ScmNode, gate: 'leader' | 'member' | 'none'): Task => ({
+      kind: 'start-scm',
+      id: `start:${n.host}:${key(n)}`,
+      title:
+        gate === 'leader'
+          ? `start ${key(n)} on ${n.host} and wait until it leads`
+          : gate === 'member'
+            ? `start ${key(n)} on ${n.host} and wait until it is in the ring with one leader`
+            : `start ${key(n)} on ${n.host}`,
+      host: n.host,
+      node: key(n),
+      gate,
+    });
+    const started = new Set<NodeKey>();
+    if (!initialised(primordial)) {
+      b.add('init', { kind: 'init-scm', id: `init:${primordial.host}:${key(primordial)}`, title: `initialise ${key(primordial)} on ${primordial.host} (ozone scm --init)`, host: primordial.host, node: key(primordial) });
+      b.add('init', startTask(primordial, 'leader'));
+      started.add(key(primordial));
+    }
+    // initialised nodes that are stopped: the primordial first
+    const members = s.nodes.filter((n) => initialised(n));
+    const stopped = [...members.filter((n) => n === primordial), ...members.filter((n) => n !== primordial)].filter((n) => !running(n));
+    let up = members.filter((n) => running(n)).length;
+    const quorum = Math.floor(members.length / 2) + 1;
+    let ungated = false;
+    for (const n of stopped) {
+      up++;
+      const gate = single ? 'leader' : up >= quorum ? 'member' : 'none';
+      if (gate === 'none') ungated = true;
+      b.add('join', startTask(n, gate));
+      started.add(key(n));
+    }
+    if (ungated) {
+      b.add('join', {
+        kind: 'wait-ring',
+        id: `wait-ring:${s.serviceId}`,
+        title: `wait until ${s.serviceId} has one leader and ${stopped.map((n) => n.nodeId).join(', ')} are in the ring`,
+        host: stopped[stopped.length - 1]!.host,
+        serviceId: s.serviceId,
+        nodes: stopped.map(key),
+      });
+    }
+    for (const n of s.nodes) {
+      if (n === primordial || initialised(n)) continue;
+      b.add('join', { kind: 'bootstrap-scm', id: `bootstrap:${n.host}:${key(n)}`, title: `bootstrap ${key(n)} on ${n.host} (ozone scm --bootstrap)`, host: n.host, node: key(n) });
+      b.add('join', startTask(n, 'member'));
+      started.add(key(n));
+    }
+    // 6. rolling restart of running nodes: followers first, the leader last
+    const ring = serviceRing(s, facts);
+    const due = s.nodes.filter((n) => running(n) && !started.has(key(n)) && (restartReasons.has(key(n)) || markerPresent(n)));
+    const isLeader = (n: ScmNode): boolean => {
+      const p = ring ? peerOf({ key: key(n), address: n.address, ratisPort: n.ports.ratis }, ring) : undefined;
+      return p?.role.toUpperCase() === 'LEADER';
+    };
+    for (const n of [...due.filter((x) => !isLeader(x)), ...due.filter(isLeader)]) {
+      const why = [...(restartReasons.get(key(n)) ?? new Set(['pending']))].join(' and ');
+      b.add('restart', {
+        kind: 'restart-scm',
+        id: `restart:${n.host}:${key(n)}`,
+        title: `restart ${key(n)} on ${n.host} (${why === 'pending' ? 'a restart is pending from an earlier apply' : `${why} changed`})${isLeader(n) && !single ? ', after transferring leadership' : ''}`,
+        host: n.host,
+        node: key(n),
+        reason: why,
+      });
+    }
+  }
+
+  // 7. verify, whenever something changes
+  const changes = [...b.tasks.values()].some((t) => t.length > 0);
+  if (changes) {
+    for (const s of topology.services) {
+      b.add('verify', {
+        kind: 'verify-service',
+        id: `verify:${s.serviceId}`,
+        title: `verify ${s.serviceId}: one clusterID in every VERSION, one leader, ${s.nodes.length} node${s.nodes.length === 1 ? '' : 's'} in the ring`,
+        host: s.nodes[0]!.host,
+        serviceId: s.serviceId,
+        nodes: s.nodes.map((n) => nodeKey(n.serviceId, n.nodeId)),
+      });
+    }
+  }
+  return { ...base, phases: b.phases(), fileChanges };
+}

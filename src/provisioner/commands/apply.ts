@@ -10,7 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { systemClock } from '../../common/clock.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { ApplyError } from '../apply/apply-error.js';
@@ -18,7 +18,7 @@ import type { ApplyEvent } from '../apply/apply-events.js';
 import { acquireClusterLock, newLockId, releaseClusterLock, type LockInfo, type LockTarget } from '../apply/cluster-lock.js';
 import type { ClusterSession } from '../apply/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
-import { executePlan, type ApplyOutcome } from '../apply/executor.js';
+import { executePlan, type ApplyOutcome, type ExecutorDeps } from '../apply/executor.js';
 import { Journal, readLastRun, type LastRun } from '../apply/journal.js';
 import { startListrView } from '../apply/listr-view.js';
 import { planBundle } from '../apply/runtime-bundle.js';
@@ -34,7 +34,7 @@ import { parseDuration } from '../topology/duration.js';
 import type { Topology } from '../topology/model.js';
 import { loadClusterInput, localUser, openSession, parseConcurrency, printError, runtimeBundle } from './cluster-input.js';
 import { askYes } from './confirm.js';
-import { ignoreOption, planJson } from './plan.js';
+import { ignoreOption, planJson, type PlanDeps } from './plan.js';
 
 function pidAlive(pid: number): boolean {
   try {
@@ -63,7 +63,20 @@ interface Prepared {
   readonly bundle: BundleInfo | null;
 }
 
-async function prepare(file: string, session: (t: Topology) => ClusterSession, ctx: CommandContext, options: Readonly<Record<string, unknown>>): Promise<{ prepared: Prepared; session: ClusterSession } | null> {
+/** Seams for tests: strict fake hosts instead of SSH/local, a given bundle, a fake install and clock. */
+export interface ApplyDeps extends PlanDeps {
+  readonly install?: ExecutorDeps['install'];
+  readonly clock?: Clock;
+  readonly pollIntervalMs?: number;
+}
+
+async function prepare(
+  file: string,
+  session: (t: Topology) => ClusterSession,
+  ctx: CommandContext,
+  options: Readonly<Record<string, unknown>>,
+  deps: ApplyDeps,
+): Promise<{ prepared: Prepared; session: ClusterSession } | null> {
   const input = await loadClusterInput(file, ctx, { allowSaved: true });
   if (!input) return null;
   const topology = input.kind === 'saved' ? input.saved.topology : input.topology;
@@ -84,7 +97,7 @@ async function prepare(file: string, session: (t: Topology) => ClusterSession, c
       const wanted = input.saved.plan.bundle;
       let bundle: BundleInfo | null = null;
       if (wanted) {
-        bundle = await runtimeBundle(topology, facts, options['bundle'], ctx, wanted.bundledNode);
+        bundle = deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx, wanted.bundledNode));
         if (bundle.release !== wanted.release) {
           throw new ApplyError('APPLY_BUNDLE_MISMATCH', `the saved plan installs release ${wanted.release}, but the runtime bundle at hand is ${bundle.release}`, {
             hint: 'give the bundle the plan was made with (--bundle FILE), or make a new plan',
@@ -95,7 +108,7 @@ async function prepare(file: string, session: (t: Topology) => ClusterSession, c
     }
     const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
     const reachable = Object.values(facts.hosts).every((h) => h.ok);
-    const bundle = reachable ? await runtimeBundle(topology, facts, options['bundle'], ctx) : null;
+    const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx))) : null;
     const p = makePlan({ topology, rendered: s.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore });
     return { prepared: { topology, topologyFile: input.path, plan: p, bundle }, session: s };
   } catch (err) {
@@ -142,116 +155,127 @@ export const applyCommand: CommandSpec = {
     ignoreOption,
   ],
   examples: ['scmctl apply examples/local-ha.yaml --yes', 'scmctl plan examples/three-node.yaml --out plan.json && scmctl apply plan.json'],
-  async run(args, options, ctx) {
-    const json = options['output'] === 'json';
-    const say = (line: string): void => void (json ? ctx.stderr : ctx.stdout).write(line);
-    let timeoutMs: number | undefined;
-    if (typeof options['timeout'] === 'string') {
-      timeoutMs = parseDuration(options['timeout']);
-      if (timeoutMs === undefined) {
-        ctx.stderr.write(`error: --timeout ${options['timeout']} is not a duration\n  hint: e.g. 90s, 30m, 2h\n`);
-        return 1;
-      }
-    }
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal);
-    const onAbort = (): void => controller.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new ApplyError('APPLY_TIMEOUT', `--timeout ${String(options['timeout'])} reached`)), timeoutMs);
-    const signal = controller.signal;
-    const runCtx: CommandContext = { ...ctx, signal };
-    let session: ClusterSession | undefined;
-    try {
-      const concurrency = parseConcurrency(options['concurrency']);
-      const got = await prepare(args[0]!, (t) => openSession(t, runCtx, concurrency), runCtx, options);
-      if (!got) return 1;
-      session = got.session;
-      const { plan: p, topology } = got.prepared;
-      if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
-      else ctx.stdout.write(formatPlan(p));
-      if (!isRunnable(p)) throw blockedError(p);
-
-      const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
-      const machine = hostname();
-      const resume = resumable(readLastRun(jpath), machine);
-      const changes = changeCount(p);
-      if (changes === 0 && !resume) {
-        say(`\n${NO_CHANGES}\n`);
-        if (json) ctx.stdout.write(eventLine({ type: 'result', ok: true, changes: 0 }));
-        return 0;
-      }
-      if (changes > 0 && options['yes'] !== true) {
-        if (!ctx.stdin || !(ctx.stdin as { isTTY?: boolean }).isTTY) {
-          throw new ApplyError('APPLY_NOT_CONFIRMED', `${changes} change${changes === 1 ? '' : 's'} to apply and no terminal to confirm them`, { hint: 'run with --yes to apply without asking' });
-        }
-        const ok = await askYes(ctx.stdin, ctx.stderr, `\nApply these ${changes} changes to cluster ${topology.name}? Only "yes" is accepted: `, signal);
-        if (!ok) throw new ApplyError('APPLY_DECLINED', 'apply cancelled; nothing was changed', {});
-      }
-
-      const lockId = resume?.start.lockId ?? newLockId();
-      const user = localUser();
-      const info: LockInfo = { id: lockId, owner: `${user}@${machine}`, hostname: machine, pid: process.pid, startedAt: new Date().toISOString(), cluster: topology.name };
-      const targets = lockTargets(p);
-      await acquireClusterLock(session.pool, targets, info, { ...(resume ? { takeOverId: resume.start.lockId } : {}), signal });
-      const applyId = randomBytes(6).toString('hex');
-      let journal: Journal | undefined;
-      let outcome: ApplyOutcome | undefined;
-      try {
-        journal = Journal.begin(jpath, {
-          applyId,
-          lockId,
-          hostname: machine,
-          pid: process.pid,
-          cluster: topology.name,
-          topologyFile: got.prepared.topologyFile,
-          ...(resume ? { resumes: resume.start.applyId } : {}),
-        });
-        say(`\n${resume ? `Resuming the apply interrupted at ${resume.start.t} (${resume.done.length} task${resume.done.length === 1 ? '' : 's'} done${resume.inFlight ? `; it stopped during: ${resume.inFlight}` : ''}).\n` : ''}Cluster lock ${lockId} taken on ${targets.length} host${targets.length === 1 ? '' : 's'}; journal ${jpath}\n`);
-        const view = json ? null : startListrView(p, ctx.stderr, { tty: ctx.stderr.isTTY === true });
-        const sink = (e: ApplyEvent): void => {
-          journal?.record(e);
-          if (json) ctx.stdout.write(eventLine(e));
-          else view?.onEvent(e);
-        };
-        try {
-          outcome = await executePlan(p, { hosts: session.pool, bundle: got.prepared.bundle, clock: systemClock, signal, concurrency, onEvent: sink });
-        } finally {
-          await view?.close();
-        }
-        journal.end(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
-      } finally {
-        // the lock goes whatever happened: every task left its host consistent; a re-run plans again
-        const released = await releaseClusterLock(session.pool, targets, lockId).catch((e: unknown) => {
-          printError(ctx.stderr, e);
-          return [] as string[];
-        });
-        if (released.length < targets.length && !json) ctx.stderr.write(`warning: the lock ${lockId} was released on ${released.length} of ${targets.length} hosts; clear the rest with \`scmctl unlock ${lockId} FILE\`\n`);
-      }
-      if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
-      if (outcome.ok) {
-        say(`\nApply complete: ${outcome.completed} task${outcome.completed === 1 ? '' : 's'} done on cluster ${topology.name}.\n`);
-        return 0;
-      }
-      for (const f of outcome.failures) printError(ctx.stderr, f.error);
-      if (outcome.interrupted) {
-        const reason = signal.reason;
-        if (reason instanceof ApplyError) printError(ctx.stderr, reason);
-        ctx.stderr.write(`apply stopped (${outcome.completed} done, ${outcome.skipped} not run); run it again to finish\n`);
-        return reason instanceof ApplyError ? 1 : 130;
-      }
-      ctx.stderr.write(`apply failed (${outcome.completed} done, ${outcome.skipped} not run); fix the cause and run it again: it continues from where the hosts are\n`);
-      return 1;
-    } catch (err) {
-      if (signal.aborted && !(signal.reason instanceof ApplyError)) {
-        ctx.stderr.write('interrupted; nothing more was started\n');
-        return 130;
-      }
-      printError(ctx.stderr, signal.aborted ? signal.reason : err);
-      return 1;
-    } finally {
-      if (timer) clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', onAbort);
-      await session?.close();
-    }
-  },
+  run: (args, options, ctx) => runApply(args, options, ctx),
 };
+
+export async function runApply(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext, deps: ApplyDeps = {}): Promise<number> {
+  const json = options['output'] === 'json';
+  const say = (line: string): void => void (json ? ctx.stderr : ctx.stdout).write(line);
+  let timeoutMs: number | undefined;
+  if (typeof options['timeout'] === 'string') {
+    timeoutMs = parseDuration(options['timeout']);
+    if (timeoutMs === undefined) {
+      ctx.stderr.write(`error: --timeout ${options['timeout']} is not a duration\n  hint: e.g. 90s, 30m, 2h\n`);
+      return 1;
+    }
+  }
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = (): void => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new ApplyError('APPLY_TIMEOUT', `--timeout ${String(options['timeout'])} reached`)), timeoutMs);
+  const signal = controller.signal;
+  const runCtx: CommandContext = { ...ctx, signal };
+  let session: ClusterSession | undefined;
+  try {
+    const concurrency = parseConcurrency(options['concurrency']);
+    const got = await prepare(args[0]!, (t) => openSession(t, runCtx, concurrency, deps.connect), runCtx, options, deps);
+    if (!got) return 1;
+    session = got.session;
+    const { plan: p, topology } = got.prepared;
+    if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
+    else ctx.stdout.write(formatPlan(p));
+    if (!isRunnable(p)) throw blockedError(p);
+
+    const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
+    const machine = hostname();
+    const resume = resumable(readLastRun(jpath), machine);
+    const changes = changeCount(p);
+    if (changes === 0 && !resume) {
+      say(`\n${NO_CHANGES}\n`);
+      if (json) ctx.stdout.write(eventLine({ type: 'result', ok: true, changes: 0 }));
+      return 0;
+    }
+    if (changes > 0 && options['yes'] !== true) {
+      if (!ctx.stdin || !(ctx.stdin as { isTTY?: boolean }).isTTY) {
+        throw new ApplyError('APPLY_NOT_CONFIRMED', `${changes} change${changes === 1 ? '' : 's'} to apply and no terminal to confirm them`, { hint: 'run with --yes to apply without asking' });
+      }
+      const ok = await askYes(ctx.stdin, ctx.stderr, `\nApply these ${changes} changes to cluster ${topology.name}? Only "yes" is accepted: `, signal);
+      if (!ok) throw new ApplyError('APPLY_DECLINED', 'apply cancelled; nothing was changed', {});
+    }
+
+    const lockId = resume?.start.lockId ?? newLockId();
+    const user = localUser();
+    const info: LockInfo = { id: lockId, owner: `${user}@${machine}`, hostname: machine, pid: process.pid, startedAt: new Date().toISOString(), cluster: topology.name };
+    const targets = lockTargets(p);
+    await acquireClusterLock(session.pool, targets, info, { ...(resume ? { takeOverId: resume.start.lockId } : {}), signal });
+    const applyId = randomBytes(6).toString('hex');
+    let journal: Journal | undefined;
+    let outcome: ApplyOutcome | undefined;
+    try {
+      journal = Journal.begin(jpath, {
+        applyId,
+        lockId,
+        hostname: machine,
+        pid: process.pid,
+        cluster: topology.name,
+        topologyFile: got.prepared.topologyFile,
+        ...(resume ? { resumes: resume.start.applyId } : {}),
+      });
+      say(`\n${resume ? `Resuming the apply interrupted at ${resume.start.t} (${resume.done.length} task${resume.done.length === 1 ? '' : 's'} done${resume.inFlight ? `; it stopped during: ${resume.inFlight}` : ''}).\n` : ''}Cluster lock ${lockId} taken on ${targets.length} host${targets.length === 1 ? '' : 's'}; journal ${jpath}\n`);
+      const view = json ? null : startListrView(p, ctx.stderr, { tty: ctx.stderr.isTTY === true });
+      const sink = (e: ApplyEvent): void => {
+        journal?.record(e);
+        if (json) ctx.stdout.write(eventLine(e));
+        else view?.onEvent(e);
+      };
+      try {
+        outcome = await executePlan(p, {
+          hosts: session.pool,
+          bundle: got.prepared.bundle,
+          clock: deps.clock ?? systemClock,
+          signal,
+          concurrency,
+          onEvent: sink,
+          ...(deps.install ? { install: deps.install } : {}),
+          ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+        });
+      } finally {
+        await view?.close();
+      }
+      journal.end(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
+    } finally {
+      // the lock goes whatever happened: every task left its host consistent; a re-run plans again
+      const released = await releaseClusterLock(session.pool, targets, lockId).catch((e: unknown) => {
+        printError(ctx.stderr, e);
+        return [] as string[];
+      });
+      if (released.length < targets.length && !json) ctx.stderr.write(`warning: the lock ${lockId} was released on ${released.length} of ${targets.length} hosts; clear the rest with \`scmctl unlock ${lockId} FILE\`\n`);
+    }
+    if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
+    if (outcome.ok) {
+      say(`\nApply complete: ${outcome.completed} task${outcome.completed === 1 ? '' : 's'} done on cluster ${topology.name}.\n`);
+      return 0;
+    }
+    for (const f of outcome.failures) printError(ctx.stderr, f.error);
+    if (outcome.interrupted) {
+      const reason = signal.reason;
+      if (reason instanceof ApplyError) printError(ctx.stderr, reason);
+      ctx.stderr.write(`apply stopped (${outcome.completed} done, ${outcome.skipped} not run); run it again to finish\n`);
+      return reason instanceof ApplyError ? 1 : 130;
+    }
+    ctx.stderr.write(`apply failed (${outcome.completed} done, ${outcome.skipped} not run); fix the cause and run it again: it continues from where the hosts are\n`);
+    return 1;
+  } catch (err) {
+    if (signal.aborted && !(signal.reason instanceof ApplyError)) {
+      ctx.stderr.write('interrupted; nothing more was started\n');
+      return 130;
+    }
+    printError(ctx.stderr, signal.aborted ? signal.reason : err);
+    return 1;
+  } finally {
+    if (timer) clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort);
+    await session?.close();
+  }
+}

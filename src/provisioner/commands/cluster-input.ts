@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { isCodedError } from '../../common/coded-error.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
-import { ClusterSession } from '../apply/cluster-session.js';
+import { ClusterSession, type SessionOptions } from '../apply/cluster-session.js';
 import { givenBundle, selfBundle } from '../apply/runtime-bundle.js';
 import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
@@ -55,8 +55,8 @@ export function parseConcurrency(value: unknown): number {
   return n;
 }
 
-export function openSession(topology: Topology, ctx: CommandContext, concurrency: number): ClusterSession {
-  return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency });
+export function openSession(topology: Topology, ctx: CommandContext, concurrency: number, connect?: SessionOptions['connect']): ClusterSession {
+  return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency, ...(connect ? { connect } : {}) });
 }
 
 /** The bundle given with --bundle, else one made (and cached) from this scmctl, with Node.js when hosts need it. */

@@ -19,6 +19,8 @@ import { plan as makePlan } from '../plan/planner.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import { SAVED_PLAN_FORMAT, serializeSavedPlan } from '../plan/saved-plan.js';
 import type { Topology } from '../topology/model.js';
+import type { BundleInfo } from '../bundle/bundle-info.js';
+import type { SessionOptions } from '../apply/cluster-session.js';
 import { loadClusterInput, openSession, parseConcurrency, printError, runtimeBundle } from './cluster-input.js';
 
 export const ignoreOption = {
@@ -48,15 +50,22 @@ export interface Planned {
   readonly fingerprint: Record<string, string>;
 }
 
-/** Reads the hosts and plans; closes the session. */
-export async function readAndPlan(topology: Topology, ctx: CommandContext, options: Readonly<Record<string, unknown>>): Promise<Planned & { bundlePath: string }> {
+export interface PlanDeps {
+  /** replaces the SSH/local transports (tests: strict fake hosts) */
+  readonly connect?: SessionOptions['connect'];
+  /** the runtime bundle to plan with, instead of --bundle / this scmctl's own */
+  readonly bundle?: BundleInfo;
+}
+
+/** Reads the hosts (read-only) and plans; closes the session. */
+export async function readAndPlan(topology: Topology, ctx: CommandContext, options: Readonly<Record<string, unknown>>, deps: PlanDeps = {}): Promise<Planned & { bundlePath: string }> {
   const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
-  const session = openSession(topology, ctx, parseConcurrency(options['concurrency']));
+  const session = openSession(topology, ctx, parseConcurrency(options['concurrency']), deps.connect);
   try {
     const facts = await session.gather(ctx.signal);
     ctx.signal.throwIfAborted();
     const reachable = Object.values(facts.hosts).every((h) => h.ok);
-    const bundle = reachable ? await runtimeBundle(topology, facts, options['bundle'], ctx) : null;
+    const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx))) : null;
     const p = makePlan({ topology, rendered: session.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore });
     return { plan: p, facts, fingerprint: factsFingerprint(facts), bundlePath: bundle?.path ?? '' };
   } finally {
@@ -81,53 +90,55 @@ export const planCommand: CommandSpec = {
     { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '10' },
   ],
   examples: ['scmctl plan examples/local-ha.yaml', 'scmctl plan examples/three-node.yaml --out plan.json', 'scmctl plan examples/three-node.yaml --output json'],
-  async run(args, options, ctx) {
-    try {
-      const input = await loadClusterInput(args[0]!, ctx);
-      if (!input || input.kind !== 'topology') return 1;
-      const { plan: p, fingerprint } = await readAndPlan(input.topology, ctx, options);
-      if (options['output'] === 'json') ctx.stdout.write(`${JSON.stringify(planJson(p), null, 2)}\n`);
-      else ctx.stdout.write(formatPlan(p));
-      if (!isRunnable(p)) {
-        const failed = p.preflight.filter((c) => c.status === 'fail');
-        if (p.problems.length === 0 && failed.length > 0) {
-          const unreachable = failed.filter((c) => c.check === 'ssh' || c.check === 'sudo');
-          printError(
-            ctx.stderr,
-            unreachable.length > 0
-              ? new PlanError('PLAN_HOSTS_UNREACHABLE', `${unreachable.map((c) => `${c.host}: ${c.message}`).join('; ')}`, { hosts: unreachable.map((c) => c.host), hint: 'fix access to the host(s); nothing was changed anywhere' })
-              : new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${failed.map((c) => `[${c.check}] ${c.host}`).join(', ')}`, {
-                  hint: `fix the cause, or ignore a check with --ignore-preflight-errors=${[...new Set(failed.filter((c) => c.ignorable).map((c) => c.check))].join(',') || 'NAME'}`,
-                }),
-          );
-        }
-        for (const pr of p.problems) printError(ctx.stderr, new PlanError(pr.code as 'PLAN_SECOND_CLUSTER', pr.message, { hint: pr.hint, hosts: pr.hosts }));
-        return 1;
-      }
-      if (typeof options['out'] === 'string' && options['out'] !== '') {
-        const out = isAbsolute(options['out']) ? options['out'] : resolve(ctx.cwd, options['out']);
-        const ignore = typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : [];
-        await writeFile(
-          out,
-          serializeSavedPlan({
-            format: SAVED_PLAN_FORMAT,
-            createdAt: new Date().toISOString(),
-            scmctlVersion: '0.1.0',
-            topologyFile: input.path,
-            topology: input.topology,
-            ignorePreflightErrors: ignore,
-            fingerprint,
-            plan: p,
-          }),
-          { mode: 0o600 },
+  run: (args, options, ctx) => runPlan(args, options, ctx),
+};
+
+export async function runPlan(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext, deps: PlanDeps = {}): Promise<number> {
+  try {
+    const input = await loadClusterInput(args[0]!, ctx);
+    if (!input || input.kind !== 'topology') return 1;
+    const { plan: p, fingerprint } = await readAndPlan(input.topology, ctx, options, deps);
+    if (options['output'] === 'json') ctx.stdout.write(`${JSON.stringify(planJson(p), null, 2)}\n`);
+    else ctx.stdout.write(formatPlan(p));
+    if (!isRunnable(p)) {
+      const failed = p.preflight.filter((c) => c.status === 'fail');
+      if (p.problems.length === 0 && failed.length > 0) {
+        const unreachable = failed.filter((c) => c.check === 'ssh' || c.check === 'sudo');
+        printError(
+          ctx.stderr,
+          unreachable.length > 0
+            ? new PlanError('PLAN_HOSTS_UNREACHABLE', `${unreachable.map((c) => `${c.host}: ${c.message}`).join('; ')}`, { hosts: unreachable.map((c) => c.host), hint: 'fix access to the host(s); nothing was changed anywhere' })
+            : new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${failed.map((c) => `[${c.check}] ${c.host}`).join(', ')}`, {
+                hint: `fix the cause, or ignore a check with --ignore-preflight-errors=${[...new Set(failed.filter((c) => c.ignorable).map((c) => c.check))].join(',') || 'NAME'}`,
+              }),
         );
-        ctx.stderr.write(`Saved the plan to ${options['out']}; run \`scmctl apply ${options['out']}\` to apply exactly it.\n`);
       }
-      return changeCount(p) === 0 && allTasks(p).length === 0 ? 0 : 2;
-    } catch (err) {
-      if (ctx.signal.aborted) return 130;
-      printError(ctx.stderr, err);
+      for (const pr of p.problems) printError(ctx.stderr, new PlanError(pr.code as 'PLAN_SECOND_CLUSTER', pr.message, { hint: pr.hint, hosts: pr.hosts }));
       return 1;
     }
-  },
-};
+    if (typeof options['out'] === 'string' && options['out'] !== '') {
+      const out = isAbsolute(options['out']) ? options['out'] : resolve(ctx.cwd, options['out']);
+      const ignore = typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : [];
+      await writeFile(
+        out,
+        serializeSavedPlan({
+          format: SAVED_PLAN_FORMAT,
+          createdAt: new Date().toISOString(),
+          scmctlVersion: '0.1.0',
+          topologyFile: input.path,
+          topology: input.topology,
+          ignorePreflightErrors: ignore,
+          fingerprint,
+          plan: p,
+        }),
+        { mode: 0o600 },
+      );
+      ctx.stderr.write(`Saved the plan to ${options['out']}; run \`scmctl apply ${options['out']}\` to apply exactly it.\n`);
+    }
+    return changeCount(p) === 0 && allTasks(p).length === 0 ? 0 : 2;
+  } catch (err) {
+    if (ctx.signal.aborted) return 130;
+    printError(ctx.stderr, err);
+    return 1;
+  }
+}

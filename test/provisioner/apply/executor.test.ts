@@ -1,0 +1,141 @@
+/**
+ * The executor against strict fake hosts that simulate SCMs (test/support/sim-scm-cluster.ts): the whole
+ * facts → plan → apply loop, the order of ring operations, quorum kept during rolling restarts, failures,
+ * interruption and resume, the restart marker after a crash between push and restart.
+ */
+import { describe, expect, it } from 'vitest';
+import { changeCount } from '../../../src/provisioner/plan/plan-model.js';
+import { SimCluster } from '../../support/sim-scm-cluster.js';
+import { standaloneText, threeNodeText, topologyOf } from '../plan/cluster-fixture.js';
+import { applyOn, planOn } from './sim-loop.js';
+
+const t3 = topologyOf(threeNodeText());
+const changed = topologyOf(threeNodeText({ properties: { 'ozone.scm.container.size': '1GB' } }));
+
+function versions(sim: SimCluster): (string | null)[] {
+  return [...sim.nodes.values()].map((n) => n.clusterId);
+}
+
+function assertClean(sim: SimCluster): void {
+  for (const h of sim.hosts.values()) h.assertNoViolations();
+}
+
+describe('executor on simulated SCM hosts', () => {
+  it('brings up a fresh ring: init + start the primordial, then bootstrap + start one node at a time; a second plan has no changes', async () => {
+    const sim = new SimCluster(t3);
+    const { outcome, events } = await applyOn(sim, t3);
+    assertClean(sim);
+    expect(outcome).toMatchObject({ ok: true, failures: [], interrupted: false });
+    expect(sim.ops.filter((o) => !o.startsWith('install'))).toEqual([
+      'init svc/scm1',
+      'start svc/scm1',
+      'bootstrap svc/scm2',
+      'start svc/scm2',
+      'bootstrap svc/scm3',
+      'start svc/scm3',
+    ]);
+    expect(sim.ops.filter((o) => o.startsWith('install')).sort()).toEqual(['install scm1', 'install scm2', 'install scm3']);
+    const ids = versions(sim);
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toMatch(/^CID-/);
+    expect(sim.leader.get('svc')).toBe('svc/scm1');
+    expect(events.filter((e) => e.type === 'task-done' && e.task.kind === 'verify-service')).toHaveLength(1);
+    const again = await planOn(sim, t3);
+    expect(changeCount(again.plan)).toBe(0);
+  });
+
+  it('a config change restarts followers first, the leader last after a transfer, never losing quorum, and clears the markers', async () => {
+    const sim = new SimCluster(t3);
+    await applyOn(sim, t3);
+    sim.ops.length = 0;
+    const { outcome, plan } = await applyOn(sim, changed);
+    assertClean(sim);
+    expect(outcome.ok).toBe(true);
+    expect(plan.fileChanges.map((f) => f.host)).toEqual(['scm1', 'scm2', 'scm3']);
+    expect(sim.ops).toEqual(['stop svc/scm2', 'start svc/scm2', 'stop svc/scm3', 'start svc/scm3', 'transfer svc/scm1', 'stop svc/scm1', 'start svc/scm1']);
+    expect(sim.quorumLostDuring).toEqual([]);
+    expect(sim.leader.get('svc')).not.toBe('svc/scm1');
+    for (const h of sim.hosts.values()) expect([...h.files.keys()].filter((p) => p.endsWith('.scmctl-restart-pending'))).toEqual([]);
+    expect(changeCount((await planOn(sim, changed)).plan)).toBe(0);
+  });
+
+  it('a failing start stops the run: the failure names the host, the rest is skipped, nothing else is touched', async () => {
+    const sim = new SimCluster(t3, { fail: (op, key) => (op === 'start' && key === 'svc/scm2' ? { exitCode: 1, stderr: 'SCM_PORT_IN_USE: 9860 taken\n' } : null) });
+    const { outcome, events } = await applyOn(sim, t3);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.failures).toHaveLength(1);
+    expect(outcome.failures[0]!.task).toMatchObject({ kind: 'start-scm', host: 'scm2' });
+    expect(outcome.failures[0]!.error).toMatchObject({ code: 'APPLY_SCM_START_FAILED', host: 'scm2', message: expect.stringContaining('SCM_PORT_IN_USE') });
+    const skipped = events.filter((e) => e.type === 'task-skipped').map((e) => (e.type === 'task-skipped' ? e.task.title : ''));
+    expect(skipped).toEqual([expect.stringContaining('bootstrap svc/scm3'), expect.stringContaining('start svc/scm3'), expect.stringContaining('verify svc')]);
+    expect(sim.ops).not.toContain('bootstrap svc/scm3');
+  });
+
+  it('interrupted midway (after bootstrapping scm2) and run again: finishes with the same clusterID', async () => {
+    const sim = new SimCluster(t3, {
+      afterOp: (op, key) => {
+        if (op === 'bootstrap' && key === 'svc/scm2') abort.abort(new Error('SIGINT'));
+      },
+    });
+    const abort = new AbortController();
+    const first = await applyOn(sim, t3, { signal: abort.signal });
+    expect(first.outcome).toMatchObject({ ok: false, interrupted: true });
+    const cid = sim.nodes.get('svc/scm1')!.clusterId;
+    const resumed = await planOn(sim, t3);
+    expect(resumed.plan.phases.find((p) => p.id === 'init')!.tasks).toEqual([]);
+    expect(resumed.plan.phases.find((p) => p.id === 'join')!.tasks.map((t) => t.kind)).toEqual(['start-scm', 'bootstrap-scm', 'start-scm']);
+    const second = await applyOn(sim, t3);
+    expect(second.outcome.ok).toBe(true);
+    expect(versions(sim)).toEqual([cid, cid, cid]);
+    expect(sim.ops.filter((o) => o.startsWith('init'))).toEqual(['init svc/scm1']);
+  });
+
+  it('a crash after the config push but before the restart is not forgotten: the marker makes the next plan restart', async () => {
+    const sim = new SimCluster(t3);
+    await applyOn(sim, t3);
+    const abort = new AbortController();
+    const writes = changed.hosts.length;
+    let seen = 0;
+    const first = await applyOn(sim, changed, {
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === 'task-done' && e.task.kind === 'write-file' && ++seen === writes) abort.abort(new Error('killed'));
+      },
+    });
+    expect(first.outcome.interrupted).toBe(true);
+    const next = await planOn(sim, changed);
+    expect(next.plan.fileChanges).toEqual([]);
+    const restarts = next.plan.phases.find((p) => p.id === 'restart')!.tasks;
+    expect(restarts.map((t) => t.title)).toEqual([
+      'restart svc/scm2 on scm2 (a restart is pending from an earlier apply)',
+      'restart svc/scm3 on scm3 (a restart is pending from an earlier apply)',
+      'restart svc/scm1 on scm1 (a restart is pending from an earlier apply), after transferring leadership',
+    ]);
+    const second = await applyOn(sim, changed);
+    expect(second.outcome.ok).toBe(true);
+    expect(changeCount((await planOn(sim, changed)).plan)).toBe(0);
+  });
+
+  it('refuses to --init when another node got a VERSION after the plan was made (second cluster)', async () => {
+    const sim = new SimCluster(t3);
+    const { plan } = await planOn(sim, t3);
+    // someone initialises scm3 by hand between plan and apply
+    const n3 = sim.nodes.get('svc/scm3')!;
+    n3.clusterId = 'CID-99999999-9999-9999-9999-999999999999';
+    n3.scmUuid = 'u3';
+    sim.host('scm3').files.set('/srv/scm3/meta/scm/current/VERSION', { type: 'file', content: Buffer.from(`clusterID=${n3.clusterId}\nscmUuid=u3\n`), mode: 0o644, owner: 'o', group: 'o', uid: 1, gid: 1 });
+    const { executePlan } = await import('../../../src/provisioner/apply/executor.js');
+    const { sessionOf, BUNDLE_INFO, AutoClock } = await import('./sim-loop.js');
+    const outcome = await executePlan(plan, { hosts: sessionOf(sim, t3).pool, bundle: BUNDLE_INFO, clock: new AutoClock(), install: sim.install as never });
+    expect(outcome.failures[0]!.error).toMatchObject({ code: 'APPLY_SECOND_CLUSTER', host: 'scm1' });
+    expect(sim.ops.filter((o) => o.startsWith('init'))).toEqual([]);
+  });
+
+  it('a standalone SCM: init, start (it leads), and a config change restarts it', async () => {
+    const solo = topologyOf(standaloneText());
+    const sim = new SimCluster(solo);
+    expect((await applyOn(sim, solo)).outcome.ok).toBe(true);
+    expect(sim.ops.filter((o) => !o.startsWith('install'))).toEqual(['init svc/scm1', 'start svc/scm1']);
+    expect(changeCount((await planOn(sim, solo)).plan)).toBe(0);
+  });
+});

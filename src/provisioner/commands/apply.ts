@@ -32,7 +32,7 @@ import { plan as makePlan } from '../plan/planner.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import { parseDuration } from '../topology/duration.js';
 import type { Topology } from '../topology/model.js';
-import { loadClusterInput, localUser, openSession, parseConcurrency, printError, runtimeBundle } from './cluster-input.js';
+import { loadClusterInput, localUser, openSession, parseConcurrency, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
 import { askYes } from './confirm.js';
 import { ignoreOption, planJson, type PlanDeps } from './plan.js';
 
@@ -117,24 +117,6 @@ async function prepare(
   }
 }
 
-function blockedError(p: Plan): PlanError {
-  if (p.problems.length > 0) {
-    const pr = p.problems[0]!;
-    return new PlanError(pr.code as 'PLAN_SECOND_CLUSTER', pr.message, { hint: pr.hint, hosts: pr.hosts });
-  }
-  const failed = p.preflight.filter((c) => c.status === 'fail');
-  const unreachable = failed.filter((c) => c.check === 'ssh' || c.check === 'sudo');
-  if (unreachable.length > 0) {
-    return new PlanError('PLAN_HOSTS_UNREACHABLE', unreachable.map((c) => `${c.host}: ${c.message}`).join('; '), {
-      hosts: unreachable.map((c) => c.host),
-      hint: 'fix access to the host(s); nothing was changed on any host',
-    });
-  }
-  return new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${failed.map((c) => `[${c.check}] ${c.host}: ${c.message}`).join('; ')}`, {
-    hosts: failed.map((c) => c.host),
-    hint: `fix the cause, or ignore the check with --ignore-preflight-errors=${[...new Set(failed.filter((c) => c.ignorable).map((c) => c.check))].join(',') || 'NAME'}`,
-  });
-}
 
 export const applyCommand: CommandSpec = {
   name: 'apply',
@@ -185,7 +167,10 @@ export async function runApply(args: readonly string[], options: Readonly<Record
     const { plan: p, topology } = got.prepared;
     if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
     else ctx.stdout.write(formatPlan(p));
-    if (!isRunnable(p)) throw blockedError(p);
+    if (!isRunnable(p)) {
+      reportBlocked(ctx.stderr, p);
+      return 1;
+    }
 
     const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
     const machine = hostname();

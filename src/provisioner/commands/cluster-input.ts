@@ -13,6 +13,7 @@ import { givenBundle, selfBundle } from '../apply/runtime-bundle.js';
 import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { PlanError } from '../plan/plan-error.js';
+import type { Plan } from '../plan/plan-model.js';
 import { looksLikeSavedPlan, parseSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
 import { needsBundledNode } from '../plan/runtime-choice.js';
 import { packageRoot } from '../topology/package-root.js';
@@ -82,4 +83,35 @@ export async function runtimeBundle(
 export function printError(out: OutputStream, err: unknown): void {
   if (isCodedError(err)) out.write(`error[${err.code}]: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
   else out.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+}
+
+/**
+ * Why a plan cannot run, on stderr: each unreadable host as its own coded error (SSH_HOST_KEY_CHANGED,
+ * SUDO_FAILED, …, naming the host), each refused state, then PLAN_HOSTS_UNREACHABLE / PLAN_PREFLIGHT_FAILED.
+ */
+export function reportBlocked(out: OutputStream, p: Plan): void {
+  const failed = p.preflight.filter((c) => c.status === 'fail');
+  const unreachable = failed.filter((c) => c.code !== undefined);
+  for (const c of unreachable) out.write(`error[${c.code}]: ${c.message}\n${c.hint ? `  hint: ${c.hint}\n` : ''}`);
+  for (const pr of p.problems) out.write(`error[${pr.code}]: ${pr.message}\n  hint: ${pr.hint}\n`);
+  if (unreachable.length > 0) {
+    const names = unreachable.map((c) => c.host);
+    printError(
+      out,
+      new PlanError('PLAN_HOSTS_UNREACHABLE', `${names.length} host${names.length === 1 ? '' : 's'} could not be read (${names.join(', ')}); nothing was changed on any host`, {
+        hosts: names,
+        hint: 'fix the access problem named above, then run again',
+      }),
+    );
+  }
+  const checks = failed.filter((c) => c.code === undefined && c.ignorable);
+  if (checks.length > 0) {
+    printError(
+      out,
+      new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${checks.map((c) => `[${c.check}] ${c.host}: ${c.message}`).join('; ')}`, {
+        hosts: checks.map((c) => c.host),
+        hint: `fix the cause, or let the check only warn with --ignore-preflight-errors=${[...new Set(checks.map((c) => c.check))].join(',')}`,
+      }),
+    );
+  }
 }

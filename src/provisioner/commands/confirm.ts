@@ -5,10 +5,13 @@ import type { OutputStream } from '../command.js';
 export function askYes(input: NodeJS.ReadableStream, output: OutputStream, question: string, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const rl = createInterface({ input, output: output as unknown as NodeJS.WritableStream, terminal: false });
+    let settled = false;
     const done = (v: boolean): void => {
+      if (settled) return;
+      settled = true;
       signal?.removeEventListener('abort', onAbort);
-      rl.close();
       resolve(v);
+      rl.close();
     };
     const onAbort = (): void => done(false);
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -12,7 +12,6 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import { planBundle } from '../apply/runtime-bundle.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { factsFingerprint } from '../plan/fingerprint.js';
-import { PlanError } from '../plan/plan-error.js';
 import { allTasks, changeCount, isRunnable, type Plan } from '../plan/plan-model.js';
 import { formatPlan, summaryLine } from '../plan/plan-text.js';
 import { plan as makePlan } from '../plan/planner.js';
@@ -21,7 +20,7 @@ import { SAVED_PLAN_FORMAT, serializeSavedPlan } from '../plan/saved-plan.js';
 import type { Topology } from '../topology/model.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { SessionOptions } from '../apply/cluster-session.js';
-import { loadClusterInput, openSession, parseConcurrency, printError, runtimeBundle } from './cluster-input.js';
+import { loadClusterInput, openSession, parseConcurrency, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
 
 export const ignoreOption = {
   flags: '--ignore-preflight-errors <names>',
@@ -101,19 +100,7 @@ export async function runPlan(args: readonly string[], options: Readonly<Record<
     if (options['output'] === 'json') ctx.stdout.write(`${JSON.stringify(planJson(p), null, 2)}\n`);
     else ctx.stdout.write(formatPlan(p));
     if (!isRunnable(p)) {
-      const failed = p.preflight.filter((c) => c.status === 'fail');
-      if (p.problems.length === 0 && failed.length > 0) {
-        const unreachable = failed.filter((c) => c.check === 'ssh' || c.check === 'sudo');
-        printError(
-          ctx.stderr,
-          unreachable.length > 0
-            ? new PlanError('PLAN_HOSTS_UNREACHABLE', `${unreachable.map((c) => `${c.host}: ${c.message}`).join('; ')}`, { hosts: unreachable.map((c) => c.host), hint: 'fix access to the host(s); nothing was changed anywhere' })
-            : new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${failed.map((c) => `[${c.check}] ${c.host}`).join(', ')}`, {
-                hint: `fix the cause, or ignore a check with --ignore-preflight-errors=${[...new Set(failed.filter((c) => c.ignorable).map((c) => c.check))].join(',') || 'NAME'}`,
-              }),
-        );
-      }
-      for (const pr of p.problems) printError(ctx.stderr, new PlanError(pr.code as 'PLAN_SECOND_CLUSTER', pr.message, { hint: pr.hint, hosts: pr.hosts }));
+      reportBlocked(ctx.stderr, p);
       return 1;
     }
     if (typeof options['out'] === 'string' && options['out'] !== '') {

@@ -155,6 +155,9 @@ export interface PreflightResult {
   readonly message: string;
   /** failures of checks that cannot be ignored (reachability, identity, cluster id) */
   readonly ignorable: boolean;
+  /** for a host that could not be read: the error's code (e.g. SSH_HOST_KEY_CHANGED) and its fix */
+  readonly code?: string;
+  readonly hint?: string;
 }
 
 /** A state apply refuses to touch. */

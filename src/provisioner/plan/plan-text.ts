@@ -76,7 +76,7 @@ export function formatPlan(plan: Plan, options: { diffs?: boolean } = {}): strin
       const hosts = new Set(passed.map((c) => c.host)).size;
       if (passed.length > 0) out.push(`  ✓ ${passed.length} check${passed.length === 1 ? '' : 's'} passed on ${hosts} host${hosts === 1 ? '' : 's'}`);
       for (const c of plan.preflight.filter((x) => x.status !== 'pass')) {
-        out.push(`  ${c.status === 'fail' ? '✗' : '!'} [${c.check}] ${c.host}: ${c.message}${c.status === 'ignored' ? ' (ignored)' : ''}`);
+        out.push(`  ${c.status === 'fail' ? '✗' : '!'} [${c.check}] ${c.host}: ${c.code ? `error[${c.code}] ` : ''}${c.message}${c.status === 'ignored' ? ' (ignored)' : ''}`);
       }
       for (const p of plan.problems) out.push(`  ✗ error[${p.code}]: ${p.message}`, `      hint: ${p.hint}`);
       continue;

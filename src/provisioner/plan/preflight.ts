@@ -60,16 +60,22 @@ function gib(bytes: number): string {
 
 export function runPreflight(topology: Topology, facts: ClusterFacts, bundle: PlanBundle | null, ignore: ReadonlySet<string>): PreflightResult[] {
   const out: PreflightResult[] = [];
-  const add = (check: string, host: string, ok: boolean, message: string): void => {
+  const add = (check: string, host: string, ok: boolean, message: string, error?: { code: string; hint?: string }): void => {
     const ignorable = (IGNORABLE_CHECKS as readonly string[]).includes(check);
-    out.push({ check, host, status: ok ? 'pass' : ignorable && ignore.has(check) ? 'ignored' : 'fail', message, ignorable });
+    out.push({
+      check,
+      host,
+      status: ok ? 'pass' : ignorable && ignore.has(check) ? 'ignored' : 'fail',
+      message,
+      ignorable,
+      ...(error ? { code: error.code, ...(error.hint ? { hint: error.hint } : {}) } : {}),
+    });
   };
   for (const host of topology.hosts) {
     const obs = facts.hosts[host.name];
     if (!obs || !obs.ok) {
-      const code = obs ? obs.error.code : 'FACTS_MISSING';
-      const msg = obs ? obs.error.message : `no facts for ${host.name}`;
-      add(code === 'SUDO_FAILED' ? 'sudo' : 'ssh', host.name, false, `[${code}] ${msg}`);
+      const error = obs ? obs.error : { code: 'FACTS_MISSING', message: `host ${host.name}: no facts` };
+      add(error.code === 'SUDO_FAILED' ? 'sudo' : 'ssh', host.name, false, error.message, error);
       continue;
     }
     const f = obs.facts;

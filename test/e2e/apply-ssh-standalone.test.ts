@@ -1,0 +1,113 @@
+/**
+ * scmctl plan/apply/status over real SSH (3 sshd hosts on 127.0.1.1–3, logged in as the harness user) with
+ * a standalone SCM on node1 (`ozone.scm.ratis.enable=false`, what the embedded SCM runs today) and
+ * config-only OM/datanode hosts on node2–3: a fresh apply, `plan` right after exits 0 with "No changes",
+ * one changed property diffs exactly on every host and restarts the SCM, a SIGKILLed apply is resumed by
+ * the next one with the same clusterID, and a saved plan is refused once a host changed.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterIds, logDirsUnder, removeTree, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
+import { startSshdHosts, type SshdHosts } from '../support/sshd-hosts.js';
+
+let hosts: SshdHosts;
+const root = join(tmpdir(), 'scmctl-apply-e2e-standalone');
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  removeTree(root);
+  hosts = await startSshdHosts({ count: 3, users: true });
+  env = { SCMCTL_STATE_DIR: join(root, 'state'), SCMCTL_CACHE_DIR: join(tmpdir(), 'scmctl-apply-e2e-cache') };
+});
+
+afterAll(async () => {
+  await stopDaemons([...logDirsUnder(join(root, 'a')), ...logDirsUnder(join(root, 'k'))]);
+  await hosts?.stop();
+  removeTree(root);
+});
+
+describe('apply over SSH: standalone SCM + config-only hosts', () => {
+  it('applies, then plan says "No changes", status is healthy; one property diffs on every host and restarts the SCM', async () => {
+    const base = join(root, 'a');
+    const file = writeSshTopology(hosts, { name: 'e2e-standalone', root: base, scms: 1, ratis: false });
+    const first = await scmctl(['apply', file, '--yes'], env);
+    expect(first.stderr + first.stdout).toContain('Apply complete');
+    expect(first.status).toBe(0);
+    const [cid] = clusterIds(base, ['node1']);
+    expect(cid).toMatch(/^CID-/);
+
+    const again = await scmctl(['plan', file], env);
+    expect(again.stdout).toContain('No changes. The cluster matches the topology.');
+    expect(again.status).toBe(0);
+
+    const status = await scmctl(['status', file, '--output', 'json'], env);
+    expect(status.status).toBe(0);
+    const st = JSON.parse(status.stdout) as { healthy: boolean; nodes: { role: string; running: boolean; clusterId: string }[] };
+    expect(st.healthy).toBe(true);
+    expect(st.nodes).toEqual([expect.objectContaining({ role: 'LEADER', running: true, clusterId: cid })]);
+
+    const changed = writeSshTopology(hosts, { name: 'e2e-standalone', root: base, scms: 1, ratis: false, properties: { 'ozone.scm.container.size': '1GB' } });
+    const plan = await scmctl(['plan', changed, '--output', 'json'], env);
+    expect(plan.status).toBe(2);
+    const pj = JSON.parse(plan.stdout) as { fileChanges: { host: string; path: string; diff: string }[]; phases: { id: string; tasks: { title: string }[] }[] };
+    expect(pj.fileChanges.map((f) => f.host)).toEqual(['node1', 'node2', 'node3']);
+    for (const f of pj.fileChanges) {
+      expect(f.path).toMatch(/\/conf\/ozone-site\.xml$/);
+      expect(f.diff.split('\n').filter((l) => /^[+-] /.test(l)).sort()).toEqual(['+    <name>ozone.scm.container.size</name>', '+    <value>1GB</value>', '+  </property>', '+  <property>']);
+    }
+    expect(pj.phases.find((p) => p.id === 'restart')!.tasks.map((t) => t.title)).toEqual(['restart scmservice/scm1 on node1 (config changed)']);
+    const pidBefore = readFileSync(join(base, 'node1/logs/ozone-scmctl-e2e-scm.pid'), 'utf8').trim();
+    const applied = await scmctl(['apply', changed, '--yes'], env);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(readFileSync(join(base, 'node1/logs/ozone-scmctl-e2e-scm.pid'), 'utf8').trim()).not.toBe(pidBefore);
+    expect(clusterIds(base, ['node1'])).toEqual([cid]);
+    expect((await scmctl(['plan', changed], env)).status).toBe(0);
+  });
+
+  it('a saved plan runs as made, and is refused (PLAN_STALE, naming the host) when a host changed since', async () => {
+    const base = join(root, 'a');
+    const file = writeSshTopology(hosts, { name: 'e2e-standalone', root: base, scms: 1, ratis: false, properties: { 'ozone.scm.container.size': '2GB' } });
+    const out = join(root, 'plan.json');
+    expect((await scmctl(['plan', file, '--out', out], env)).status).toBe(2);
+    const site = join(base, 'node3/conf/ozone-site.xml');
+    const original = readFileSync(site, 'utf8');
+    writeFileSync(site, original.replace('</configuration>', '<!-- hand edit -->\n</configuration>'));
+    const stale = await scmctl(['apply', out, '--yes'], env);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toContain('error[PLAN_STALE]');
+    expect(stale.stderr).toContain('node3 changed since it was made');
+    writeFileSync(site, original);
+    const ok = await scmctl(['apply', out, '--yes'], env);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect((await scmctl(['plan', file], env)).status).toBe(0);
+  });
+
+  it('SIGKILL of apply right after --init, then a re-run resumes (taking over its lock) and keeps the clusterID', async () => {
+    // the first cluster's SCM holds node1's ports: stop it (a port check would refuse the plan otherwise)
+    await stopDaemons(logDirsUnder(join(root, 'a')));
+    const base = join(root, 'k');
+    const file = writeSshTopology(hosts, { name: 'e2e-kill', root: base, scms: 1, ratis: false });
+    const run = spawnScmctl(['apply', file, '--yes', '--output', 'json'], env);
+    const deadline = Date.now() + 120_000;
+    const initDone = /"type":"task-done"[^\n]*"kind":"init-scm"[^\n]*"detail":"clusterID (CID-[0-9a-f-]+)"/;
+    while (!initDone.test(run.out()) && Date.now() < deadline) {
+      if (run.child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(run.out()).toMatch(initDone);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const cid = initDone.exec(run.out())![1];
+    expect(clusterIds(base, ['node1'])).toEqual([cid]);
+    // the lock of the killed run is still on the hosts
+    expect(readFileSync(join(base, 'node1/conf/.scmctl-apply.lock'), 'utf8')).toContain(`"pid":${run.child.pid}`);
+    const again = await scmctl(['apply', file, '--yes'], env);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Resuming the apply interrupted at/);
+    expect(again.stdout).not.toContain('initialise scmservice/scm1');
+    expect(clusterIds(base, ['node1'])).toEqual([cid]);
+    expect((await scmctl(['status', file], env)).status).toBe(0);
+  });
+});

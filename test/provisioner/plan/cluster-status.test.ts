@@ -1,0 +1,41 @@
+/** `scmctl status` from facts: healthy, drift, and each unhealthy state named. */
+import { describe, expect, it } from 'vitest';
+import { clusterStatus, formatStatus } from '../../../src/provisioner/plan/cluster-status.js';
+import { appliedState, buildFacts, CID, threeNodeText, topologyOf, type ClusterState } from './cluster-fixture.js';
+
+const t3 = topologyOf(threeNodeText());
+const statusOf = (s: ClusterState) => {
+  const { facts, rendered } = buildFacts(t3, s);
+  return clusterStatus(t3, rendered, facts);
+};
+
+describe('cluster status', () => {
+  it('healthy: one leader, every node in the ring, one clusterID, in sync', () => {
+    const st = statusOf(appliedState(t3));
+    expect(st).toMatchObject({ healthy: true, drift: false, services: [{ serviceId: 'svc', healthy: true, leader: 'scm1', problems: [] }] });
+    expect(st.nodes.map((n) => [n.nodeId, n.role, n.running, n.clusterId])).toEqual([
+      ['scm1', 'LEADER', true, CID],
+      ['scm2', 'FOLLOWER', true, CID],
+      ['scm3', 'FOLLOWER', true, CID],
+    ]);
+    expect(formatStatus(st)).toMatch(/^cluster t3: healthy\nservice svc: healthy, leader scm1\n/);
+  });
+
+  it('drift and a pending restart are reported but do not make it unhealthy', () => {
+    const st = statusOf(appliedState(t3, { hosts: { scm2: { files: { '/srv/scm2/conf/scm.env': 'X=1\n' } } }, nodes: { 'svc/scm3': { clusterId: CID, running: true, marker: true } } }));
+    expect(st).toMatchObject({ healthy: true, drift: true });
+    expect(st.hosts.find((h) => h.name === 'scm2')!.drift).toEqual(['/srv/scm2/conf/scm.env']);
+    expect(formatStatus(st)).toContain('drift (1 file)');
+    expect(formatStatus(st)).toContain('restart pending');
+  });
+
+  it('unhealthy: a stopped node, a node out of the ring, an unreachable host, no leader', () => {
+    expect(statusOf(appliedState(t3, { nodes: { 'svc/scm2': { clusterId: CID, running: false } } })).services[0]!.problems).toEqual(['scm2: not running']);
+    expect(statusOf(appliedState(t3, { ring: { leader: 'svc/scm1', members: ['svc/scm1', 'svc/scm2'] } })).services[0]!.problems).toEqual(['scm3: not in the ring']);
+    const unreachable = statusOf(appliedState(t3, { hosts: { scm3: { unreachable: { code: 'SSH_UNREACHABLE', message: 'host scm3: refused' } } } }));
+    expect(unreachable.healthy).toBe(false);
+    expect(formatStatus(unreachable)).toContain('host scm3: [SSH_UNREACHABLE] host scm3: refused');
+    const all = Object.fromEntries(['svc/scm1', 'svc/scm2', 'svc/scm3'].map((k) => [k, { clusterId: CID, running: false }]));
+    expect(statusOf(appliedState(t3, { nodes: all })).services[0]!.problems).toContain('the ring could not be read (no running node answered `ozone admin scm roles`)');
+  });
+});

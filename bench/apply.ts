@@ -11,7 +11,7 @@
  * The first `plan` makes the runtime bundle (cold cache); everything after reuses it from the cache, as on an
  * operator machine after its first run. Every SCM started is stopped at the end.
  */
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logDirsUnder, removeTree, scmctl, stopDaemons, writeSshTopology, type Run } from '../test/support/apply-e2e.js';
@@ -30,6 +30,7 @@ async function timed(args: string[], env: NodeJS.ProcessEnv, expect: number): Pr
 
 async function benchSize(count: number, ratis: boolean, cacheDir: string): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), `scmctl-bench-apply-${count}-`));
+  chmodSync(root, 0o755); // the hosts' login user walks through it
   const t0 = performance.now();
   const hosts = await startSshdHosts({ count, users: true });
   out(`\n${count} sshd hosts started in ${(performance.now() - t0).toFixed(0)} ms (${ratis ? '3 SCMs in a Raft ring' : '1 standalone SCM'}, ${count - (ratis ? 3 : 1)} config-only hosts)`);

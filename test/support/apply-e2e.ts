@@ -5,12 +5,24 @@
  * files under the hosts' log directories) whatever happened.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from './ozone-process.js';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SUDO_USER, type SshdHosts } from './sshd-hosts.js';
 
-export const SCMCTL = join(ROOT, 'bin/scmctl');
+/** The package root, from test/support (vitest) or dist/test/support (benchmarks). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !readFileSync(join(dir, 'package.json'), 'utf8').includes('"name": "scmctl"')) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the scmctl package root');
+    dir = up;
+  }
+  return dir;
+}
+
+export const PACKAGE_ROOT = packageRoot();
+export const SCMCTL = join(PACKAGE_ROOT, 'bin/scmctl');
 
 export interface SshTopologyOptions {
   readonly name: string;
@@ -50,6 +62,7 @@ export function hostName(i: number): string {
 export function writeSshTopology(hosts: SshdHosts, o: SshTopologyOptions): string {
   const count = o.count ?? hosts.hosts.length;
   mkdirSync(o.root, { recursive: true, mode: 0o755 });
+  chmodSync(o.root, 0o755);
   const lines: string[] = [
     'apiVersion: scmctl.io/v1alpha1',
     'kind: ScmCluster',

@@ -5,7 +5,7 @@
  * one changed property diffs exactly on every host and restarts the SCM, a SIGKILLed apply is resumed by
  * the next one with the same clusterID, and a saved plan is refused once a host changed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopDaemons([...logDirsUnder(join(root, 'a')), ...logDirsUnder(join(root, 'k'))]);
+  await stopDaemons(['a', 'k', 'i'].flatMap((d) => logDirsUnder(join(root, d))));
   await hosts?.stop();
   removeTree(root);
 });
@@ -109,5 +109,25 @@ describe('apply over SSH: standalone SCM + config-only hosts', () => {
     expect(again.stdout).not.toContain('initialise scmservice/scm1');
     expect(clusterIds(base, ['node1'])).toEqual([cid]);
     expect((await scmctl(['status', file], env)).status).toBe(0);
+  });
+
+  it('SIGINT stops cleanly: exit 130, the lock released, the journal says interrupted; a re-run finishes', async () => {
+    await stopDaemons(logDirsUnder(join(root, 'k')));
+    const base = join(root, 'i');
+    const file = writeSshTopology(hosts, { name: 'e2e-sigint', root: base, scms: 1, ratis: false });
+    const run = spawnScmctl(['apply', file, '--yes', '--output', 'json'], env);
+    const deadline = Date.now() + 120_000;
+    while (!/"type":"task-start"[^\n]*"kind":"init-scm"/.test(run.out()) && run.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.out()).toMatch(/"type":"result","ok":false,"interrupted":true/);
+    expect(existsSync(join(base, 'node1/conf/.scmctl-apply.lock'))).toBe(false);
+    const journal = readdirSync(join(env.SCMCTL_STATE_DIR!, 'journal')).find((f) => f.startsWith('e2e-sigint-'))!;
+    expect(readFileSync(join(env.SCMCTL_STATE_DIR!, 'journal', journal), 'utf8')).toMatch(/"type":"end","outcome":"interrupted"/);
+    const again = await scmctl(['apply', file, '--yes'], env);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('Resuming'); // it ended cleanly: nothing to take over
+    expect(clusterIds(base, ['node1'])[0]).toMatch(/^CID-/);
+    expect((await scmctl(['plan', file], env)).status).toBe(0);
   });
 });

@@ -51,7 +51,6 @@ export class SimCluster {
   readonly ops: string[] = [];
   readonly quorumLostDuring: string[] = [];
   leader = new Map<string, string | null>();
-  private nextPid = 5000;
   /** `<install>/current/bin/ozone` paths that exist (through the `current` symlink) */
   private readonly binaries = new Set<string>();
 
@@ -216,14 +215,12 @@ export class SimCluster {
         if (!n.running) {
           n.running = true;
           n.member = true;
-          this.pidFiles(n, true);
         }
         this.elect(n.serviceId);
         return { stdout: 'Starting scm\n', exitCode: 0 };
       }
       case 'stop': {
         n.running = false;
-        this.pidFiles(n, false);
         if (leaderKey === n.key) this.leader.set(n.serviceId, null);
         this.elect(n.serviceId);
         return { stdout: '', exitCode: 0 };
@@ -249,13 +246,6 @@ export class SimCluster {
       default:
         return { stderr: `unsupported ${args}\n`, exitCode: 2 };
     }
-  }
-
-  private pidFiles(n: SimNode, running: boolean): void {
-    // nothing reads them in the sim: `--daemon status` answers from the model
-    void n;
-    void running;
-    this.nextPid++;
   }
 
   private nodeByConf(host: string, confDir: string): SimNode | undefined {

@@ -208,7 +208,9 @@ export async function runApply(args: readonly string[], options: Readonly<Record
         ...(resume ? { resumes: resume.start.applyId } : {}),
       });
       say(`\n${resume ? `Resuming the apply interrupted at ${resume.start.t} (${resume.done.length} task${resume.done.length === 1 ? '' : 's'} done${resume.inFlight ? `; it stopped during: ${resume.inFlight}` : ''}).\n` : ''}Cluster lock ${lockId} taken on ${targets.length} host${targets.length === 1 ? '' : 's'}; journal ${jpath}\n`);
-      const view = json ? null : startListrView(p, ctx.stderr, { tty: ctx.stderr.isTTY === true });
+      // the tree needs a terminal with a usable width; anything else gets plain lines
+        const columns = (ctx.stderr as { columns?: number }).columns ?? 0;
+        const view = json ? null : startListrView(p, ctx.stderr, { tty: ctx.stderr.isTTY === true && columns >= 40 });
       const sink = (e: ApplyEvent): void => {
         journal?.record(e);
         if (json) ctx.stdout.write(eventLine(e));

@@ -2,9 +2,10 @@
  * Shared by plan, apply, status and unlock: read the command's FILE (a topology, or for apply a saved plan),
  * open a ClusterSession, obtain the runtime bundle, plan, and print coded errors.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { isCodedError } from '../../common/coded-error.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
@@ -113,5 +114,14 @@ export function reportBlocked(out: OutputStream, p: Plan): void {
         hint: `fix the cause, or let the check only warn with --ignore-preflight-errors=${[...new Set(checks.map((c) => c.check))].join(',')}`,
       }),
     );
+  }
+}
+
+/** This scmctl's version (package.json), recorded in saved plans. */
+export function scmctlVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
   }
 }

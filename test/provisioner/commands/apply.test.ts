@@ -110,7 +110,6 @@ describe('scmctl apply', () => {
   });
 
   it('resumes an apply whose process died (journal without end, pid gone): takes over its lock and finishes', async () => {
-    const sim = new SimCluster(t3);
     const c0 = ctx();
     // a real apply that stops after bootstrapping scm2, as if killed there: no end line, lock left behind
     const dead = spawnSync('true').pid!;
@@ -147,7 +146,6 @@ describe('scmctl apply', () => {
     expect(c.out()).toContain(`Cluster lock ${lockId} taken`);
     expect([...killed.nodes.values()].map((n) => n.clusterId)).toEqual([cid, cid, cid]);
     expect(locks(killed)).toEqual([]);
-    void sim;
   });
 
   it('a live apply of this machine is not taken over (its pid runs): APPLY_LOCKED', async () => {

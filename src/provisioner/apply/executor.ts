@@ -217,6 +217,15 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
         const o = await ops(n.key);
         const peers = serviceNodes(n.serviceId);
         if (peers.length > 1) {
+          // stop a node only when the ring is whole: then the others keep the majority while it is down
+          await waitUntil(
+            async () => {
+              const r = await readRing(n);
+              if ('error' in r) return { done: false, detail: r.error };
+              return { done: r.health.leaderCount === 1 && r.health.leader !== null && r.health.missing.length === 0, detail: describe(r.health, plan.nodes) };
+            },
+            { what: `the ring of ${n.serviceId} being whole before ${n.nodeId} restarts`, host: n.host, timeoutMs: plan.timeouts.scmStartMs, intervalMs: interval, clock: deps.clock, ...sig, onProgress: progress },
+          );
           const ring = await readRing(n);
           if (!('error' in ring) && ring.health.leader === n.key) {
             const target = peers.find((p) => p.key !== n.key && ring.health.members.includes(p.key));

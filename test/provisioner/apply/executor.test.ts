@@ -138,4 +138,14 @@ describe('executor on simulated SCM hosts', () => {
     expect(sim.ops.filter((o) => !o.startsWith('install'))).toEqual(['init svc/scm1', 'start svc/scm1']);
     expect(changeCount((await planOn(sim, solo)).plan)).toBe(0);
   });
+
+  it('does not stop a node while the ring is not whole (APPLY_HEALTH_TIMEOUT instead of losing the majority)', async () => {
+    const sim = new SimCluster(t3);
+    await applyOn(sim, t3);
+    sim.nodes.get('svc/scm3')!.member = false; // scm3 runs but dropped out of the ring
+    sim.ops.length = 0;
+    const { outcome } = await applyOn(sim, changed);
+    expect(outcome.failures[0]!.error).toMatchObject({ code: 'APPLY_HEALTH_TIMEOUT', host: 'scm2', message: expect.stringContaining('not in the ring: scm3') });
+    expect(sim.ops).toEqual([]);
+  });
 });

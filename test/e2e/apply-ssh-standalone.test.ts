@@ -5,7 +5,7 @@
  * one changed property diffs exactly on every host and restarts the SCM, a SIGKILLed apply is resumed by
  * the next one with the same clusterID, and a saved plan is refused once a host changed.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopDaemons(['a', 'k', 'i'].flatMap((d) => logDirsUnder(join(root, d))));
+  await stopDaemons(['a', 'k', 'i', 's'].flatMap((d) => logDirsUnder(join(root, d))));
   await hosts?.stop();
   removeTree(root);
 });
@@ -129,5 +129,23 @@ describe('apply over SSH: standalone SCM + config-only hosts', () => {
     expect(again.stdout).not.toContain('Resuming'); // it ended cleanly: nothing to take over
     expect(clusterIds(base, ['node1'])[0]).toMatch(/^CID-/);
     expect((await scmctl(['plan', file], env)).status).toBe(0);
+  });
+
+  it('with become (sudo asking for a password): root-owned directories, the SCM runs as root, then "No changes"', async () => {
+    await stopDaemons(['a', 'k', 'i'].flatMap((d) => logDirsUnder(join(root, d))));
+    const base = join(root, 's');
+    const file = writeSshTopology(hosts, { name: 'e2e-sudo', root: base, scms: 1, ratis: false, become: { passwordEnv: 'E2E_SUDO_PASSWORD' } });
+    const sudoEnv = { ...env, E2E_SUDO_PASSWORD: hosts.users!.sudoPassword };
+    const r = await scmctl(['apply', file, '--yes'], sudoEnv);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(hosts.users!.sudoPassword);
+    expect(statSync(join(base, 'node1/conf/ozone-site.xml')).uid).toBe(0);
+    expect(statSync(join(base, 'node1/meta/scm/current/VERSION')).uid).toBe(0);
+    expect(existsSync(join(base, 'node1/logs/ozone-root-scm.pid'))).toBe(true);
+    const p = await scmctl(['plan', file], sudoEnv);
+    expect(p.stdout).toContain('No changes. The cluster matches the topology.');
+    const st = await scmctl(['status', file], sudoEnv);
+    expect(st.status, st.stdout).toBe(0);
+    await stopDaemons([join(base, 'node1/logs')]);
   });
 });

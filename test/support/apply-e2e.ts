@@ -101,7 +101,8 @@ export function writeSshTopology(hosts: SshdHosts, o: SshTopologyOptions): strin
       `        logs: ${base}/logs`,
     );
   }
-  execFileSync('chown', ['-R', `${o.user ?? SUDO_USER}:`, o.root]);
+  // with become the tree stays root's: apply must write it through sudo
+  if (!o.become) execFileSync('chown', ['-R', `${o.user ?? SUDO_USER}:`, o.root]);
   const props = { ...(o.ratis !== false ? FAST_RAFT : {}), ...o.properties };
   if (Object.keys(props).length > 0) {
     lines.push('  properties:', ...Object.entries(props).map(([k, v]) => `    ${k}: "${v}"`));

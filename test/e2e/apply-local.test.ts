@@ -26,9 +26,21 @@ afterAll(async () => {
 });
 
 describe('apply on this machine (transport: local)', () => {
-  it('examples/standalone.yaml: apply, then "No changes", status healthy', async () => {
+  it('examples/standalone.yaml with an air-gapped bundle: bundle create + verify, apply --bundle, then "No changes", status healthy', async () => {
     const file = join(ROOT, 'examples/standalone.yaml');
-    const r = await scmctl(['apply', file, '--yes'], env);
+    const out = join(tmpdir(), 'scmctl-apply-local-bundle');
+    removeTree(out);
+    const made = await scmctl(['bundle', 'create', '--out', out], env);
+    expect(made.status, made.stderr).toBe(0);
+    const tarball = made.stdout.split('\n')[0]!;
+    expect(tarball).toMatch(/scmctl-0\.1\.0-linux-x64\.tar\.gz$/);
+    const release = /release (\S+),/.exec(made.stdout)![1]!;
+    const verified = await scmctl(['bundle', 'verify', tarball], env);
+    expect(verified.status, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(`${tarball}: OK`);
+    const r = await scmctl(['apply', file, '--yes', '--bundle', tarball], env);
+    removeTree(out);
+    expect(r.stdout).toContain(`install release ${release} on scm1`);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('Apply complete');
     const [cid] = clusterIds(data, ['scm1'], 'metadata');

@@ -3,15 +3,26 @@
  * example (what the embedded SCM runs without Raft): apply, plan → "No changes", status healthy, then the SCM
  * is stopped. Every SCM apply started is stopped in afterAll through its pid file, even on failure.
  */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterIds, removeTree, scmctl, stopDaemons } from '../support/apply-e2e.js';
+import { clusterIds, removeTree, SCMCTL, scmctl, stopDaemons } from '../support/apply-e2e.js';
 import { ROOT } from '../support/ozone-process.js';
 
 const data = '/tmp/scmctl-local-ha';
 const logs = ['scm1', 'scm2', 'scm3'].map((n) => join(data, n, 'logs'));
 const env = { SCMCTL_STATE_DIR: join(tmpdir(), 'scmctl-apply-local-state'), SCMCTL_CACHE_DIR: join(tmpdir(), 'scmctl-apply-e2e-cache') };
+
+/** Runs a shell line (the pty tests need script(1) and a pipe). */
+function shell(line: string, extra: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', line], { env: { ...process.env, ...extra }, timeout: 120_000 }, (err, stdout) => {
+      resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout) });
+    });
+  });
+}
 
 beforeAll(async () => {
   await stopDaemons(logs);
@@ -51,6 +62,22 @@ describe('apply on this machine (transport: local)', () => {
     const s = await scmctl(['status', file], env);
     expect(s.status, s.stdout).toBe(0);
     expect(s.stdout).toMatch(/scmservice\/scm1\s+scm1\s+LEADER\s+yes\s+CID-/);
+
+    // on a real terminal (a pty from script(1)) apply asks, and only "yes" goes ahead
+    const changed = join(tmpdir(), 'scmctl-apply-local-changed.yaml');
+    writeFileSync(changed, `${readFileSync(file, 'utf8')}  properties:\n    ozone.scm.container.size: 1GB\n`);
+    const asked = (answer: string) => shell(`printf '${answer}\\n' | script -qec ${JSON.stringify(`${SCMCTL} apply ${changed}`)} /dev/null`, env);
+    const no = await asked('no');
+    expect(no.stdout).toContain('Apply these 3 changes to cluster local-standalone? Only "yes" is accepted:');
+    expect(no.stdout).toContain('error[APPLY_DECLINED]');
+    expect(no.status).toBe(1);
+    expect((await scmctl(['plan', changed], env)).status).toBe(2);
+    const yes = await asked('yes');
+    expect(yes.stdout).toContain('Apply complete');
+    expect(yes.status).toBe(0);
+    expect((await scmctl(['plan', changed], env)).status).toBe(0);
+    removeTree(changed);
+
     await stopDaemons(logs);
     const down = await scmctl(['status', file], env);
     expect(down.status).toBe(1);

@@ -53,7 +53,7 @@ export function localUser(): string {
 export function parseConcurrency(value: unknown): number {
   if (value === undefined) return 10;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new PlanError('PLAN_FILE_INVALID', `--concurrency must be a whole number from 1 to 1000, got ${String(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new PlanError('PLAN_INVALID_OPTION', `--concurrency must be a whole number from 1 to 1000, got ${String(value)}`);
   return n;
 }
 

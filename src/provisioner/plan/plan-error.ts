@@ -20,7 +20,9 @@ export type PlanErrorCode =
   /** a saved plan's hosts changed since it was made */
   | 'PLAN_STALE'
   /** a saved plan file is unreadable or not a plan of this scmctl */
-  | 'PLAN_FILE_INVALID';
+  | 'PLAN_FILE_INVALID'
+  /** a command-line option has an unusable value */
+  | 'PLAN_INVALID_OPTION';
 
 export class PlanError extends CodedError<PlanErrorCode> {
   /** the hosts concerned, first = the one to look at */

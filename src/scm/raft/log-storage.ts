@@ -7,7 +7,7 @@
  * last compacted entry (or of the snapshot) so the log-matching check works at the boundary.
  */
 import { internal } from './raft-error.js';
-import { emptyConfState, emptyHardState, emptySnapshot, type ConfState, type Entry, type HardState, type LogIndex, type Snapshot, type Term, entryBytes } from './types.js';
+import { emptyHardState, emptySnapshot, type ConfState, type Entry, type HardState, type LogIndex, type Snapshot, type Term, entryBytes } from './types.js';
 
 export interface LogStorage {
   /** Hard state and membership as of the last snapshot (conf changes after it are replayed by the driver). */
@@ -30,7 +30,7 @@ export class MemoryStorage implements LogStorage {
   private offset: LogIndex = 0;
 
   initialState(): { hardState: HardState; confState: ConfState } {
-    return { hardState: this.hard, confState: this.snap.meta.index > 0 ? this.snap.meta.confState : emptyConfState };
+    return { hardState: this.hard, confState: this.snap.meta.confState };
   }
 
   hardState(): HardState {

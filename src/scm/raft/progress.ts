@@ -21,6 +21,8 @@ export class Progress {
   pendingSnapshot: LogIndex = 0;
   recentActive: boolean;
   probeSent = false;
+  /** Leader ticks spent in snapshot state (a lost snapshot is retried after a timeout). */
+  snapshotTicks = 0;
   readonly inflights: Inflights;
 
   constructor(next: LogIndex, maxInflight: number, maxInflightBytes: number, recentActive: boolean) {
@@ -55,6 +57,7 @@ export class Progress {
   becomeSnapshot(snapshotIndex: LogIndex): void {
     this.resetState('snapshot');
     this.pendingSnapshot = snapshotIndex;
+    this.snapshotTicks = 0;
   }
 
   /** Records an acknowledgement up to `n`; false when it is stale. */

@@ -56,6 +56,11 @@ export interface RaftConfig {
   readonly maxInflightBytes?: number;
   /** Upper bound of committed entry bytes handed out in one Ready. Default 16 MiB. */
   readonly maxApplyBytes?: number;
+  /**
+   * Leader ticks without an answer to a snapshot before it is considered lost and sent again (the
+   * follower ignores duplicates). Default 2 × electionTick.
+   */
+  readonly snapshotRetryTicks?: number;
   /** Learners with autoPromote become voters when within this many entries of the commit index. Default 64. */
   readonly promoteLagEntries?: number;
   readonly checkQuorum?: boolean;
@@ -120,6 +125,7 @@ export class Raft {
   private readonly preVote: boolean;
   private readonly maxSizePerMsg: number;
   private readonly promoteLag: number;
+  private readonly snapshotRetryTicks: number;
 
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
@@ -148,6 +154,7 @@ export class Raft {
     this.preVote = config.preVote ?? true;
     this.maxSizePerMsg = config.maxSizePerMsg ?? 1024 * 1024;
     this.promoteLag = config.promoteLagEntries ?? 64;
+    this.snapshotRetryTicks = config.snapshotRetryTicks ?? 2 * config.electionTick;
     this.log = new RaftLog(storage, config.maxApplyBytes ?? 16 * 1024 * 1024);
     const { hardState, confState } = storage.initialState();
     this.tracker = new ProgressTracker(config.maxInflightMsgs ?? 256, config.maxInflightBytes ?? 32 * 1024 * 1024, { members: [] });
@@ -292,6 +299,13 @@ export class Raft {
       if (this.state === 'leader' && this.leadTransferee !== null) this.leadTransferee = null;
     }
     if (this.state !== 'leader') return;
+    for (const pr of this.tracker.progress.values()) {
+      if (pr.state === 'snapshot' && ++pr.snapshotTicks > this.snapshotRetryTicks) {
+        // No answer: the snapshot (or the answer) was lost. Probe again, which re-sends it if needed.
+        pr.pendingSnapshot = 0;
+        pr.becomeProbe();
+      }
+    }
     if (this.heartbeatElapsed >= this.heartbeatTimeout) {
       this.heartbeatElapsed = 0;
       this.bcastHeartbeat(this.readOnly.lastPendingContext());

@@ -127,6 +127,11 @@ export class ByteReader {
     return this.pos === this.buf.byteLength;
   }
 
+  /** Bytes consumed so far. */
+  offset(): number {
+    return this.pos;
+  }
+
   expectEnd(): void {
     if (!this.done()) throw new ByteCodecError(`${this.buf.byteLength - this.pos} trailing bytes`);
   }

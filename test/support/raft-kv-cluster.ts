@@ -34,6 +34,7 @@ export interface ClusterOptions {
   readonly electionMs?: number;
   readonly heartbeatMs?: number;
   readonly snapshotThreshold?: number;
+  readonly maxInflight?: number;
 }
 
 interface Running {
@@ -88,6 +89,7 @@ export class RaftKvCluster {
       '--election-ms', String(this.o.electionMs ?? 1000),
       '--heartbeat-ms', String(this.o.heartbeatMs ?? 100),
       '--snapshot-threshold', String(this.o.snapshotThreshold ?? 1000),
+      ...(this.o.maxInflight !== undefined ? ['--max-inflight', String(this.o.maxInflight)] : []),
       ...(options.init ? ['--init'] : []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,9 +2,11 @@
  * The Raft driver: owns a RawNode and runs etcd's Ready loop against real ports (docs/raft.md).
  *
  *   for each Ready:  send eager leader messages → restore a received snapshot into the state machine →
- *                    persist (one batch, fsync'd when the Ready requires it: group commit) → update the
- *                    in-memory log → send the remaining messages → apply committed entries → serve
- *                    reads → advance → maybe snapshot and compact
+ *                    persist (one batch, fsync'd when the Ready requires it: group commit) while applying
+ *                    the committed entries (already durable locally) → update the in-memory log → send
+ *                    the remaining messages → serve reads → advance → maybe snapshot and compact
+ *   between Readys:  leader appends and heartbeats for new proposals leave at once (takeEagerMessages),
+ *                    so followers persist in parallel with the leader
  *
  * Time comes from a Clock (ticks), randomness from a RandomSource, the network from a PeerTransport, the
  * log from a RaftLogStore, the application from a StateMachine. The driver owns none of them: the caller
@@ -25,10 +27,10 @@ import { MemoryStorage } from '../raft/log-storage.js';
 import { RaftError, notLeader, type PeerRef } from '../raft/raft-error.js';
 import type { RandomSource } from '../raft/random.js';
 import { RawNode, type Ready } from '../raft/raw-node.js';
-import type { ConfState, Entry, LogIndex, Message, NodeId, Snapshot, Term } from '../raft/types.js';
+import { emptyHardState, type ConfState, type Entry, type HardState, type LogIndex, type Message, type NodeId, type Snapshot, type Term } from '../raft/types.js';
 import type { RaftLogStore } from '../storage/raft-log-store.js';
 import type { PeerTransport } from './peer-transport.js';
-import type { RaftEvent, RaftPeerStatus, RaftRole, RaftStatus } from './raft-status.js';
+import type { RaftEvent, RaftMetrics, RaftPeerStatus, RaftRole, RaftStatus } from './raft-status.js';
 import type { SnapshotSource, StateMachine } from './state-machine.js';
 
 export interface RaftNodeOptions<R> {
@@ -105,6 +107,16 @@ export class RaftNode<R = unknown> {
   private ticker: TimerHandle | null = null;
   private wake: (() => void) | null = null;
   private dirty = false;
+  private eagerScheduled = false;
+  private readonly applyQueue: Entry[] = [];
+  private applyRunning = false;
+  private applyDone: Promise<void> = Promise.resolve();
+  private snapshotWrite: Promise<void> = Promise.resolve();
+  private snapshotPending: LogIndex = 0;
+  private savedHard: HardState = emptyHardState;
+  private savedHardAt = 0;
+  private unsavedHard: HardState | null = null;
+  private readonly counters = { readys: 0, persistedEntries: 0, syncedBatches: 0, persistMs: 0, appliedEntries: 0, eagerFlushes: 0, snapshotsTaken: 0, snapshotsInstalled: 0, proposals: 0 };
   private closed = false;
   private fatal: Error | null = null;
   private loop: Promise<void> = Promise.resolve();
@@ -135,6 +147,7 @@ export class RaftNode<R = unknown> {
   async open(signal?: AbortSignal): Promise<void> {
     const state = await this.o.store.load();
     this.mem = MemoryStorage.restore(state);
+    this.savedHard = state.hardState;
     const sm = this.o.stateMachine;
     const snap = state.snapshot;
     let smApplied = (await sm.appliedIndex?.()) ?? 0;
@@ -195,6 +208,7 @@ export class RaftNode<R = unknown> {
     } catch (err) {
       return Promise.reject(this.enrich(err));
     }
+    this.counters.proposals++;
     return this.track(this.proposals, at, options.signal);
   }
 
@@ -313,6 +327,11 @@ export class RaftNode<R = unknown> {
     };
   }
 
+  /** Work counters since start (monotonic). */
+  metrics(): RaftMetrics {
+    return { ...this.counters };
+  }
+
   /** Subscribes to role, leader, membership, applied and fatal events; returns the unsubscribe function. */
   on(listener: (e: RaftEvent) => void): () => void {
     this.listeners.add(listener);
@@ -331,6 +350,9 @@ export class RaftNode<R = unknown> {
     this.restoreAbort.abort(new RaftError('RAFT_CLOSED', 'node closed'));
     this.notify();
     await this.loop;
+    await this.applyIdle();
+    await this.snapshotWrite;
+    if (this.unsavedHard && !this.fatal) await this.o.store.save({ hardState: this.unsavedHard }, { sync: false }).catch(() => {});
     this.failAll(new RaftError('RAFT_CLOSED', `raft node ${this.id} is closed`));
     this.o.transport.setHandler({ onMessages: () => {}, onUnreachable: () => {}, onSnapshotStatus: () => {} });
     this.log.info('raft node stopped');
@@ -468,6 +490,8 @@ export class RaftNode<R = unknown> {
       this.die(err as Error);
       return;
     }
+    // A step may have committed entries: apply them now rather than a macrotask later.
+    this.pumpCommitted();
     this.notify();
   }
 
@@ -478,6 +502,33 @@ export class RaftNode<R = unknown> {
       this.wake = null;
       w();
     }
+    this.scheduleEager();
+  }
+
+  /**
+   * Sends the leader's eager messages (appends for new proposals, heartbeats) without waiting for the
+   * Ready loop, which may be busy persisting: followers then persist in parallel with the leader. One
+   * flush per macrotask batches every proposal that arrived meanwhile into one append per follower.
+   */
+  private scheduleEager(): void {
+    if (this.eagerScheduled) return;
+    this.eagerScheduled = true;
+    setImmediate(() => {
+      this.eagerScheduled = false;
+      if (this.closed || this.fatal) return;
+      let msgs: Message[];
+      try {
+        this.pumpCommitted();
+        msgs = this.raw.takeEagerMessages();
+      } catch (err) {
+        this.die(err as Error);
+        return;
+      }
+      if (msgs.length > 0) {
+        this.counters.eagerFlushes++;
+        this.o.transport.send(msgs);
+      }
+    });
   }
 
   private die(err: Error): void {
@@ -495,17 +546,18 @@ export class RaftNode<R = unknown> {
 
   private async run(): Promise<void> {
     while (!this.closed && !this.fatal) {
-      if (!this.raw.hasReady()) {
+      this.pumpCommitted();
+      if (!this.raw.hasReady({ committedEntries: false })) {
         if (!this.dirty) await new Promise<void>((resolve) => (this.wake = resolve));
         this.dirty = false;
         continue;
       }
-      const rd = this.raw.ready();
+      const rd = this.raw.ready({ committedEntries: false });
       try {
         await this.handleReady(rd);
       } catch (err) {
         if (this.closed) return;
-        this.die(err instanceof RaftError || (err as { code?: string }).code ? (err as Error) : new RaftError('STATE_MACHINE_FAILED', `state machine failed: ${(err as Error).message}`, { cause: err }));
+        this.die(asFatal(err));
         return;
       }
     }
@@ -513,28 +565,102 @@ export class RaftNode<R = unknown> {
 
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.eagerMessages.length > 0) this.o.transport.send(rd.eagerMessages);
-    if (rd.snapshot) await this.installSnapshot(rd.snapshot);
+    if (rd.snapshot) {
+      // Entries committed before the snapshot are applied first; a local snapshot still being written
+      // must not land after (and over) the installed one.
+      await this.applyIdle();
+      await this.snapshotWrite;
+      await this.installSnapshot(rd.snapshot);
+      if (this.closed) return;
+    }
+    this.counters.readys++;
+    this.counters.persistedEntries += rd.entries.length;
+    // The commit index is volatile in Raft: a Ready that only moves it is not written on its own (the next
+    // write carries it, and at most a second later it is written anyway), sparing a write per entry.
+    const hs = rd.hardState ?? this.unsavedHard;
+    const commitOnly = rd.entries.length === 0 && !rd.snapshot && hs !== null && hs.term === this.savedHard.term && hs.vote === this.savedHard.vote;
+    if (commitOnly && this.clock.now() - this.savedHardAt < 1000) {
+      this.unsavedHard = hs;
+    } else if (hs !== null || rd.entries.length > 0 || rd.snapshot) {
+      if (rd.mustSync) this.counters.syncedBatches++;
+      const persistStart = this.clock.now();
+      await this.o.store.save({ hardState: hs, entries: rd.entries, snapshot: rd.snapshot }, { sync: rd.mustSync });
+      this.counters.persistMs += this.clock.now() - persistStart;
+      if (hs) {
+        this.savedHard = hs;
+        this.savedHardAt = this.clock.now();
+        this.unsavedHard = null;
+      }
+    }
     if (this.closed) return;
-    await this.o.store.save({ hardState: rd.hardState, entries: rd.entries, snapshot: rd.snapshot }, { sync: rd.mustSync });
     if (rd.snapshot) this.mem.applySnapshot(rd.snapshot);
     this.mem.append(rd.entries);
     if (rd.hardState) this.mem.setHardState(rd.hardState);
     if (rd.messages.length > 0) this.o.transport.send(rd.messages);
     if (rd.softState) this.updateRole();
-    let membershipChanged = rd.snapshot !== null;
-    for (const e of rd.committedEntries) {
-      if (this.closed) return;
-      membershipChanged = (await this.applyEntry(e)) || membershipChanged;
-    }
     for (const rs of rd.readStates) {
       const r = this.reads.get(new TextDecoder().decode(rs.context));
       if (r) r.index = rs.index;
     }
     this.raw.advance(rd);
-    if (membershipChanged) this.onMembershipChanged();
-    if (rd.committedEntries.length > 0 || rd.snapshot) this.emit({ type: 'applied', index: this.applied });
+    if (rd.snapshot) {
+      this.onMembershipChanged();
+      this.emit({ type: 'applied', index: this.applied });
+    }
     this.serveReads();
-    await this.maybeSnapshot();
+    // Entries just made durable may already be committed: hand them to the apply queue at once.
+    this.pumpCommitted();
+  }
+
+  // ------------------------------------------------------------------ the apply queue
+
+  /**
+   * Committed entries are applied by one sequential worker as soon as they are committed and durable
+   * here, independently of the Ready loop's persistence (whose fsync of newer entries they need not
+   * wait for). The core counts them applied only once the state machine has applied them.
+   */
+  private pumpCommitted(): void {
+    if (this.closed || this.fatal) return;
+    const ents = this.raw.takeCommittedEntries();
+    if (ents.length === 0) return;
+    for (const e of ents) this.applyQueue.push(e);
+    if (!this.applyRunning) this.applyDone = this.applyWorker();
+  }
+
+  private async applyWorker(): Promise<void> {
+    this.applyRunning = true;
+    try {
+      while (this.applyQueue.length > 0 && !this.closed && !this.fatal) {
+        const batch = this.applyQueue.splice(0, this.applyQueue.length);
+        let membershipChanged = false;
+        for (const e of batch) {
+          if (this.closed || this.fatal) return;
+          membershipChanged = (await this.applyEntry(e)) || membershipChanged;
+          this.raw.appliedTo(e.index);
+        }
+        this.counters.appliedEntries += batch.length;
+        if (membershipChanged) this.onMembershipChanged();
+        this.emit({ type: 'applied', index: this.applied });
+        this.serveReads();
+        this.maybeSnapshot();
+        this.notify();
+        if (this.applyQueue.length === 0) this.pumpMore();
+      }
+    } catch (err) {
+      if (!this.closed) this.die(asFatal(err));
+    } finally {
+      this.applyRunning = false;
+    }
+  }
+
+  /** Takes newly committed entries into the running worker's queue (without starting another worker). */
+  private pumpMore(): void {
+    const ents = this.raw.takeCommittedEntries();
+    for (const e of ents) this.applyQueue.push(e);
+  }
+
+  private async applyIdle(): Promise<void> {
+    while (this.applyRunning) await this.applyDone;
   }
 
   private async installSnapshot(snap: Snapshot): Promise<void> {
@@ -552,6 +678,7 @@ export class RaftNode<R = unknown> {
         delay = Math.min(delay * 2, 10_000);
       }
     }
+    this.counters.snapshotsInstalled++;
     this.applied = snap.meta.index;
     this.conf = snap.meta.confState;
     const outcome = new RaftError('PROPOSAL_UNKNOWN', 'this node installed a snapshot covering the proposal; its outcome is unknown here', { hint: 'retry only if the command is idempotent' });
@@ -614,23 +741,40 @@ export class RaftNode<R = unknown> {
     }
   }
 
-  private async maybeSnapshot(): Promise<void> {
+  /**
+   * Takes a snapshot once enough entries were applied since the last one. The state machine is asked at
+   * an exact applied point (the apply worker is between entries); writing it and compacting the log run
+   * in the background, one at a time, so neither the Ready loop nor the apply queue waits for them.
+   */
+  private maybeSnapshot(): void {
     const threshold = this.o.snapshotThreshold ?? 1000;
-    const snapIndex = this.mem.snapshot().meta.index;
+    const snapIndex = Math.max(this.mem.snapshot().meta.index, this.snapshotPending);
     // A state machine that is ahead of the log (restart, downloaded checkpoint) cannot describe `applied`.
-    if (this.applied - snapIndex < threshold || this.applied < this.smFloor) return;
+    if (this.applied - snapIndex < threshold || this.applied < this.smFloor || this.closed) return;
     const index = this.applied;
     const term = this.mem.term(index);
     if (term === null) return;
-    const data = await this.o.stateMachine.snapshot({ index, term });
-    const snap: Snapshot = { meta: { index, term, confState: this.conf }, data };
-    const margin = this.o.compactionMargin ?? 500;
-    const compactIndex = index - margin;
-    const compactTo = compactIndex >= this.mem.firstIndex() ? { index: compactIndex, term: this.mem.term(compactIndex)! } : null;
-    await this.o.store.saveSnapshot(snap, compactTo);
-    this.mem.setSnapshot(snap);
-    if (compactTo) this.mem.compact(compactTo.index);
-    this.log.debug('took snapshot', { index, term, compactedTo: compactTo?.index ?? null });
+    const conf = this.conf;
+    this.snapshotPending = index;
+    const taken = Promise.resolve(this.o.stateMachine.snapshot({ index, term }));
+    this.snapshotWrite = this.snapshotWrite
+      .then(async () => {
+        const data = await taken;
+        if (this.closed) return;
+        const snap: Snapshot = { meta: { index, term, confState: conf }, data };
+        const margin = this.o.compactionMargin ?? 500;
+        const compactIndex = Math.min(index - margin, this.mem.lastIndex());
+        const compactTo = compactIndex >= this.mem.firstIndex() ? { index: compactIndex, term: this.mem.term(compactIndex)! } : null;
+        await this.o.store.saveSnapshot(snap, compactTo);
+        if (this.mem.snapshot().meta.index >= index) return;
+        this.mem.setSnapshot(snap);
+        if (compactTo && compactTo.index >= this.mem.firstIndex()) this.mem.compact(compactTo.index);
+        this.counters.snapshotsTaken++;
+        this.log.debug('took snapshot', { index, term, compactedTo: compactTo?.index ?? null });
+      })
+      .catch((err: unknown) => {
+        if (!this.closed) this.die(asFatal(err));
+      });
   }
 
   // ------------------------------------------------------------------ roles and membership
@@ -692,4 +836,9 @@ export class RaftNode<R = unknown> {
       matchIndex: st.progress?.get(m.id)?.match ?? null,
     }));
   }
+}
+
+function asFatal(err: unknown): Error {
+  if (err instanceof RaftError || typeof (err as { code?: unknown })?.code === 'string') return err as Error;
+  return new RaftError('STATE_MACHINE_FAILED', `state machine failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }

@@ -42,3 +42,16 @@ export type RaftEvent =
   | { readonly type: 'membership'; readonly peers: readonly RaftPeerStatus[] }
   | { readonly type: 'applied'; readonly index: LogIndex }
   | { readonly type: 'fatal'; readonly error: Error };
+
+/** Monotonic counters of the driver's work (for /metrics and benchmarks). */
+export interface RaftMetrics {
+  readonly readys: number;
+  readonly persistedEntries: number;
+  readonly syncedBatches: number;
+  readonly persistMs: number;
+  readonly appliedEntries: number;
+  readonly eagerFlushes: number;
+  readonly snapshotsTaken: number;
+  readonly snapshotsInstalled: number;
+  readonly proposals: number;
+}

@@ -109,7 +109,7 @@ export class RawNode {
     return this.raft.status();
   }
 
-  hasReady(): boolean {
+  hasReady(options: { committedEntries?: boolean } = {}): boolean {
     if (this.outstanding) return false;
     const r = this.raft;
     const hs = this.hardState();
@@ -119,14 +119,19 @@ export class RawNode {
       r.readStates.length > 0 ||
       r.log.unstable.entries.length > 0 ||
       r.log.unstable.snapshot !== null ||
-      r.log.hasNextCommittedEntries() ||
+      (options.committedEntries !== false && r.log.hasNextCommittedEntries()) ||
       r.lead !== this.prevSoft.lead ||
       r.state !== this.prevSoft.state ||
       !sameHardState(hs, this.prevHard)
     );
   }
 
-  ready(): Ready {
+  /**
+   * Takes the next Ready. With `committedEntries: false` the Ready carries no committed entries: the
+   * caller takes them with `takeCommittedEntries()` and reports progress with `appliedTo()` instead
+   * (an apply pipeline independent of persistence).
+   */
+  ready(options: { committedEntries?: boolean } = {}): Ready {
     if (this.outstanding) throw internal('ready() called twice without advance()');
     const r = this.raft;
     r.flush();
@@ -140,7 +145,7 @@ export class RawNode {
       else after.push(m);
     }
     const entries = [...r.log.unstable.entries];
-    const committedEntries = r.log.nextCommittedEntries();
+    const committedEntries = options.committedEntries === false ? [] : r.log.nextCommittedEntries();
     const hardChanged = !sameHardState(hs, this.prevHard);
     const rd: Ready = {
       softState: soft.lead !== this.prevSoft.lead || soft.state !== this.prevSoft.state ? soft : null,
@@ -160,6 +165,40 @@ export class RawNode {
     if (committedEntries.length > 0) r.log.acceptApplying(committedEntries[committedEntries.length - 1]!.index);
     this.outstanding = rd;
     return rd;
+  }
+
+  /**
+   * Leader messages that may leave now, before the next Ready: appends, heartbeats, snapshots and
+   * timeout-now of the current term, provided that term (and vote) are already durable. The leader counts
+   * its own copy of the entries they carry only after persisting them, so sending early is safe (Raft
+   * thesis §10.2.1) and lets followers persist in parallel with the leader. Callable at any time, also
+   * while a Ready is outstanding; the messages taken are not repeated in the next Ready.
+   */
+  takeEagerMessages(): Message[] {
+    const r = this.raft;
+    if (r.state !== 'leader' || r.term !== this.durableTerm || r.vote !== this.durableVote) return [];
+    r.flush();
+    if (r.msgs.length === 0) return [];
+    const out: Message[] = [];
+    const keep: Message[] = [];
+    for (const m of r.msgs) (m.term === r.term && EAGER_TYPES.has(m.type) ? out : keep).push(m);
+    r.msgs = keep;
+    return out;
+  }
+
+  /**
+   * Committed entries that are durable locally and not yet handed out, in order (at most about
+   * maxApplyBytes). They count as being applied from now on; report completion with `appliedTo`.
+   */
+  takeCommittedEntries(): Entry[] {
+    const ents = this.raft.log.nextCommittedEntries();
+    if (ents.length > 0) this.raft.log.acceptApplying(ents[ents.length - 1]!.index);
+    return ents;
+  }
+
+  /** The state machine has applied everything up to `index` (taken with takeCommittedEntries). */
+  appliedTo(index: LogIndex): void {
+    this.raft.onApplied(index);
   }
 
   /** The driver finished everything the Ready asked for (persisted, sent, applied). */

@@ -8,7 +8,7 @@
  *    depends on a Ready before its save resolved.
  *  - `load` rebuilds exactly what was saved and validates it: every record carries a CRC-32, entries
  *    must be contiguous from the compaction point, terms non-decreasing, the commit index inside the
- *    log. Any violation (a torn or corrupt tail, a gap, a bit flip) is reported as RAFT_LOG_CORRUPT with
+ *    log (the commit index may lag, it is written lazily; a snapshot raises it to the snapshot index). Any violation (a torn or corrupt tail, a gap, a bit flip) is reported as RAFT_LOG_CORRUPT with
  *    the index and reason; nothing is silently dropped or repaired.
  *  - The store is bound to one group and one node id (written on first open): opening it for another
  *    group or node fails with RAFT_STORE_MISMATCH.
@@ -231,14 +231,15 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
           if (snapshot.meta.index < compactedIndex) throw corrupt(`snapshot ${snapshot.meta.index} is older than the compaction point ${compactedIndex}`);
           if (snapshot.meta.index > Math.max(lastIndex, compactedIndex)) throw corrupt(`snapshot ${snapshot.meta.index} is beyond the last entry ${lastIndex}`);
           if (hardState.commit > lastIndex) throw corrupt(`commit index ${hardState.commit} is beyond the last entry ${lastIndex} (lost tail)`);
-          if (hardState.commit < snapshot.meta.index) throw corrupt(`commit index ${hardState.commit} is below the snapshot ${snapshot.meta.index}`);
           if (entries.length > 0 && entries[entries.length - 1]!.term > hardState.term) {
             throw corrupt(`last entry term ${entries[entries.length - 1]!.term} exceeds the current term ${hardState.term}`);
           }
           first = compactedIndex + 1;
           last = lastIndex;
           loaded = true;
-          return { hardState, snapshot, compactedIndex, compactedTerm, entries };
+          // The commit index is written lazily; a snapshot proves everything up to it committed.
+          const commit = Math.max(hardState.commit, snapshot.meta.index);
+          return { hardState: { ...hardState, commit }, snapshot, compactedIndex, compactedTerm, entries };
         } catch (err) {
           if (err instanceof RaftStorageError && err.code === 'RAFT_LOG_CORRUPT' && !err.message.includes(location)) {
             throw corrupt(err.message.replace(/^Raft log store is corrupt: /, ''), location);
@@ -277,7 +278,8 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
       if (update.hardState) ops.push({ type: 'put', key: KEY_HARD_STATE, value: encodeHardState(update.hardState) });
       if (ops.length === 0) return;
       await io('save', () => db.batch(ops, { sync: options.sync }));
-      first = newFirst;
+      // A local snapshot may have compacted the prefix meanwhile: only an installed snapshot moves `first` here.
+      if (update.snapshot) first = newFirst;
       last = newLast;
     },
 

@@ -14,6 +14,7 @@
  *   POST /v3/kv/range  {"key": b64}                → {"kvs": [{"key", "value"}]}          (linearizable)
  *   GET  /local/keys                               → {"applied": n, "kvs": {key: value}} (this replica)
  *   GET  /status                                   → RaftStatus
+ *   GET  /metrics                                  → RaftMetrics (work counters)
  *   POST /members/add {"id","address"} | /members/remove {"id"} | /transfer {"to"}
  * Errors: HTTP 503 {"error": code, "message", "leader": {id, address} | null} for NOT_LEADER and other
  * Raft errors, 400 for malformed requests. SIGTERM/SIGINT close cleanly.
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     'election-ms': { type: 'string', default: '1000' },
     'heartbeat-ms': { type: 'string', default: '100' },
     'snapshot-threshold': { type: 'string', default: '1000' },
+    'max-inflight': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
   },
 });
@@ -78,6 +80,7 @@ const node = await startRaftNode({
   electionTimeoutMs: Number(values['election-ms']),
   heartbeatIntervalMs: Number(values['heartbeat-ms']),
   snapshotThreshold: Number(values['snapshot-threshold']),
+  maxInflightMsgs: values['max-inflight'] === undefined ? undefined : Number(values['max-inflight']),
 });
 
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
@@ -122,6 +125,8 @@ const server = createServer((req, res) => {
         reply(res, 200, { applied: node.status().appliedIndex, kvs });
       } else if (req.method === 'GET' && url === '/status') {
         reply(res, 200, node.status());
+      } else if (req.method === 'GET' && url === '/metrics') {
+        reply(res, 200, node.metrics());
       } else if (req.method === 'POST' && url === '/members/add') {
         const b = await body(req);
         await node.addMember(nodeId(b.id ?? ''), b.address ?? '', { signal: AbortSignal.timeout(60_000) });

@@ -23,7 +23,9 @@ export class MemoryLogStore implements RaftLogStore {
   }
 
   async load(): Promise<RaftLogState> {
-    return { hardState: this.hardState, snapshot: this.snapshot, compactedIndex: this.compactedIndex, compactedTerm: this.compactedTerm, entries: [...this.entries] };
+    // Like the LevelDB store: the lazily written commit index is at least the snapshot's.
+    const hardState = { ...this.hardState, commit: Math.max(this.hardState.commit, this.snapshot.meta.index) };
+    return { hardState, snapshot: this.snapshot, compactedIndex: this.compactedIndex, compactedTerm: this.compactedTerm, entries: [...this.entries] };
   }
 
   async save(update: RaftLogUpdate, options: { sync: boolean }): Promise<void> {

@@ -59,8 +59,19 @@ function fsyncRate(dir: string, seconds = 2): number {
   return n / seconds;
 }
 
-/** `concurrency` closed-loop writers of unique keys against `base` for `seconds`. */
-async function load(client: KvHttpClient, base: string, concurrency: number, seconds: number, tag: string, latencies: number[] = []): Promise<LoadResult> {
+/**
+ * `concurrency` closed-loop writers of unique keys against `base` for `seconds`. A NOT_LEADER answer is
+ * followed to the hinted leader (`redirect`), as etcd forwards to its leader internally.
+ */
+async function load(
+  client: KvHttpClient,
+  base: string,
+  concurrency: number,
+  seconds: number,
+  tag: string,
+  latencies: number[] = [],
+  redirect: (raftAddress: string) => string | null = () => null,
+): Promise<LoadResult> {
   let errors = 0;
   let measuring = false;
   let stop = false;
@@ -71,6 +82,7 @@ async function load(client: KvHttpClient, base: string, concurrency: number, sec
       const t0 = performance.now();
       const r = await client.put(base, key, value, 5000);
       const dt = performance.now() - t0;
+      if (!r.ok && r.leaderRaftAddress) base = redirect(r.leaderRaftAddress) ?? base;
       if (!measuring) continue;
       if (r.ok) latencies.push(dt);
       else errors++;
@@ -127,6 +139,7 @@ function printLoad(name: string, rs: LoadResult[]): void {
 /** A system under test: where the leader is, how to fail it over, how to stop. */
 interface System {
   readonly name: string;
+  redirect(raftAddress: string): string | null;
   leaderBase(): Promise<string>;
   /** Kills the leader with SIGKILL, measures until a write sent afterwards is acknowledged, then restores the member. */
   failover(round: number): Promise<number>;
@@ -151,6 +164,7 @@ async function startOurs(dir: string): Promise<System> {
   return {
     name: 'ours',
     client: cluster.client,
+    redirect: (address) => cluster.httpForRaft(address),
     leaderBase: async () => cluster.httpBase(await cluster.leader()),
     async failover(round) {
       const victim = await cluster.leader();
@@ -241,6 +255,7 @@ async function startEtcd(etcd: string, dir: string): Promise<System> {
   return {
     name: 'etcd',
     client,
+    redirect: () => null,
     leaderBase: async () => url(await leader()),
     async failover(round) {
       const victim = await leader();
@@ -275,7 +290,7 @@ function merge(a: LoadResult, b: LoadResult, la: number[], lb: number[]): LoadRe
 
 async function measure(sys: System, c: number, tag: string): Promise<{ r: LoadResult; lat: number[] }> {
   const lat: number[] = [];
-  const r = await load(sys.client, await sys.leaderBase(), c, SECONDS, `${sys.name}-${tag}`, lat);
+  const r = await load(sys.client, await sys.leaderBase(), c, SECONDS, `${sys.name}-${tag}`, lat, (a) => sys.redirect(a));
   return { r, lat };
 }
 

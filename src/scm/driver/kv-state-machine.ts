@@ -3,7 +3,8 @@
  * whole map (unlike the SCM's descriptor snapshots), so followers restore from the bytes alone.
  *
  * Commands (binary): u8 op (1 = put, 2 = delete) | key | value (put only). `apply` returns
- * `{ index, previous }` (previous value bytes or null). Volatile: it keeps no `appliedIndex`, so the driver
+ * `{ index, previous }` (previous value bytes or null). Values are never mutated after being stored, which
+ * lets `snapshot` copy only the entry list. Volatile: it keeps no `appliedIndex`, so the driver
  * rebuilds it from the latest snapshot and the log at start-up.
  */
 import { ByteReader, ByteWriter } from '../raft/byte-codec.js';
@@ -60,11 +61,20 @@ export class KvStateMachine implements StateMachine<KvResult> {
     return { index: entry.index, previous };
   }
 
-  snapshot(): Uint8Array {
+  /**
+   * Captures the map at the current applied point (a copy of the entry list, values are immutable), then
+   * encodes it in slices that yield to the event loop, so a large map does not stall heartbeats.
+   */
+  async snapshot(): Promise<Uint8Array> {
+    const entries = [...this.map];
     let size = 8;
-    for (const [k, v] of this.map) size += k.length * 3 + v.length + 8;
-    const w = new ByteWriter(size).u32(this.map.size);
-    for (const [k, v] of this.map) w.str(k).bytes(v);
+    for (const [k, v] of entries) size += k.length * 3 + v.length + 8;
+    const w = new ByteWriter(size).u32(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const [k, v] = entries[i]!;
+      w.str(k).bytes(v);
+      if (i % 4096 === 4095) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     return w.finish();
   }
 

@@ -139,7 +139,7 @@ describe('RaftNode (driver) on an in-memory network', () => {
     c = new TestCluster();
     const existing = new KvStateMachine();
     for (let i = 0; i < 5; i++) existing.apply({ index: i + 1, term: 1, data: put(`old${i}`) });
-    const data = existing.snapshot();
+    const data = await existing.snapshot();
     const n1 = await c.start('n1', { bootstrap: { index: 1000, term: 3, data }, sm: existing });
     await c.until(() => n1.node.status().role === 'LEADER', 'leader');
     const r = await c.settle(n1.node.propose(put('new')));

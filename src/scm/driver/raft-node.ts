@@ -58,6 +58,8 @@ export interface RaftNodeOptions<R> {
   readonly maxInflightMsgs?: number;
   readonly preVote?: boolean;
   readonly checkQuorum?: boolean;
+  /** Proposals are refused (PROPOSAL_DROPPED) while this many entries await a quorum. Default 50 000. */
+  readonly maxUncommittedEntries?: number;
 }
 
 interface PendingProposal<R> {
@@ -171,6 +173,7 @@ export class RaftNode<R = unknown> {
         maxInflightMsgs: this.o.maxInflightMsgs,
         preVote: this.o.preVote ?? true,
         checkQuorum: this.o.checkQuorum ?? true,
+        maxUncommittedEntries: this.o.maxUncommittedEntries,
       },
       this.mem,
     );

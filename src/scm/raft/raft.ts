@@ -65,6 +65,11 @@ export interface RaftConfig {
   readonly promoteLagEntries?: number;
   readonly checkQuorum?: boolean;
   readonly preVote?: boolean;
+  /**
+   * A leader refuses new proposals (PROPOSAL_DROPPED) while this many entries are appended but not yet
+   * committed, so a leader without a quorum does not grow its log without bound. Default 50 000.
+   */
+  readonly maxUncommittedEntries?: number;
 }
 
 /** The context a transfer-triggered campaign carries: voters grant it despite a leader lease. */
@@ -126,6 +131,7 @@ export class Raft {
   private readonly maxSizePerMsg: number;
   private readonly promoteLag: number;
   private readonly snapshotRetryTicks: number;
+  private readonly maxUncommitted: number;
 
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
@@ -155,15 +161,18 @@ export class Raft {
     this.maxSizePerMsg = config.maxSizePerMsg ?? 1024 * 1024;
     this.promoteLag = config.promoteLagEntries ?? 64;
     this.snapshotRetryTicks = config.snapshotRetryTicks ?? 2 * config.electionTick;
+    this.maxUncommitted = config.maxUncommittedEntries ?? 50_000;
     this.log = new RaftLog(storage, config.maxApplyBytes ?? 16 * 1024 * 1024);
     const { hardState, confState } = storage.initialState();
     this.tracker = new ProgressTracker(config.maxInflightMsgs ?? 256, config.maxInflightBytes ?? 32 * 1024 * 1024, { members: [] });
     this.tracker.setConf(confState, this.log.lastIndex());
     if (hardState.term > 0 || hardState.commit > 0 || hardState.vote !== null) {
-      if (hardState.commit < this.log.committed || hardState.commit > this.log.lastIndex()) {
-        throw internal(`hard state commit ${hardState.commit} is outside [${this.log.committed}, ${this.log.lastIndex()}]`);
+      // The commit index is written lazily and may lag; everything up to the latest snapshot (and the
+      // compaction point) is known committed. Beyond the last entry it would mean a lost log tail.
+      if (hardState.commit > this.log.lastIndex()) {
+        throw internal(`hard state commit ${hardState.commit} is beyond the last index ${this.log.lastIndex()} (lost log tail?)`);
       }
-      this.log.committed = hardState.commit;
+      this.log.committed = Math.max(hardState.commit, this.log.committed, Math.min(storage.snapshot().meta.index, this.log.lastIndex()));
       this.term = hardState.term;
       this.vote = hardState.vote;
     }
@@ -745,6 +754,11 @@ export class Raft {
       });
     }
     if (!this.tracker.isVoter(this.id)) throw notLeader(this.id, null);
+    if (this.log.lastIndex() - this.log.committed >= this.maxUncommitted) {
+      throw new RaftError('PROPOSAL_DROPPED', `${this.log.lastIndex() - this.log.committed} entries are waiting for a quorum`, {
+        hint: 'a majority of voters is unreachable or slow; retry later',
+      });
+    }
   }
 
   private maybeAutoPromote(id: NodeId): void {

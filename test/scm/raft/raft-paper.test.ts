@@ -294,6 +294,25 @@ describe('§5.4 safety', () => {
     expect(isCodedError(err, 'INTERNAL')).toBe(true);
   });
 
+  it('a leader without a quorum stops accepting proposals once too many are uncommitted', () => {
+    const n = newNode('1', { voters: ['1', '2', '3'], term: 1 });
+    elect(n, ['2']);
+    const raw = n.raw as unknown as { raft: { maxUncommitted: number } };
+    raw.raft.maxUncommitted = 3;
+    persist(n);
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      try {
+        n.raw.propose(enc.encode(`p${i}`));
+        codes.push('ok');
+      } catch (e) {
+        codes.push(isCodedError(e) ? e.code : 'other');
+      }
+    }
+    // The leader's own empty entry is uncommitted too: two proposals fit, then the cap applies.
+    expect(codes).toEqual(['ok', 'ok', 'PROPOSAL_DROPPED', 'PROPOSAL_DROPPED', 'PROPOSAL_DROPPED']);
+  });
+
   it('proposals on a follower fail with NOT_LEADER naming the known leader and its address', () => {
     const n = newNode('2', { voters: ['1', '2', '3'], term: 1 });
     n.raw.step(msg({ type: 'heartbeat', from: '1', to: '2', term: 1 }));

@@ -115,6 +115,14 @@ interface SimNode {
   pending: Map<number, Pending>;
   reads: Map<string, number>;
   tickPhase: number;
+  /**
+   * 'pipelined' handles the node as the production driver does: leader appends leave between Readys
+   * (takeEagerMessages) and committed entries go through a separate, delayed apply queue
+   * (takeCommittedEntries / appliedTo). 'classic' uses the plain Ready cycle. Chosen at every boot.
+   */
+  mode: 'classic' | 'pipelined';
+  applyQueue: Entry[];
+  applyScheduled: boolean;
 }
 
 interface Event {
@@ -249,6 +257,9 @@ export class Simulation {
       pending: new Map(),
       reads: new Map(),
       tickPhase: this.int(TICK),
+      mode: 'classic',
+      applyQueue: [],
+      applyScheduled: false,
     };
     this.nodes.set(id, n);
     this.boot(n);
@@ -277,6 +288,9 @@ export class Simulation {
     n.busy = false;
     n.pending.clear();
     n.reads.clear();
+    n.mode = this.chance(0.5) ? 'pipelined' : 'classic';
+    n.applyQueue = [];
+    n.applyScheduled = false;
     const gen = ++n.gen;
     this.q.push(this.now + n.tickPhase + 1, () => this.tickLoop(n, gen));
   }
@@ -294,16 +308,46 @@ export class Simulation {
   private afterEvent(n: SimNode): void {
     if (!n.up) return;
     this.checkLeader(n);
-    if (n.busy || !n.raw.hasReady()) return;
-    const rd = n.raw.ready();
+    if (n.mode === 'pipelined') {
+      if (this.chance(0.7)) for (const m of n.raw.takeEagerMessages()) this.send(m);
+      this.pumpApply(n);
+    }
+    const opts = { committedEntries: n.mode === 'classic' };
+    if (n.busy || !n.raw.hasReady(opts)) return;
+    const rd = n.raw.ready(opts);
     n.busy = true;
     for (const m of rd.eagerMessages) this.send(m);
     const gen = n.gen;
     this.q.push(this.now + this.int(4), () => this.finishReady(n, rd, gen));
   }
 
+  /** Pipelined mode: committed, durable entries go to a queue applied after a random delay. */
+  private pumpApply(n: SimNode): void {
+    for (const e of n.raw.takeCommittedEntries()) n.applyQueue.push(e);
+    if (n.applyQueue.length === 0 || n.applyScheduled) return;
+    n.applyScheduled = true;
+    const gen = n.gen;
+    this.q.push(this.now + this.int(4), () => {
+      if (!n.up || n.gen !== gen) return;
+      n.applyScheduled = false;
+      this.drainApply(n);
+      this.afterEvent(n);
+    });
+  }
+
+  private drainApply(n: SimNode): void {
+    const batch = n.applyQueue.splice(0, n.applyQueue.length);
+    for (const e of batch) {
+      this.apply(n, e);
+      n.raw.appliedTo(e.index);
+    }
+    if (batch.length > 0) this.maybeSnapshot(n);
+  }
+
   private finishReady(n: SimNode, rd: Ready, gen: number): void {
     if (!n.up || n.gen !== gen) return;
+    // Entries committed before a snapshot are applied before it is restored.
+    if (rd.snapshot && n.applyQueue.length > 0) this.drainApply(n);
     // persist (the MemoryStorage is the durable state)
     if (rd.snapshot) {
       n.sm.restore(rd.snapshot.meta.index, rd.snapshot.data);

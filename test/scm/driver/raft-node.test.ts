@@ -175,6 +175,46 @@ describe('RaftNode (driver) on an in-memory network', () => {
     expect(Math.min(...calls)).toBeGreaterThan(applied);
   });
 
+  it('a restore that obtained newer state (a checkpoint) reports it; entries up to it are not applied again', async () => {
+    c = new TestCluster({ snapshotThreshold: 10, compactionMargin: 0 });
+    const n1 = await threeNodes(c);
+    for (let i = 0; i < 30; i++) await c.settle(n1.node.propose(put(`k${i}`)));
+    await c.until(() => n1.store.compactedIndex > 0, 'compaction');
+    const applied: number[] = [];
+    const leader = n1;
+    let checkpointAt = 0;
+    let snapshotAt = 0;
+    // Like the SCM: the snapshot bytes are a descriptor; the state comes from the leader, newer than it.
+    class Checkpointing extends KvStateMachine {
+      override restore(s: SnapshotImage, o?: { from: SnapshotSource | null }): { appliedIndex: number } | void {
+        if (!o?.from) return super.restore(s);
+        const fresh = new KvStateMachine();
+        fresh.restore({ ...s, data: new Uint8Array(0) });
+        const at = leader.node.status().appliedIndex;
+        checkpointAt = at;
+        snapshotAt = s.index;
+        // Copy the leader's whole state as of now ("download a checkpoint").
+        for (const k of leader.sm.keys()) fresh.apply({ index: at, term: 1, data: put(k, new TextDecoder().decode(leader.sm.get(k)!)) });
+        super.restore({ index: at, term: 1, data: new Uint8Array(0) });
+        for (const k of fresh.keys()) super.apply({ index: at, term: 1, data: put(k, new TextDecoder().decode(fresh.get(k)!)) });
+        return { appliedIndex: at };
+      }
+      override apply(e: AppliedEntry): KvResult {
+        applied.push(e.index);
+        return super.apply(e);
+      }
+    }
+    const n4 = await c.start('n4', { sm: new Checkpointing() });
+    await c.settle(n1.node.addMember(nodeId('n4'), addressOf('n4')));
+    await c.settle(n1.node.propose(put('after')));
+    await c.until(() => value(n4, 'after') === 'after', 'n4 applies new entries');
+    expect(value(n4, 'k29')).toBe('k29');
+    expect(checkpointAt).toBeGreaterThan(snapshotAt);
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied.every((i) => i > checkpointAt)).toBe(true);
+    expect(n4.node.status().peers.map((p) => p.id)).toEqual(['n1', 'n2', 'n3', 'n4']);
+  });
+
   it('transfers leadership, then removes the old leader; the group keeps working', async () => {
     c = new TestCluster();
     const n1 = await threeNodes(c);

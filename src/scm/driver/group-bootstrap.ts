@@ -36,7 +36,8 @@ function checkSelf(store: RaftLogStore, self: GroupSelf): void {
   if (!isAddress(self.address)) throw new RaftError('INVALID_ARGUMENT', `'${self.address}' is not a host:port address`);
 }
 
-export async function bootstrapNewGroup(store: RaftLogStore, self: GroupSelf): Promise<void> {
+export async function bootstrapNewGroup(store: RaftLogStore, self: GroupSelf, options: { signal?: AbortSignal } = {}): Promise<void> {
+  options.signal?.throwIfAborted();
   checkSelf(store, self);
   await store.load();
   await requireEmpty(store);
@@ -49,7 +50,13 @@ export async function bootstrapNewGroup(store: RaftLogStore, self: GroupSelf): P
   );
 }
 
-export async function bootstrapFromSnapshot(store: RaftLogStore, self: GroupSelf, snapshot: { readonly index: LogIndex; readonly term: Term; readonly data: Uint8Array }): Promise<void> {
+export async function bootstrapFromSnapshot(
+  store: RaftLogStore,
+  self: GroupSelf,
+  snapshot: { readonly index: LogIndex; readonly term: Term; readonly data: Uint8Array },
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  options.signal?.throwIfAborted();
   checkSelf(store, self);
   if (!Number.isSafeInteger(snapshot.index) || snapshot.index < 1 || !Number.isSafeInteger(snapshot.term) || snapshot.term < 1) {
     throw new RaftError('INVALID_ARGUMENT', `an initial snapshot needs index ≥ 1 and term ≥ 1 (got ${snapshot.index}/${snapshot.term})`);

@@ -13,7 +13,7 @@
  * send appends before its fsync, Raft thesis §10.2.1), commit by quorum of current-term entries, leader
  * transfer, ReadIndex, snapshots, single-server membership change with learner auto-promotion.
  */
-import { applyConfChange as applyToConf, describeConfChange, encodeConfChange, validateConfChange, type ConfChange } from './conf-change.js';
+import { applyConfChange as applyToConf, encodeConfChange, validateConfChange, type ConfChange } from './conf-change.js';
 import type { LogStorage } from './log-storage.js';
 import type { Progress } from './progress.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -850,10 +850,5 @@ export class Raft {
     pr.becomeProbe();
     pr.probeSent = true;
   }
-
-  describeConf(): string {
-    return this.tracker.conf.members.map((m) => `${m.id}${m.role === 'learner' ? '(learner)' : ''}`).join(' ');
-  }
 }
 
-export { describeConfChange };

@@ -130,7 +130,8 @@ function decodeHardState(record: Uint8Array): HardState {
   return { term, vote: vote === '' ? null : (vote as NodeId), commit };
 }
 
-export async function openRaftLogStore(location: string, identity: { groupId: string; nodeId: NodeId }): Promise<RaftLogStore> {
+export async function openRaftLogStore(location: string, identity: { groupId: string; nodeId: NodeId }, options: { signal?: AbortSignal } = {}): Promise<RaftLogStore> {
+  options.signal?.throwIfAborted();
   let db: LevelStore;
   try {
     db = await openLevelStore(location);

@@ -48,7 +48,7 @@ export interface RaftNodeOptions<R> {
   readonly electionJitterMs?: number;
   /** Default electionTimeoutMs / 10. */
   readonly heartbeatIntervalMs?: number;
-  /** Tick granularity. Default min(heartbeatIntervalMs, 100). */
+  /** Tick granularity. Default min(heartbeatIntervalMs / 4, 100). */
   readonly tickMs?: number;
   /** Take a snapshot after this many applied entries. Default 1000 (ozone.scm.ha.ratis.snapshot.threshold). */
   readonly snapshotThreshold?: number;
@@ -137,7 +137,9 @@ export class RaftNode<R = unknown> {
     this.log = (options.logger ?? silentLogger).child({ raft: options.id });
     const election = options.electionTimeoutMs ?? 5000;
     const heartbeat = options.heartbeatIntervalMs ?? Math.max(1, Math.floor(election / 10));
-    this.tickMs = options.tickMs ?? Math.min(heartbeat, 100);
+    // Ticks are cheap; a fine grain keeps randomized timeouts (notably the short one after a leader's
+    // connection drops) from colliding between followers.
+    this.tickMs = options.tickMs ?? Math.max(1, Math.min(Math.floor(heartbeat / 4), 100));
     this.heartbeatTick = Math.max(1, Math.round(heartbeat / this.tickMs));
     this.electionTick = Math.max(this.heartbeatTick + 1, Math.round(election / this.tickMs));
     if (options.store.nodeId !== options.id || options.store.groupId !== options.groupId) {

@@ -136,6 +136,12 @@ export class Raft {
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
   private randomizedElectionTimeout = 0;
+  /**
+   * Set on a follower when the transport reports its leader unreachable (connection refused or closed:
+   * the leader process is gone). The follower then gives up its leader lease and campaigns after a short
+   * randomized timeout instead of a full election timeout. Cleared by any message from the leader.
+   */
+  private leaderSuspectTimeout: number | null = null;
   leadTransferee: NodeId | null = null;
   /** Index of the last conf change appended by this leader (or lastIndex at election); blocks a second one until applied. */
   pendingConfIndex: LogIndex = 0;
@@ -229,6 +235,7 @@ export class Raft {
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
     this.randomizedElectionTimeout = this.electionTimeout + this.random.int(this.electionJitter);
+    this.leaderSuspectTimeout = null;
     this.leadTransferee = null;
     this.tracker.resetVotes();
     this.tracker.resetProgress(this.log.lastIndex());
@@ -293,7 +300,8 @@ export class Raft {
 
   private tickElection(): void {
     this.electionElapsed++;
-    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+    const timeout = Math.min(this.randomizedElectionTimeout, this.leaderSuspectTimeout ?? Number.POSITIVE_INFINITY);
+    if (this.promotable() && this.electionElapsed >= timeout) {
       this.electionElapsed = 0;
       this.hup(this.preVote ? 'pre-election' : 'election');
     }
@@ -402,7 +410,7 @@ export class Raft {
     if (m.term > this.term) {
       if (m.type === 'vote' || m.type === 'pre-vote') {
         const force = isTransfer(m.context);
-        const inLease = this.checkQuorum && this.lead !== null && this.electionElapsed < this.electionTimeout;
+        const inLease = this.checkQuorum && this.lead !== null && this.leaderSuspectTimeout === null && this.electionElapsed < this.electionTimeout;
         // A node that heard from a live leader within the election timeout ignores campaigns: this is
         // what keeps a partitioned-then-rejoining node from deposing a healthy leader.
         if (!force && inLease) return;
@@ -541,6 +549,7 @@ export class Raft {
   }
 
   private stepFollower(m: Message): void {
+    if (m.from === this.lead && (m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap')) this.leaderSuspectTimeout = null;
     switch (m.type) {
       case 'app':
         this.electionElapsed = 0;
@@ -837,9 +846,21 @@ export class Raft {
     for (const ctx of pending) this.readIndex(ctx);
   }
 
+  /**
+   * The transport could not reach `id`. On the leader that follower falls back to probing. On a follower
+   * whose leader it is, the leader is suspected gone: the lease is dropped and a campaign starts after
+   * 2 heartbeats plus a random share of half an election timeout (counted from the leader's last
+   * message) unless the leader is heard from again. Timing only: election safety does not change.
+   */
   reportUnreachable(id: NodeId): void {
     const pr = this.tracker.progress.get(id);
-    if (this.state === 'leader' && pr && pr.state === 'replicate') pr.becomeProbe();
+    if (this.state === 'leader') {
+      if (pr && pr.state === 'replicate') pr.becomeProbe();
+      return;
+    }
+    if (this.state === 'follower' && this.lead === id && this.leaderSuspectTimeout === null) {
+      this.leaderSuspectTimeout = 2 * this.heartbeatTimeout + this.random.int(Math.max(1, Math.floor(this.electionTimeout / 2)));
+    }
   }
 
   reportSnapshot(id: NodeId, ok: boolean): void {

@@ -15,7 +15,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
 
 describe('raft interaction transcripts', () => {
   it('has the required transcripts', () => {
-    for (const name of ['election', 'pre-vote', 'partition-heal', 'check-quorum', 'leader-transfer', 'snapshot-catch-up', 'learner-promote', 'voter-removal']) {
+    for (const name of ['election', 'pre-vote', 'partition-heal', 'check-quorum', 'leader-transfer', 'snapshot-catch-up', 'learner-promote', 'voter-removal', 'leader-unreachable']) {
       expect(files).toContain(`${name}.txt`);
     }
   });

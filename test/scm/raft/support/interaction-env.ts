@@ -9,7 +9,7 @@
  *                                                        snapshot at I (term 1) holding that membership
  *   campaign ID | tick-election ID | tick-heartbeat ID | tick ID N
  *   propose ID DATA | propose-conf-change ID add-learner|add-voter|promote|remove TARGET [auto-promote]
- *   transfer-leadership from=ID to=ID | read-index ID CTX
+ *   transfer-leadership from=ID to=ID | read-index ID CTX | report-unreachable ID PEER
  *   process-ready ID.. | deliver-msgs ID.. [drop] | stabilize [ID..]
  *   isolate ID | partition (A,B) (C,..) | heal | heal-link A B | crash ID | restart ID
  *   snapshot-compact ID | status ID | raft-log ID | raft-state | applied ID
@@ -143,6 +143,9 @@ export class InteractionEnv {
       }
       case 'transfer-leadership':
         this.node(c.kv.get('from')![0]!).raw.transferLeader(nodeId(c.kv.get('to')![0]!));
+        break;
+      case 'report-unreachable':
+        this.node(c.args[0]!).raw.reportUnreachable(nodeId(c.args[1]!));
         break;
       case 'read-index':
         this.node(c.args[0]!).raw.readIndex(enc.encode(c.args[1]!));

@@ -4,8 +4,9 @@
  * random "fsync" delay persist → send → apply → advance, while steps and ticks keep arriving in between.
  *
  * Faults: message loss, duplication and reordering (random delays), partitions, crashes at any point of
- * the Ready cycle (before or after the persist) and restarts from the durable MemoryStorage with a
- * volatile state machine rebuilt from the snapshot, membership changes (joining learners that
+ * the Ready cycle (before or after the persist; peers are usually told at once by their transport, as a
+ * reset connection does), false "leader unreachable" alarms, restarts from the durable MemoryStorage
+ * with a volatile state machine rebuilt from the snapshot, membership changes (joining learners that
  * auto-promote, voter removal including the leader), leadership transfers, ReadIndex reads.
  *
  * Invariants (checked continuously, violations throw SimViolation):
@@ -483,6 +484,16 @@ export class Simulation {
   private crash(n: SimNode): void {
     if (!n.up) return;
     this.crashes++;
+    // Peers usually notice at once that the process is gone (connection reset): the transport reports it.
+    for (const other of this.nodes.values()) {
+      if (other === n || !other.up || !this.chance(0.8)) continue;
+      const gen = other.gen;
+      this.q.push(this.now + 1 + this.int(3), () => {
+        if (!other.up || other.gen !== gen) return;
+        other.raw.reportUnreachable(n.id);
+        this.afterEvent(other);
+      });
+    }
     n.up = false;
     n.gen++;
     n.busy = false;
@@ -603,6 +614,14 @@ export class Simulation {
       });
     } else if (roll < 0.721) this.membershipChange();
     else if (roll < 0.724) this.transfer();
+    else if (roll < 0.73) {
+      // A false alarm: a follower's transport reports its (live) leader unreachable.
+      const f = this.pick(this.upNodes().filter((x) => x.raw.raft.state === 'follower' && x.raw.raft.lead !== null));
+      if (f) {
+        f.raw.reportUnreachable(f.raw.raft.lead!);
+        this.afterEvent(f);
+      }
+    }
   }
 
   private runUntil(t: number, chaosEvery: number | null): void {

@@ -14,3 +14,13 @@ export function crc32(bytes: Uint8Array, seed = 0): number {
   for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
+
+/** The same checksum over a large buffer, in slices that yield to the event loop between them. */
+export async function crc32Async(bytes: Uint8Array, slice = 1 << 20): Promise<number> {
+  let crc = 0;
+  for (let off = 0; off < bytes.length; off += slice) {
+    crc = crc32(bytes.subarray(off, Math.min(bytes.length, off + slice)), crc);
+    if (off + slice < bytes.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return crc;
+}

@@ -21,7 +21,7 @@ import { ByteReader, ByteWriter } from '../raft/byte-codec.js';
 import { readSnapshot, writeSnapshot } from '../raft/message-codec.js';
 import { emptyHardState, emptySnapshot, type Entry, type HardState, type LogIndex, type NodeId, type Snapshot, type Term } from '../raft/types.js';
 import { openLevelStore, type BatchOp, type LevelStore } from './level-db.js';
-import { crc32 } from './raft-crc32.js';
+import { crc32, crc32Async } from './raft-crc32.js';
 
 export type RaftStorageErrorCode = 'RAFT_LOG_CORRUPT' | 'RAFT_STORE_MISMATCH' | 'RAFT_STORE_IO' | 'RAFT_STORE_CLOSED' | 'RAFT_ALREADY_INITIALIZED';
 export class RaftStorageError extends CodedError<RaftStorageErrorCode> {}
@@ -83,6 +83,13 @@ function keyIndex(k: Uint8Array): number {
 function seal(body: Uint8Array): Uint8Array {
   const out = new Uint8Array(body.length + 4);
   new DataView(out.buffer).setUint32(0, crc32(body));
+  out.set(body, 4);
+  return out;
+}
+
+async function sealAsync(body: Uint8Array): Promise<Uint8Array> {
+  const out = new Uint8Array(body.length + 4);
+  new DataView(out.buffer).setUint32(0, await crc32Async(body));
   out.set(body, 4);
   return out;
 }
@@ -216,11 +223,12 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
           const entries: Entry[] = [];
           let expect = compactedIndex + 1;
           let prevTerm = compactedTerm;
-          for await (const [k, v] of db.entries({ gte: Uint8Array.of(ENTRY_PREFIX), lt: ENTRY_END })) {
+          // Entries at or below the compaction point are garbage a range clear may not have removed yet.
+          for await (const [k, v] of db.entries({ gte: entryKey(compactedIndex + 1), lt: ENTRY_END })) {
             if (k.length !== 9) throw corrupt(`malformed entry key of ${k.length} bytes`);
             const index = keyIndex(k);
             if (index !== expect) {
-              throw corrupt(index < expect ? `entry ${index} lies below the compaction point ${compactedIndex}` : `entries ${expect}..${index - 1} are missing (gap before ${index})`);
+              throw corrupt(`entries ${expect}..${index - 1} are missing (gap before ${index})`);
             }
             const e = decodeEntry(v, index);
             if (e.term < prevTerm) throw corrupt(`entry ${index} has term ${e.term} below the preceding term ${prevTerm}`);
@@ -257,15 +265,19 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
       const ops: BatchOp[] = [];
       let newFirst = first;
       let newLast = last;
+      let clearThrough: LogIndex | null = null;
       if (update.snapshot) {
         const s = update.snapshot;
-        for (let i = first; i <= last; i++) ops.push({ type: 'del', key: entryKey(i) });
+        // Entries beyond the snapshot (a conflicting tail) go in this batch; those at or below it are
+        // dropped by a native range clear afterwards (garbage below the compaction point is ignored).
+        for (let i = Math.max(first, s.meta.index + 1); i <= last; i++) ops.push({ type: 'del', key: entryKey(i) });
         const w = new ByteWriter(s.data.length + 128);
         writeSnapshot(w, s);
-        ops.push({ type: 'put', key: KEY_SNAPSHOT, value: seal(w.finish()) });
+        ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealAsync(w.finish()) });
         ops.push({ type: 'put', key: KEY_COMPACTION, value: seal(new ByteWriter(16).u64(s.meta.index).u64(s.meta.term).finish()) });
         newFirst = s.meta.index + 1;
         newLast = s.meta.index;
+        clearThrough = s.meta.index;
       }
       const entries = (update.entries ?? []).filter((e) => e.index >= newFirst);
       if (entries.length > 0) {
@@ -282,6 +294,7 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
       // A local snapshot may have compacted the prefix meanwhile: only an installed snapshot moves `first` here.
       if (update.snapshot) first = newFirst;
       last = newLast;
+      if (clearThrough !== null) await io('clear compacted entries', () => db.clear({ gte: Uint8Array.of(ENTRY_PREFIX), lte: entryKey(clearThrough!) }));
     },
 
     async saveSnapshot(snapshot, compactTo): Promise<void> {
@@ -289,18 +302,22 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
       const ops: BatchOp[] = [];
       const w = new ByteWriter(snapshot.data.length + 128);
       writeSnapshot(w, snapshot);
-      ops.push({ type: 'put', key: KEY_SNAPSHOT, value: seal(w.finish()) });
-      let newFirst = first;
+      ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealAsync(w.finish()) });
+      let compacted = false;
       if (compactTo && compactTo.index >= first) {
         if (compactTo.index > last || compactTo.index > snapshot.meta.index) {
           throw new RaftStorageError('RAFT_LOG_CORRUPT', `cannot compact to ${compactTo.index}: last entry ${last}, snapshot ${snapshot.meta.index}`);
         }
-        for (let i = first; i <= compactTo.index; i++) ops.push({ type: 'del', key: entryKey(i) });
         ops.push({ type: 'put', key: KEY_COMPACTION, value: seal(new ByteWriter(16).u64(compactTo.index).u64(compactTo.term).finish()) });
-        newFirst = compactTo.index + 1;
+        compacted = true;
       }
+      // The snapshot and the new compaction point are one synced batch; the entries behind it are then
+      // removed by a native range clear (a crash in between leaves garbage that load ignores).
       await io('save snapshot', () => db.batch(ops, { sync: true }));
-      first = newFirst;
+      if (compacted) {
+        first = compactTo!.index + 1;
+        await io('clear compacted entries', () => db.clear({ gte: Uint8Array.of(ENTRY_PREFIX), lte: entryKey(compactTo!.index) }));
+      }
     },
 
     async isEmpty(): Promise<boolean> {

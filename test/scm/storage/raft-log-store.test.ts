@@ -75,6 +75,30 @@ describe('RaftLogStore (real LevelDB)', () => {
     expect(st.snapshot.meta.confState.members[0]?.address).toBe('127.0.3.1:9894');
   });
 
+  it('compaction removes the entries behind it; leftovers of an interrupted clear are ignored on load', async () => {
+    const loc = fresh();
+    const a = await openStore(loc);
+    await a.load();
+    await a.save({ hardState: { term: 1, vote: null, commit: 6 }, entries: [1, 2, 3, 4, 5, 6].map((i) => e(1, i)) }, { sync: true });
+    const snap: Snapshot = { meta: { index: 5, term: 1, confState: { members: [] } }, data: enc.encode('s5') };
+    await a.saveSnapshot(snap, { index: 4, term: 1 });
+    await a.close();
+    const countEntries = async (): Promise<number> => {
+      const db = await openLevelStore(loc);
+      let n = 0;
+      for await (const k of db.keys({ gte: Uint8Array.of(0x10), lt: Uint8Array.of(0x11) })) if (k) n++;
+      await db.close();
+      return n;
+    };
+    expect(await countEntries()).toBe(2);
+    // A crash after the compaction point was written but before the clear ran: entries 1..4 linger.
+    await tamper(loc, async (db) => {
+      for (const i of [1, 2, 3, 4]) await db.put(entryKey(i), new Uint8Array([1, 2, 3]));
+    });
+    const st = await (await openStore(loc)).load();
+    expect([st.compactedIndex, st.entries.map((x) => x.index)]).toEqual([4, [5, 6]]);
+  });
+
   it('refuses a store that belongs to another group or node', async () => {
     const loc = fresh();
     await (await openStore(loc)).close();

@@ -35,6 +35,7 @@ export interface ClusterOptions {
   readonly heartbeatMs?: number;
   readonly snapshotThreshold?: number;
   readonly maxInflight?: number;
+  readonly tickMs?: number;
 }
 
 interface Running {
@@ -90,6 +91,7 @@ export class RaftKvCluster {
       '--heartbeat-ms', String(this.o.heartbeatMs ?? 100),
       '--snapshot-threshold', String(this.o.snapshotThreshold ?? 1000),
       ...(this.o.maxInflight !== undefined ? ['--max-inflight', String(this.o.maxInflight)] : []),
+      ...(this.o.tickMs !== undefined ? ['--tick-ms', String(this.o.tickMs)] : []),
       ...(options.init ? ['--init'] : []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -45,6 +45,7 @@ const { values } = parseArgs({
     'heartbeat-ms': { type: 'string', default: '100' },
     'snapshot-threshold': { type: 'string', default: '1000' },
     'max-inflight': { type: 'string' },
+    'tick-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
   },
 });
@@ -81,6 +82,7 @@ const node = await startRaftNode({
   heartbeatIntervalMs: Number(values['heartbeat-ms']),
   snapshotThreshold: Number(values['snapshot-threshold']),
   maxInflightMsgs: values['max-inflight'] === undefined ? undefined : Number(values['max-inflight']),
+  tickMs: values['tick-ms'] === undefined ? undefined : Number(values['tick-ms']),
 });
 
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));

@@ -1,0 +1,253 @@
+/**
+ * The Raft peer transport over TCP (optionally mutual TLS): a listening socket for inbound traffic and
+ * one PeerLink (outbound connection with a send queue) per peer. Implements the driver's PeerTransport
+ * port (src/scm/driver/peer-transport.ts).
+ *
+ * Contract:
+ *  - every frame carries the group id and the sender's id and advertised address (raft-wire.ts); inbound
+ *    frames of another group are answered with RAFT_REJECT and the connection is closed; messages not
+ *    addressed to this node, or whose `from` differs from the frame's sender, are dropped;
+ *  - peer addresses come from `setPeers` (the replicated configuration) and, for senders not in it yet,
+ *    from the address they advertise (so a joining node can answer the leader that adds it);
+ *  - with `tls`, both sides use the given key/cert/CA; the server requires and verifies client
+ *    certificates unless `requireClientCert: false`. Enabling it changes no caller.
+ *  - `close()` stops listening, closes every connection and is idempotent.
+ */
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { randomInt } from 'node:crypto';
+import { systemClock, type Clock } from '../../common/clock.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import type { Message, NodeId } from '../raft/types.js';
+import type { PeerTransport, PeerTransportHandler } from '../driver/peer-transport.js';
+import { FrameDecoder } from './frame-codec.js';
+import { PeerLink } from './peer-link.js';
+import { RaftTransportError } from './raft-transport-error.js';
+import { decodeRaftFrame, encodeRejectFrame, type RaftWireHeader } from './raft-wire.js';
+
+export interface RaftTlsOptions {
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /** Trusted CA certificate(s) for peers. */
+  readonly ca: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Require and verify a client certificate on inbound connections (mutual TLS). Default true. */
+  readonly requireClientCert?: boolean;
+}
+
+export interface RaftTransportOptions {
+  readonly groupId: string;
+  readonly self: NodeId;
+  /** Where to listen. Port 0 picks a free port. */
+  readonly listen: { readonly host: string; readonly port: number };
+  /** The `host:port` peers should use to reach this node. Default: the bound listen address. */
+  readonly advertise?: string;
+  readonly tls?: RaftTlsOptions;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Default 3000 ms. */
+  readonly dialTimeoutMs?: number;
+  /** Reconnect backoff: starts at `backoffInitialMs` (default 50), doubles up to `backoffMaxMs` (default 2000). */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Per-peer queue bound while the socket is not draining. Default 64 MiB. */
+  readonly maxQueueBytes?: number;
+  /** Target size of one frame when many messages are queued. Default 4 MiB. */
+  readonly maxBatchBytes?: number;
+}
+
+export interface RaftTransportStats {
+  readonly framesSent: number;
+  readonly framesReceived: number;
+  readonly messagesDropped: number;
+  readonly rejectedFrames: number;
+}
+
+export class RaftTransport implements PeerTransport {
+  private handler: PeerTransportHandler | null = null;
+  private readonly links = new Map<NodeId, PeerLink>();
+  private peers: ReadonlyMap<NodeId, string> = new Map();
+  private readonly learned = new Map<NodeId, string>();
+  private readonly inbound = new Set<Socket>();
+  private closed = false;
+  private framesReceived = 0;
+  private rejectedFrames = 0;
+  private readonly header: RaftWireHeader;
+
+  private constructor(
+    private readonly o: RaftTransportOptions,
+    private readonly server: Server,
+    readonly address: string,
+  ) {
+    this.header = { groupId: o.groupId, senderId: o.self, senderAddress: address };
+  }
+
+  static async listen(o: RaftTransportOptions, options: { signal?: AbortSignal } = {}): Promise<RaftTransport> {
+    options.signal?.throwIfAborted();
+    if (o.tls && (!o.tls.key || !o.tls.cert || !o.tls.ca)) {
+      throw new RaftTransportError('TRANSPORT_TLS_CONFIG', 'TLS for the Raft port needs key, cert and ca');
+    }
+    let transport: RaftTransport | null = null;
+    const onSocket = (socket: Socket): void => transport?.accept(socket);
+    const server: Server = o.tls
+      ? createTlsServer(
+          { key: o.tls.key, cert: o.tls.cert, ca: o.tls.ca as string[], requestCert: o.tls.requireClientCert ?? true, rejectUnauthorized: o.tls.requireClientCert ?? true },
+          onSocket,
+        )
+      : createNetServer(onSocket);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => {
+        reject(new RaftTransportError('TRANSPORT_LISTEN_FAILED', `cannot listen on ${o.listen.host}:${o.listen.port}: ${err.message}`, { cause: err, hint: 'is another process using the Raft port?' }));
+      };
+      server.once('error', onError);
+      server.listen(o.listen.port, o.listen.host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    const bound = server.address();
+    const port = typeof bound === 'object' && bound ? bound.port : o.listen.port;
+    const host = o.listen.host.includes(':') ? `[${o.listen.host}]` : o.listen.host;
+    transport = new RaftTransport(o, server, o.advertise ?? `${host}:${port}`);
+    server.on('error', (err) => (o.logger ?? silentLogger).error('raft listener error', { error: err.message }));
+    if (options.signal) {
+      if (options.signal.aborted) {
+        await transport.close();
+        options.signal.throwIfAborted();
+      }
+    }
+    return transport;
+  }
+
+  setHandler(handler: PeerTransportHandler): void {
+    this.handler = handler;
+  }
+
+  setPeers(peers: ReadonlyMap<NodeId, string>): void {
+    this.peers = new Map(peers);
+    for (const [id, link] of this.links) {
+      const want = this.addressOf(id);
+      if (want !== link.address) {
+        link.close();
+        this.links.delete(id);
+      }
+    }
+  }
+
+  private addressOf(id: NodeId): string | undefined {
+    return this.peers.get(id) ?? this.learned.get(id);
+  }
+
+  send(messages: readonly Message[]): void {
+    if (this.closed || messages.length === 0) return;
+    const byPeer = new Map<NodeId, Message[]>();
+    for (const m of messages) {
+      const list = byPeer.get(m.to);
+      if (list) list.push(m);
+      else byPeer.set(m.to, [m]);
+    }
+    for (const [to, list] of byPeer) {
+      const link = this.link(to);
+      if (!link) {
+        for (const m of list) if (m.type === 'snap') this.handler?.onSnapshotStatus(to, false);
+        this.handler?.onUnreachable(to);
+        continue;
+      }
+      link.send(list);
+    }
+  }
+
+  private link(to: NodeId): PeerLink | null {
+    const existing = this.links.get(to);
+    if (existing) return existing;
+    const address = this.addressOf(to);
+    if (!address) return null;
+    const link = new PeerLink({
+      peer: to,
+      address,
+      header: this.header,
+      tls: this.o.tls ?? null,
+      clock: this.o.clock ?? systemClock,
+      logger: this.o.logger ?? silentLogger,
+      dialTimeoutMs: this.o.dialTimeoutMs ?? 3000,
+      backoffInitialMs: this.o.backoffInitialMs ?? 50,
+      backoffMaxMs: this.o.backoffMaxMs ?? 2000,
+      maxQueueBytes: this.o.maxQueueBytes ?? 64 * 1024 * 1024,
+      maxBatchBytes: this.o.maxBatchBytes ?? 4 * 1024 * 1024,
+      random: () => randomInt(1_000_000) / 1_000_000,
+      onUnreachable: (peer) => this.handler?.onUnreachable(peer),
+      onSnapshotStatus: (peer, ok) => this.handler?.onSnapshotStatus(peer, ok),
+    });
+    this.links.set(to, link);
+    return link;
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.inbound.add(socket);
+    socket.setNoDelay(true);
+    const decoder = new FrameDecoder();
+    const logger = this.o.logger ?? silentLogger;
+    socket.on('data', (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = decoder.push(chunk);
+      } catch (err) {
+        logger.warn('dropping a Raft connection that sent a bad frame', { error: (err as Error).message });
+        socket.destroy();
+        return;
+      }
+      for (const f of frames) {
+        let d;
+        try {
+          d = decodeRaftFrame(f.kind, f.payload);
+        } catch (err) {
+          this.rejectedFrames++;
+          logger.warn('rejecting an undecodable Raft frame', { error: (err as Error).message });
+          socket.end(encodeRejectFrame(this.header, (err as Error).message));
+          return;
+        }
+        if (d.kind === 'reject') continue;
+        if (d.header.groupId !== this.o.groupId) {
+          this.rejectedFrames++;
+          logger.warn('rejecting Raft traffic of another group', { group: d.header.groupId, sender: d.header.senderId, address: d.header.senderAddress });
+          socket.end(encodeRejectFrame(this.header, `this node serves group ${this.o.groupId}, not ${d.header.groupId}`));
+          return;
+        }
+        this.framesReceived++;
+        const sender = { id: d.header.senderId, address: d.header.senderAddress };
+        if (sender.address && !this.peers.has(sender.id)) this.learned.set(sender.id, sender.address);
+        const mine = d.messages.filter((m) => m.to === this.o.self && m.from === sender.id);
+        if (mine.length > 0) this.handler?.onMessages(mine, sender);
+      }
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => this.inbound.delete(socket));
+  }
+
+  stats(): RaftTransportStats {
+    let framesSent = 0;
+    let messagesDropped = 0;
+    for (const l of this.links.values()) {
+      framesSent += l.framesSent;
+      messagesDropped += l.messagesDropped;
+    }
+    return { framesSent, framesReceived: this.framesReceived, messagesDropped, rejectedFrames: this.rejectedFrames };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.links.values()) l.close();
+    this.links.clear();
+    for (const s of this.inbound) s.destroy();
+    this.inbound.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export function listenRaftTransport(o: RaftTransportOptions, options: { signal?: AbortSignal } = {}): Promise<RaftTransport> {
+  return RaftTransport.listen(o, options);
+}

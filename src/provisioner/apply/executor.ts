@@ -71,7 +71,7 @@ function describe(h: RingHealth, nodes: Readonly<Record<NodeKey, PlanNode>>): st
   const name = (k: string): string => nodes[k]?.nodeId ?? k;
   return `${h.leaderCount === 1 && h.leader ? `leader ${name(h.leader)}` : h.leaderCount === 0 ? 'no leader' : `${h.leaderCount} leaders`}; in the ring: ${
     h.members.map(name).join(', ') || 'none'
-  }${h.missing.length > 0 ? `; not in the ring: ${h.missing.map(name).join(', ')}` : ''}`;
+  }${h.joining.length > 0 ? `; joining: ${h.joining.map((j) => `${name(j.key)} (${j.role})`).join(', ')}` : ''}${h.missing.length > 0 ? `; not in the ring: ${h.missing.map(name).join(', ')}` : ''}`;
 }
 
 export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<ApplyOutcome> {
@@ -222,7 +222,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
             async () => {
               const r = await readRing(n);
               if ('error' in r) return { done: false, detail: r.error };
-              return { done: r.health.leaderCount === 1 && r.health.leader !== null && r.health.missing.length === 0, detail: describe(r.health, plan.nodes) };
+              return { done: r.health.leaderCount === 1 && r.health.leader !== null && r.health.missing.length === 0 && r.health.joining.length === 0, detail: describe(r.health, plan.nodes) };
             },
             { what: `the ring of ${n.serviceId} being whole before ${n.nodeId} restarts`, host: n.host, timeoutMs: plan.timeouts.scmStartMs, intervalMs: interval, clock: deps.clock, ...sig, onProgress: progress },
           );
@@ -273,7 +273,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
             continue;
           }
           ringText = describe(r.health, plan.nodes);
-          ringOk = r.health.leaderCount === 1 && r.health.leader !== null && r.health.missing.length === 0;
+          ringOk = r.health.leaderCount === 1 && r.health.leader !== null && r.health.missing.length === 0 && r.health.joining.length === 0;
           break;
         }
         if (!ringOk) problems.push(ringText);

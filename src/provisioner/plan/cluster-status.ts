@@ -93,6 +93,7 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
       else if (!v) problems.push(`${n.nodeId}: not initialised`);
       else if (!obs?.scm.running) problems.push(`${n.nodeId}: not running`);
       else if (ring && !peer) problems.push(`${n.nodeId}: not in the ring`);
+      else if (role !== null && role !== 'LEADER' && role !== 'FOLLOWER') problems.push(`${n.nodeId}: ${role} in the ring, not a voter yet`);
     }
     if (ids.size > 1) problems.push(`clusterIDs differ: ${[...ids].join(', ')}`);
     if (!ring) problems.push('the ring could not be read (no running node answered `ozone admin scm roles`)');

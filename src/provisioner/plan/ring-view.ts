@@ -27,23 +27,27 @@ export function leaders(peers: readonly RolePeer[]): RolePeer[] {
 export interface RingHealth {
   readonly leader: string | null;
   readonly leaderCount: number;
-  /** node keys present in the ring */
+  /** node keys in the ring as voters: roles LEADER or FOLLOWER (Ozone prints every other voter FOLLOWER) */
   readonly members: readonly string[];
+  /** node keys listed with another role (e.g. a LEARNER still catching up): not counted as members yet */
+  readonly joining: readonly { readonly key: string; readonly role: string }[];
   /** node keys not in the ring */
   readonly missing: readonly string[];
 }
 
 export function ringHealth(nodes: readonly RingNode[], peers: readonly RolePeer[]): RingHealth {
   const members: string[] = [];
+  const joining: { key: string; role: string }[] = [];
   const missing: string[] = [];
   let leader: string | null = null;
   for (const n of nodes) {
     const p = peerOf(n, peers);
+    const role = p?.role.toUpperCase();
     if (!p) missing.push(n.key);
-    else {
+    else if (role === 'LEADER' || role === 'FOLLOWER') {
       members.push(n.key);
-      if (p.role.toUpperCase() === 'LEADER') leader = n.key;
-    }
+      if (role === 'LEADER') leader = n.key;
+    } else joining.push({ key: n.key, role: p.role });
   }
-  return { leader, leaderCount: leaders(peers).length, members, missing };
+  return { leader, leaderCount: leaders(peers).length, members, joining, missing };
 }

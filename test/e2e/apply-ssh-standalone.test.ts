@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopDaemons(['a', 'k', 'i', 's'].flatMap((d) => logDirsUnder(join(root, d))));
+  await stopDaemons(['a', 'k', 'i', 's', 'l'].flatMap((d) => logDirsUnder(join(root, d))));
   await hosts?.stop();
   removeTree(root);
 });
@@ -146,6 +146,24 @@ describe('apply over SSH: standalone SCM + config-only hosts', () => {
     expect(p.stdout).toContain('No changes. The cluster matches the topology.');
     const st = await scmctl(['status', file], sudoEnv);
     expect(st.status, st.stdout).toBe(0);
+    await stopDaemons([join(base, 'node1/logs')]);
+  });
+
+  it('two applies at once: the second fails with APPLY_LOCKED naming the first one\'s lock id; the first finishes', async () => {
+    await stopDaemons(['a', 'k', 'i', 's'].flatMap((d) => logDirsUnder(join(root, d))));
+    const base = join(root, 'l');
+    const file = writeSshTopology(hosts, { name: 'e2e-lock', root: base, scms: 1, ratis: false });
+    const first = spawnScmctl(['apply', file, '--yes', '--output', 'json'], env);
+    const deadline = Date.now() + 120_000;
+    while (!/Cluster lock [0-9a-f]{12} taken/.test(first.out()) && first.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const id = /Cluster lock ([0-9a-f]{12}) taken/.exec(first.out())![1]!;
+    // the second one may see the first one's SCM half started: let its port check only warn
+    const second = await scmctl(['apply', file, '--yes', '--ignore-preflight-errors=all'], env);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`error\\[APPLY_LOCKED\\]: host node\\d: another apply holds the cluster: lock ${id} held by root@`));
+    expect(second.stderr).toContain(`scmctl unlock ${id} FILE`);
+    expect(await first.exited).toBe(0);
+    expect(readdirSync(join(base, 'node1/conf')).filter((f) => f.includes('lock'))).toEqual([]);
     await stopDaemons([join(base, 'node1/logs')]);
   });
 });

@@ -134,9 +134,19 @@ export function createActions(ctx: ActionEnv): CliActions {
       }
       return guarded(1, async () => {
         const config = await localConfig(g);
-        const server = await startScmServer({ config, logger: logger().child({ scm: config.local.self.nodeId }) });
-        const sig = await ctx.stopRequested;
-        io.err(`received ${sig}, shutting down`);
+        const log = logger().child({ scm: config.local.self.nodeId });
+        const starting = new AbortController();
+        void ctx.stopRequested.then((sig) => starting.abort(new ToolError('USAGE', `received ${sig} while starting`)));
+        let onFatal: (err: Error) => void = () => {};
+        const fatal = new Promise<Error>((resolve) => (onFatal = resolve));
+        const server = await startScmServer({ config, logger: log, signal: starting.signal, onFatal: (err) => onFatal(err) });
+        const outcome = await Promise.race([ctx.stopRequested.then((sig) => ({ sig })), fatal.then((err) => ({ err }))]);
+        if ('err' in outcome) {
+          io.err(`SCM stopping after a fatal error: ${outcome.err.message}`);
+          await server.close();
+          return 1;
+        }
+        io.err(`received ${outcome.sig}, shutting down`);
         await server.close();
         return 0;
       });
@@ -200,7 +210,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     async freon(g, o) {
       return guarded(1, async () => {
         const c = conf(g);
-        const client = scmClient(c, 'block', {});
+        const client = scmClient(c, 'block', { onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId} (${to.host}:${to.port}): ${reason.message}`) });
         try {
           const result = await runFreon(client, { ...o, blockSize: readSizing(c).blockSizeBytes }, systemClock, io);
           return result.status === 'Success' ? 0 : 1;

@@ -18,6 +18,8 @@ export const K = {
   electionTimeout: 'ozone.scm.ha.ratis.leader.election.timeout',
   requestTimeout: 'ozone.scm.ha.ratis.request.timeout',
   snapshotThreshold: 'ozone.scm.ha.ratis.snapshot.threshold',
+  logPurgeGap: 'ozone.scm.ha.ratis.log.purge.gap',
+  leaderReadyWaitTimeout: 'ozone.scm.ha.ratis.leader.ready.wait.timeout',
   sequenceIdBatchSize: 'ozone.scm.sequence.id.batch.size',
   containerSize: 'ozone.scm.container.size',
   blockSize: 'ozone.scm.block.size',

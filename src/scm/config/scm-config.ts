@@ -29,6 +29,8 @@ export interface ScmTiming {
   readonly infoWaitMs: number;
   readonly electionTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** `--init` waits this long for the new one-member group to become leader-ready */
+  readonly leaderReadyWaitMs: number;
   readonly heartbeatIntervalMs: number;
   readonly staleNodeIntervalMs: number;
   readonly deadNodeIntervalMs: number;
@@ -43,6 +45,12 @@ export interface ScmSizing {
   /** open containers per pipeline before a new one is allocated (`ozone.scm.pipeline.owner.container.count`) */
   readonly containersPerPipeline: number;
   readonly snapshotThreshold: number;
+  /**
+   * Raft log entries kept behind a snapshot (`ozone.scm.ha.ratis.log.purge.gap`; unset = 500). Members that
+   * fall further behind catch up by installing a checkpoint. (Ozone's default of 1,000,000 with purging
+   * off keeps the log; our log lives in memory as well, so the default here is small.)
+   */
+  readonly raftLogKeptEntries: number;
 }
 
 export type BindTarget = ScmProtocol | 'ratis' | 'grpc' | 'http';
@@ -113,6 +121,7 @@ export function readTiming(conf: OzoneConf): ScmTiming {
     infoWaitMs: conf.getDurationMs(K.infoWaitDuration, '10m', 's'),
     electionTimeoutMs: conf.getDurationMs(K.electionTimeout, '5s', 'ms'),
     requestTimeoutMs: conf.getDurationMs(K.requestTimeout, '30s', 'ms'),
+    leaderReadyWaitMs: conf.getDurationMs(K.leaderReadyWaitTimeout, '60s', 'ms'),
     heartbeatIntervalMs: conf.getDurationMs(K.heartbeatInterval, '30s', 'ms'),
     staleNodeIntervalMs: conf.getDurationMs(K.staleNodeInterval, '5m', 'ms'),
     deadNodeIntervalMs: conf.getDurationMs(K.deadNodeInterval, '10m', 'ms'),
@@ -130,6 +139,7 @@ export function readSizing(conf: OzoneConf): ScmSizing {
     blockSizeBytes: parseStorageSize(conf.get(K.blockSize) ?? '256MB', 'mb', K.blockSize),
     containersPerPipeline: conf.getInt(K.pipelineOwnerContainerCount, 3),
     snapshotThreshold: conf.getInt(K.snapshotThreshold, 1000),
+    raftLogKeptEntries: conf.getInt(K.logPurgeGap, 500),
   };
 }
 

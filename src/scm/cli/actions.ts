@@ -17,6 +17,7 @@ import { clientService, readScmTopology } from '../config/scm-topology.js';
 import { startScmServer } from '../server.js';
 import { newClusterId, readVersionFile, SOFTWARE_LAYOUT_VERSION } from '../storage/version-file.js';
 import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/daemon.js';
+import { runContainerCreate } from '../tools/container-create.js';
 import { DatanodeSimulator } from '../tools/datanode-simulator.js';
 import { runFreon } from '../tools/freon.js';
 import { ldbList, ldbScan, openForRead, type LiveScmLocator } from '../tools/ldb.js';
@@ -176,6 +177,18 @@ export function createActions(ctx: ActionEnv): CliActions {
           }
           const res = await client.call<{ newLeader: string }>('transferLeadership', { target });
           io.out(`Transfer leadership successfully to ${res.newLeader}.`);
+          return 0;
+        } finally {
+          await client.close();
+        }
+      });
+    },
+
+    async containerCreate(g, o) {
+      return guarded(1, async () => {
+        const client = scmClient(conf(g), 'client', { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), callTimeoutMs: 600_000 });
+        try {
+          await runContainerCreate(client, { count: o.count, replication: { replicationType: o.replicationType, replicationFactor: o.factor }, owner: o.owner }, io);
           return 0;
         } finally {
           await client.close();

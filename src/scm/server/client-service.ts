@@ -3,6 +3,7 @@
  * `status` (any SCM, used by tools and tests) as Ozone exempts a few follower-readable calls (CLT).
  */
 import { ScmServiceError } from '../services/service-error.js';
+import type { ReplicationConfig } from '../state/records.js';
 import type { RpcServer } from '../transport/rpc-server.js';
 import { leaderOnly } from './leader-gate.js';
 import type { ScmContext } from './scm-context.js';
@@ -26,6 +27,10 @@ export function registerClientService(server: RpcServer, ctx: ScmContext): void 
   server.handle('listContainers', leaderOnly(ctx, async (p) => {
     const { start = 0, count = 1000 } = (p ?? {}) as { start?: number; count?: number };
     return [...ctx.stateMachine.snapshotState.containers.values()].filter((c) => c.containerID >= start).sort((a, b) => a.containerID - b.containerID).slice(0, count);
+  }));
+  server.handle('createContainers', leaderOnly(ctx, async (p, rpc) => {
+    const { count = 1, replication, owner = 'admin' } = (p ?? {}) as { count?: number; replication?: ReplicationConfig; owner?: string };
+    return ctx.blocks.createContainers({ count, replication: replication ?? { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner }, { signal: rpc.signal });
   }));
   server.handle('status', async () => scmStatus(ctx));
 }

@@ -23,6 +23,7 @@ import { fetchRoles } from '../../../src/scm/tools/roles.js';
 import { scmBootstrap } from '../../../src/scm/tools/scm-bootstrap.js';
 import { scmInit } from '../../../src/scm/tools/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
+import { runContainerCreate } from '../../../src/scm/tools/container-create.js';
 import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-client.js';
 import { freeNodePorts } from '../../support/free-ports.js';
 import { siteConf, siteProperties } from '../../support/scm-site.js';
@@ -179,7 +180,14 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     // enough replicated entries for several snapshots and a compacted log (threshold 40, 5 kept)
     const r = await runFreon(blockClient(), { ...FREON, numOfThreads: 8, numOfKeys: 400 }, systemClock, bufferIo());
     expect(r.status).toBe('Success');
+    const admin = new FailoverRpcClient(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50, maxFailovers: 100 });
+    closers.push(() => admin.close());
+    const io = bufferIo();
+    const created = await runContainerCreate(admin, { count: 2500, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 'bulk' }, io);
+    expect(created.last - created.first + 1).toBe(2500);
+    expect(io.stdout).toEqual([`2500 containers are created: #${created.first}..#${created.last}.`]);
     const leader = servers.get(leaderId()!)!;
+    expect([...leader.context.stateMachine.snapshotState.containers.values()].filter((c) => c.owner === 'bulk')).toHaveLength(2500);
     await waitUntil(() => (leader.context.replicator.status().raft?.snapshotIndex ?? 0) > 40, 'leader snapshot');
     expect(await scmBootstrap(cfg.get('scm4')!, bufferIo())).toMatchObject({ status: 'bootstrapped' });
     const s4 = await start('scm4');

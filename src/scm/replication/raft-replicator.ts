@@ -195,7 +195,33 @@ export class RaftReplicator implements Replicator {
     } finally {
       await client.close();
     }
+    await this.untilVoterHere(abort);
     logger.info('this SCM was added to the ring', { scmId: version.scmUuid, ratisAddress });
+  }
+
+  /** The leader confirmed the promotion; resolves once this node applied it too (it learns it by replication). */
+  private untilVoterHere(signal: AbortSignal): Promise<void> {
+    const node = this.node!;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (node.status().membership === 'voter') finish();
+      };
+      const onAbort = (): void => {
+        unsubscribe();
+        reject(signal.reason);
+      };
+      const finish = (): void => {
+        unsubscribe();
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const unsubscribe = node.on((e) => {
+        if (e.type === 'membership' || e.type === 'applied') check();
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+      check();
+    });
   }
 
   private refreshRole(): void {
@@ -350,13 +376,19 @@ export class RaftReplicator implements Replicator {
   }
 
   async addPeer(peer: { scmUuid: string; host: string; ratisPort: number }, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const node = this.requireLeader();
     const address = raftAddressOf({ nodeId: '', host: peer.host, ports: { ...this.self.ports, ratis: peer.ratisPort } });
     this.o.logger.info('adding SCM to the ring', { scmId: peer.scmUuid, address });
-    try {
-      await node.addMember(nodeId(peer.scmUuid), address, options.signal ? { signal: options.signal } : {});
-    } catch (err) {
-      throw this.mapError(err);
+    // One membership change at a time: SCMs joining together wait for each other (Ratis answers
+    // ReconfigurationInProgress and its client retries the same server).
+    for (;;) {
+      const node = this.requireLeader();
+      try {
+        await node.addMember(nodeId(peer.scmUuid), address, options.signal ? { signal: options.signal } : {});
+        break;
+      } catch (err) {
+        if (!(err instanceof RaftError && err.code === 'CONF_CHANGE_IN_PROGRESS')) throw this.mapError(err);
+      }
+      await this.o.clock.sleep(50, options.signal ? { signal: options.signal } : {});
     }
     this.o.logger.info('SCM is a voting member now', { scmId: peer.scmUuid, address });
   }

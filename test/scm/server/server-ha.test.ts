@@ -123,10 +123,10 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
   it('bootstrapped SCMs join the ring at first start; roles show one LEADER and two FOLLOWERs', async () => {
     await start('scm1');
     await waitUntil(() => servers.get('scm1')!.context.replicator.isLeaderReady(), 'scm1 leader-ready');
-    for (const id of ['scm2', 'scm3']) {
-      expect(await scmBootstrap(cfg.get(id)!, bufferIo())).toMatchObject({ status: 'bootstrapped' });
-      await start(id);
-    }
+    for (const id of ['scm2', 'scm3']) expect(await scmBootstrap(cfg.get(id)!, bufferIo())).toMatchObject({ status: 'bootstrapped' });
+    // both join at once: the leader changes membership one at a time, the second waits for the first
+    await Promise.all(['scm2', 'scm3'].map((id) => start(id)));
+    for (const id of ['scm2', 'scm3']) expect(servers.get(id)!.status()).toMatchObject({ raft: { membership: 'voter' } });
     const cid = readVersionFile(cfg.get('scm1')!.dirs.versionFile)!.clusterId;
     for (const id of ['scm2', 'scm3']) expect(readVersionFile(cfg.get(id)!.dirs.versionFile)).toMatchObject({ clusterId: cid, scmHA: true });
     const client = new FailoverRpcClient(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50 });

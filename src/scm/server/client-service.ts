@@ -18,7 +18,9 @@ export function registerClientService(server: RpcServer, ctx: ScmContext): void 
     const { target } = p as { target: string };
     const peers = ctx.replicator.status().peers;
     const node = ctx.config.local.nodes.find((n) => n.nodeId === target);
-    const peer = peers.find((x) => x.scmUuid === target) ?? (node ? peers.find((x) => x.host === node.host) : undefined);
+    const peer =
+      peers.find((x) => x.scmUuid === target || (x.nodeId !== undefined && x.nodeId === target)) ??
+      (node ? peers.find((x) => x.host === node.host && x.ratisPort === node.ports.ratis) : undefined);
     if (ctx.replicator.mode === 'standalone') await ctx.replicator.transferLeadership(target, { signal: rpc.signal });
     if (!peer) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `${target} is neither the scmUuid nor the node id of a ring member (${peers.map((x) => x.scmUuid).join(', ')})`);
     await ctx.replicator.transferLeadership(peer.scmUuid, { signal: rpc.signal });

@@ -175,6 +175,20 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     expect(servers.get(old)!.context.replicator.role()).toBe('FOLLOWER');
   });
 
+  it('admin scm transfer moves leadership to a node id or scmUuid', async () => {
+    const admin = new FailoverRpcClient(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50, maxFailovers: 100 });
+    closers.push(() => admin.close());
+    const from = leaderId()!;
+    const to = IDS.slice(0, 3).find((id) => id !== from)!;
+    const uuid = readVersionFile(cfg.get(to)!.dirs.versionFile)!.scmUuid;
+    expect(await admin.call('transferLeadership', { target: to })).toEqual({ newLeader: uuid });
+    await waitUntil(() => leaderId() === to, `${to} leader-ready`);
+    const back = readVersionFile(cfg.get(from)!.dirs.versionFile)!.scmUuid;
+    expect(await admin.call('transferLeadership', { target: back })).toEqual({ newLeader: back });
+    await waitUntil(() => leaderId() === from, `${from} leader-ready again`);
+    await expect(admin.call('transferLeadership', { target: 'nobody' })).rejects.toMatchObject({ remoteCode: 'SCM_INVALID_ARGUMENT' });
+  });
+
   it('an SCM added after the log was compacted catches up by installing the leader\'s checkpoint', async () => {
     for (const id of IDS) cfg.set(id, await configFor(id, 4));
     // enough replicated entries for several snapshots and a compacted log (threshold 40, 5 kept)

@@ -12,7 +12,7 @@ import { systemClock } from '../../../src/common/clock.js';
 import { silentLogger } from '../../../src/common/logger.js';
 import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
-import { hasRaftState } from '../../../src/scm/replication/raft-group.js';
+import { ensureRaftGroup, hasRaftState } from '../../../src/scm/replication/raft-group.js';
 import { startScmServer, type ScmServer } from '../../../src/scm/server.js';
 import { readVersionFile } from '../../../src/scm/storage/version-file.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
@@ -113,5 +113,41 @@ describe('standalone SCM converted to a Raft ring (127.0.4.21-22)', () => {
     expect(readdirSync(two2.dirs.snapshot)).toContainEqual(expect.stringMatching(/^scm\.db-scm1-\d+\.ckpt$/));
     await waitUntil(() => containers(scm2) === before, 'scm2 holds the same containers');
     expect((scm1.status().ring as unknown[]).length).toBe(2);
+  });
+
+  it('--init converts a standalone SCM too, and a conversion interrupted before VERSION was updated completes at start', async () => {
+    for (const r of running.splice(0).reverse()) await r.close(); // the first test's ring
+    // --init path (Ozone ≥2.0 converts at --init as well)
+    const dir = (id: string): string => join(root, `init-${id}`);
+    const mk = async (ratis: boolean): Promise<ScmConfig> =>
+      resolveScmConfig(siteConf(siteProperties({ hosts: [HOSTS[0]!], metadataDir: dir, nodeId: 'scm1', ratis, nodePorts: ports })), systemHostLocality);
+    const off = await mk(false);
+    await scmInit(off, bufferIo());
+    const s = await start(off);
+    await s.context.replicator.submit({ type: 'allocateBatch', sequence: 'containerId', expectedLastId: 0, newLastId: 7 });
+    await stop(s);
+    const on = await mk(true);
+    const io = bufferIo();
+    expect(await scmInit(on, io)).toMatchObject({ status: 'already-initialized', version: { scmHA: true } });
+    expect(io.stdout.join('\n')).toMatch(/Converting this SCM to a one-node Raft ring; its data \(0#1\) becomes the ring's initial snapshot\./);
+    expect(io.stdout.join('\n')).toMatch(/HAEnabled=true/);
+    const ring = await start(on);
+    await waitUntil(() => ring.context.replicator.isLeaderReady(), 'leads');
+    expect(ring.context.stateMachine.view.sequence('containerId')).toBe(7);
+    await stop(ring);
+
+    // interrupted conversion: the group exists, VERSION still says standalone → the start completes it
+    const dir2 = (id: string): string => join(root, `half-${id}`);
+    const off2 = await resolveScmConfig(siteConf(siteProperties({ hosts: [HOSTS[0]!], metadataDir: dir2, nodeId: 'scm1', ratis: false, nodePorts: ports })), systemHostLocality);
+    await scmInit(off2, bufferIo());
+    const on2 = await resolveScmConfig(siteConf(siteProperties({ hosts: [HOSTS[0]!], metadataDir: dir2, nodeId: 'scm1', ratis: true, nodePorts: ports })), systemHostLocality);
+    const v = readVersionFile(on2.dirs.versionFile)!;
+    expect(await ensureRaftGroup(on2, v, undefined)).toBe('created');
+    expect(readVersionFile(on2.dirs.versionFile)!.scmHA).toBeUndefined();
+    const resumed = await start(on2);
+    await waitUntil(() => resumed.context.replicator.isLeaderReady(), 'leads');
+    expect(readVersionFile(on2.dirs.versionFile)).toMatchObject({ scmHA: true, clusterId: v.clusterId, scmUuid: v.scmUuid });
+    await stop(resumed);
+    expect(await ensureRaftGroup(on2, v, undefined)).toBe('existing');
   });
 });

@@ -4,7 +4,9 @@
  *
  *  1. throughput: block allocation (10,000 keys of 512 KiB per run, `--num-of-threads` T) through
  *     a standalone SCM (127.0.5.1, every replicated change fsync'd) and through a three-node Raft quorum
- *     (127.0.6.1–3, `--init` + `--bootstrap`); several rounds per thread count, min/median/max keys/s;
+ *     (127.0.6.1–3, `--init` + `--bootstrap`); several rounds per thread count, min/median/max keys/s.
+ *     Then the same with `ozone.scm.sequence.id.batch.size=1` (127.0.5.2 and 127.0.8.1–3): every block
+ *     is then one replicated command, which measures the replication path itself;
  *  2. failover: with allocations running (4 client workers following NotLeader hints), SIGKILL the
  *     leader and time until the first allocation acknowledged by another SCM; the killed SCM is restarted
  *     and caught up before the next round. Once with Ozone's default election timeout (5 s, 127.0.6.x)
@@ -131,6 +133,14 @@ async function main(): Promise<void> {
     results.standalone = await throughput(standalone.cluster);
     await killAll();
 
+    const standalone1 = await startCluster(join(dir, 'standalone-b1'), ['127.0.5.2'], false, { 'ozone.scm.sequence.id.batch.size': '1' });
+    results['standalone, id batch 1'] = await throughput(standalone1.cluster);
+    await killAll();
+
+    const quorum1 = await startCluster(join(dir, 'quorum-b1'), ['127.0.8.1', '127.0.8.2', '127.0.8.3'], true, { 'ozone.scm.sequence.id.batch.size': '1' });
+    results['quorum, id batch 1'] = await throughput(quorum1.cluster);
+    await killAll();
+
     const quorum = await startCluster(join(dir, 'quorum'), ['127.0.6.1', '127.0.6.2', '127.0.6.3'], true, {});
     results.quorum = await throughput(quorum.cluster);
     results.failoverDefault = await failover(quorum.cluster);
@@ -144,9 +154,9 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`bench:scm — ${KEYS} keys of 512 KiB per freon run, ${ROUNDS} rounds, 3 simulated datanodes, ${cpus().length} x ${String(results.cpu)}, node ${process.version}`);
-  const w = [10, 7, 26, 26];
+  const w = [22, 7, 26, 26];
   console.log(row(['mode', 'threads', 'keys/s min/median/max', 'p99 ms min/median/max'], w));
-  for (const mode of ['standalone', 'quorum'] as const) {
+  for (const mode of ['standalone', 'quorum', 'standalone, id batch 1', 'quorum, id batch 1'] as const) {
     for (const r of results[mode] as Array<{ threads: number; keysPerSecond: Stat; p99: Stat }>) {
       const f = (s: Stat): string => `${s.min} / ${s.median} / ${s.max}`;
       console.log(row([mode, r.threads, f(r.keysPerSecond), f(r.p99)], w));

@@ -160,14 +160,26 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     const old = leaderId()!;
     const oldTerm = servers.get(old)!.context.replicator.term();
     const client = blockClient();
-    const before = await client.call<AllocatedBlock[]>('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' });
+    // allocations keep running while the leader goes away; ids never repeat across leaders (HDDS-8973)
+    const ids: number[] = [];
+    let running = true;
+    const workers = Array.from({ length: 4 }, async () => {
+      const c = blockClient();
+      while (running) {
+        const [b] = await c.call<AllocatedBlock[]>('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' });
+        ids.push(b!.containerBlockID.localID);
+      }
+    });
+    await waitUntil(() => ids.length >= 200, '200 allocations before the leader stops');
     await stop(old);
-    const [after] = await client.call<AllocatedBlock[]>('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' });
+    const atStop = ids.length;
+    await waitUntil(() => ids.length >= atStop + 200, '200 allocations by the new leader');
+    running = false;
+    await Promise.all(workers);
+    expect(new Set(ids).size).toBe(ids.length);
     const next = leaderId()!;
     expect(next).not.toBe(old);
     expect(servers.get(next)!.context.replicator.term()).toBeGreaterThan(oldTerm);
-    // ids never repeat across leaders (HDDS-8973)
-    expect(after!.containerBlockID.localID).toBeGreaterThan(before[0]!.containerBlockID.localID);
     const r = await runFreon(client, { ...FREON, numOfThreads: 4, numOfKeys: 100 }, systemClock, bufferIo());
     expect(r.status).toBe('Success');
     await start(old);

@@ -57,6 +57,22 @@ export interface RaftReplicatorOptions {
   readonly onFatal?: (err: Error) => void;
 }
 
+/** The configured SCM whose Raft address is host:port (exact match, as Ozone requires). */
+function configuredNodeAt(config: ScmConfig, host: string, port: number | undefined): ScmNode | undefined {
+  return config.local.nodes.find((n) => n.host === host && n.ports.ratis === port);
+}
+
+/** Where to download a checkpoint: the snapshot's sender (§10), else (null: start-up) every other configured SCM. */
+export function checkpointSources(config: ScmConfig, from: SnapshotSource | null): LeaderEndpoint[] {
+  if (from) {
+    const { host, port } = splitHostPort(from.address);
+    const node = configuredNodeAt(config, host, port);
+    // An SCM missing from our configuration (added later): Ozone assumes identical ports.
+    return [{ nodeId: node?.nodeId ?? from.id, host, grpcPort: (node ?? config.local.self).ports.grpc }];
+  }
+  return config.local.peers.map((p) => ({ nodeId: p.nodeId, host: p.host, grpcPort: p.ports.grpc }));
+}
+
 function mapRole(role: RaftStatus['role']): ScmRole {
   return role === 'LEADER' ? 'LEADER' : role === 'CANDIDATE' ? 'CANDIDATE' : 'FOLLOWER';
 }
@@ -115,18 +131,15 @@ export class RaftReplicator implements Replicator {
       await store.close();
       throw err;
     });
-    const placeholder: { r?: RaftReplicator } = {};
     const machine = new ScmRaftStateMachine(o.stateMachine, {
       clusterId: version.clusterId,
       snapshotDir: config.dirs.snapshot,
       clock: o.clock,
       logger: o.logger.child({ component: 'scm-state-machine' }),
-      checkpointSources: (from) => placeholder.r!.checkpointSources(from),
+      checkpointSources: (from) => checkpointSources(config, from),
       ...(o.tls?.rpc ? { tls: o.tls.rpc } : {}),
     });
-    const r = new RaftReplicator(o, store, transport, machine, joinNeeded);
-    placeholder.r = r;
-    return r;
+    return new RaftReplicator(o, store, transport, machine, joinNeeded);
   }
 
   async start(options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -321,21 +334,8 @@ export class RaftReplicator implements Replicator {
     return { scmUuid: st.leader.id, host, ...(node ? { nodeId: node.nodeId } : {}) };
   }
 
-  /** The configured SCM whose Raft address is host:port (exact match, as Ozone requires). */
   private nodeAt(host: string, port: number | undefined): ScmNode | undefined {
-    return this.o.config.local.nodes.find((n) => n.host === host && n.ports.ratis === port);
-  }
-
-  /** Where to download a checkpoint: the snapshot's sender, else every other configured SCM. */
-  checkpointSources(from: SnapshotSource | null): LeaderEndpoint[] {
-    const self = this.self;
-    if (from) {
-      const { host, port } = splitHostPort(from.address);
-      const node = this.nodeAt(host, port);
-      // An SCM missing from our configuration (added later): Ozone assumes identical ports.
-      return [{ nodeId: node?.nodeId ?? from.id, host, grpcPort: (node ?? self).ports.grpc }];
-    }
-    return this.o.config.local.peers.map((p) => ({ nodeId: p.nodeId, host: p.host, grpcPort: p.ports.grpc }));
+    return configuredNodeAt(this.o.config, host, port);
   }
 
   status(): ReplicatorStatus {

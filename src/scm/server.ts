@@ -14,6 +14,7 @@ import type { Logger } from '../common/logger.js';
 import { systemHostLocality, type HostLocality } from './config/host-locality.js';
 import type { ScmConfig } from './config/scm-config.js';
 import type { Replicator } from './replication/replicator.js';
+import { certificateSigner, loadScmCertificates, scmTls } from './ca/scm-certificates.js';
 import { ensureRaftGroup, hasRaftState, markScmHa } from './replication/raft-group.js';
 import { RaftReplicator } from './replication/raft-replicator.js';
 import { ScmStateMachine } from './replication/scm-state-machine.js';
@@ -30,11 +31,13 @@ import { scmStatus } from './server/scm-info.js';
 import { registerSecurityService } from './server/security-service.js';
 import { ScmServerError } from './server/server-error.js';
 import { BlockManager } from './services/block-manager.js';
+import { CertificateService } from './services/certificate-service.js';
 import { NodeManager } from './services/node-manager.js';
 import { PipelineManager } from './services/pipeline-manager.js';
 import { SequenceIdGenerator } from './services/sequence-id-generator.js';
 import { readVersionFile, type ScmVersion } from './storage/version-file.js';
 import { RpcServer } from './transport/rpc-server.js';
+import type { RaftTlsOptions } from './transport/raft-transport.js';
 import type { TlsMaterial } from './transport/tls-options.js';
 
 export interface ReplicatorContext {
@@ -44,17 +47,19 @@ export interface ReplicatorContext {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly onFatal?: (err: Error) => void;
+  /** mutual TLS for the Raft port and SCM-to-SCM calls (`ozone.security.enabled` + `hdds.grpc.tls.enabled`) */
+  readonly peerTls?: { readonly raft: RaftTlsOptions; readonly rpc: TlsMaterial };
 }
 
 /** Builds the replication layer: Raft when `ozone.scm.ratis.enable` (default), else standalone. */
 export type ReplicatorFactory = (ctx: ReplicatorContext, options: { signal?: AbortSignal }) => Promise<Replicator>;
 
-export const defaultReplicatorFactory: ReplicatorFactory = async ({ config, version, stateMachine, logger, clock, onFatal }, options) => {
+export const defaultReplicatorFactory: ReplicatorFactory = async ({ config, version, stateMachine, logger, clock, onFatal, peerTls }, options) => {
   if (!config.ratisEnabled) {
     const self = config.local.self;
     return new StandaloneReplicator(stateMachine, { scmUuid: version.scmUuid, host: self.host, ratisPort: self.ports.ratis, nodeId: self.nodeId });
   }
-  return RaftReplicator.open({ config, version, stateMachine, logger, clock, ...(onFatal ? { onFatal } : {}) }, options);
+  return RaftReplicator.open({ config, version, stateMachine, logger, clock, ...(onFatal ? { onFatal } : {}), ...(peerTls ? { tls: peerTls } : {}) }, options);
 };
 
 export type ListenerName = PortName | 'http';
@@ -111,6 +116,9 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         hint: 'remove ozone.scm.ratis.enable=false (or set it to true) for this SCM',
       });
     }
+    // Secure cluster: this SCM's certificate (from --init / --bootstrap) gives mutual TLS between SCMs.
+    const certs = config.securityEnabled ? loadScmCertificates(config) : undefined;
+    const peerTls = certs && config.grpcTlsEnabled ? scmTls(certs) : undefined;
     const stateMachine = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
     closers.push({ name: 'scm.db', close: () => stateMachine.close() });
     if (config.ratisEnabled && version.scmHA !== true) {
@@ -122,7 +130,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     }
     const factory = options.createReplicator ?? defaultReplicatorFactory;
     const replicator = await factory(
-      { config, version, stateMachine, logger, clock, ...(options.onFatal ? { onFatal: options.onFatal } : {}) },
+      { config, version, stateMachine, logger, clock, ...(options.onFatal ? { onFatal: options.onFatal } : {}), ...(peerTls ? { peerTls } : {}) },
       options.signal ? { signal: options.signal } : {},
     );
     closers.push({ name: 'replicator', close: () => replicator.close() });
@@ -142,8 +150,10 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     });
     closers.push({ name: 'blocks', close: () => blocks.close() });
 
+    const certificates = config.securityEnabled ? new CertificateService(replicator, seq, certificateSigner(config, version), version.clusterId) : undefined;
     let metrics: ScmMetrics | undefined;
     const ctx: ScmContext = {
+      certificates,
       config,
       version,
       replicator,
@@ -185,7 +195,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         logger,
         errorMapper: notLeaderMapper(ctx, name),
         onCall: (method, outcome, seconds) => metrics!.observeRpc(name, method, outcome, seconds),
-        ...(options.tls ? { tls: options.tls } : {}),
+        ...(options.tls ? { tls: options.tls } : name === 'grpc' && peerTls ? { tls: peerTls.rpc } : {}),
       });
       register(server);
       const host = name === 'grpc' ? config.bind.grpc : config.bind[name];

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../common/clock.js';
 import { isCodedError } from '../../common/coded-error.js';
 import { createLogger, type Logger } from '../../common/logger.js';
+import { loadScmCertificates, scmTls } from '../ca/scm-certificates.js';
 import { systemHostLocality } from '../config/host-locality.js';
 import { loadOzoneConf, type OzoneConf } from '../config/ozone-conf.js';
 import { readSizing, readTiming, resolveScmConfig, type ScmConfig } from '../config/scm-config.js';
@@ -257,7 +258,9 @@ export function createActions(ctx: ActionEnv): CliActions {
         const version = readVersionFile(config.dirs.versionFile);
         if (!version) return undefined;
         const host = config.bind.grpc === '0.0.0.0' ? '127.0.0.1' : config.bind.grpc;
-        return { host, grpcPort: config.local.self.ports.grpc, clusterId: version.clusterId };
+        // a secure SCM's inter-SCM port requires mutual TLS: the tool uses this SCM's own certificate
+        const tls = config.grpcTlsEnabled ? scmTls(loadScmCertificates(config)).rpc : undefined;
+        return { host, grpcPort: config.local.self.ports.grpc, clusterId: version.clusterId, ...(tls ? { tls } : {}) };
       } catch {
         return undefined;
       }

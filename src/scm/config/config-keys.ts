@@ -34,6 +34,8 @@ export const K = {
   httpAddress: 'ozone.scm.http-address',
   httpBindHost: 'ozone.scm.http-bind-host',
   securityEnabled: 'ozone.security.enabled',
+  grpcTlsEnabled: 'hdds.grpc.tls.enabled',
+  hddsMetadataDir: 'hdds.metadata.dir',
 } as const;
 
 /** The protocols an SCM serves, with their address/port/bind keys and default ports (§1.2). */

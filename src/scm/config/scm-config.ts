@@ -23,6 +23,8 @@ export interface ScmDirs {
   readonly ratis: string;
   /** downloaded checkpoints (`ozone.scm.ha.ratis.snapshot.dir`) */
   readonly snapshot: string;
+  /** root of keys and certificates (`hdds.metadata.dir` → `ozone.metadata.dirs`): `<security>/scm/{ca,sub-ca}` */
+  readonly security: string | undefined;
 }
 
 export interface ScmTiming {
@@ -68,6 +70,8 @@ export interface ScmConfig {
   readonly ratisEnabled: boolean;
   readonly skipBootstrapValidation: boolean;
   readonly securityEnabled: boolean;
+  /** `ozone.security.enabled` and `hdds.grpc.tls.enabled`: mutual TLS on the Raft and inter-SCM ports */
+  readonly grpcTlsEnabled: boolean;
   /** interface to bind each listener on (`<proto>.bind.host`, default 0.0.0.0) */
   readonly bind: Readonly<Record<BindTarget, string>>;
   readonly httpEnabled: boolean;
@@ -113,7 +117,7 @@ export function scmDirs(conf: OzoneConf): ScmDirs {
       return join(m, 'scm.ratis');
     })();
   const snapshot = conf.get(K.ratisSnapshotDir) ?? join(need(K.ratisSnapshotDir), 'scm.ratis.snapshot');
-  return { metadata, db, scmDb: join(db, 'scm.db'), versionFile: join(db, 'scm', 'current', 'VERSION'), ratis, snapshot };
+  return { metadata, db, scmDb: join(db, 'scm.db'), versionFile: join(db, 'scm', 'current', 'VERSION'), ratis, snapshot, security: conf.get(K.hddsMetadataDir) ?? metadata };
 }
 
 export function readTiming(conf: OzoneConf): ScmTiming {
@@ -163,6 +167,7 @@ export async function resolveScmConfig(raw: OzoneConf, locality: HostLocality, o
     ratisEnabled: conf.getBoolean(K.ratisEnable, true),
     skipBootstrapValidation: conf.getBoolean(K.skipBootstrapValidation, false),
     securityEnabled: conf.getBoolean(K.securityEnabled, false),
+    grpcTlsEnabled: conf.getBoolean(K.securityEnabled, false) && conf.getBoolean(K.grpcTlsEnabled, false),
     bind: {
       client: bindOf(PROTOCOL_KEYS.client.bindHost),
       block: bindOf(PROTOCOL_KEYS.block.bindHost),

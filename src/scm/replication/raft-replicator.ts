@@ -51,7 +51,7 @@ export interface RaftReplicatorOptions {
   readonly stateMachine: ScmStateMachine;
   readonly logger: Logger;
   readonly clock: Clock;
-  /** mutual TLS for the Raft port and for checkpoint downloads / addSCM calls */
+  /** mutual TLS for the Raft port and for checkpoint downloads from the inter-SCM port (the block port of addSCM stays plain, as Ozone's Hadoop RPC) */
   readonly tls?: { readonly raft?: RaftTlsOptions; readonly rpc?: TlsMaterial };
   /** the node stopped on a fatal error (storage, state machine): the process must exit */
   readonly onFatal?: (err: Error) => void;
@@ -192,7 +192,6 @@ export class RaftReplicator implements Replicator {
         deadlineMs: config.timing.infoWaitMs,
         callTimeoutMs: config.timing.requestTimeoutMs,
         clock: this.o.clock,
-        ...(this.o.tls?.rpc ? { tls: this.o.tls.rpc } : {}),
         onFailover: (from, to, reason) => logger.info('addSCM: trying another SCM', { from: from.nodeId, to: to.nodeId, reason: reason.message }),
       },
     );

@@ -4,12 +4,16 @@
  * The node runs with a NoPeerTransport: a one-member group exchanges no messages, so no port is bound.
  * Leader-ready = a ReadIndex barrier resolved (an entry of the new term committed and everything before
  * it applied). Fails with REPLICATION_FAILED "Ratis group <id> is not ready in <ms> ms".
+ * `commands` are then proposed through the group in order (the primordial's CA certificates on a secure
+ * cluster: scm.db changes only by applying replicated commands, even at --init); a rejected one fails.
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { ScmConfig } from '../config/scm-config.js';
 import { startRaftNode } from '../driver/raft-node.js';
 import { nodeId } from '../raft/types.js';
+import { encodeCommand } from '../state/command-codec.js';
+import type { ScmCommand } from '../state/commands.js';
 import { openRaftLogStore } from '../storage/raft-log-store.js';
 import type { ScmVersion } from '../storage/version-file.js';
 import { NoPeerTransport } from './no-peer-transport.js';
@@ -22,7 +26,7 @@ export async function verifyLeaderReady(
   config: ScmConfig,
   version: ScmVersion,
   stateMachine: ScmStateMachine,
-  options: { clock: Clock; logger: Logger; timeoutMs: number; signal?: AbortSignal },
+  options: { clock: Clock; logger: Logger; timeoutMs: number; signal?: AbortSignal; commands?: readonly ScmCommand[] },
 ): Promise<{ term: number; appliedIndex: number }> {
   const id = nodeId(version.scmUuid);
   const groupId = raftGroupId(version.clusterId);
@@ -44,6 +48,10 @@ export async function verifyLeaderReady(
       } catch (err) {
         if (timeout.aborted) throw new ReplicationError('REPLICATION_FAILED', `Ratis group ${groupId} is not ready in ${options.timeoutMs} ms`, { cause: err });
         throw err;
+      }
+      for (const c of options.commands ?? []) {
+        const r = await node.propose(encodeCommand(c), options.signal ? { signal: options.signal } : {});
+        if (!r.ok) throw new ReplicationError('REPLICATION_FAILED', `${c.type} was rejected at --init: ${r.code}: ${r.message}`);
       }
       const st = node.status();
       return { term: st.term, appliedIndex: st.appliedIndex };

@@ -10,12 +10,20 @@
  *    (VERSION without scmHA; its data becomes the ring's initial snapshot). A crash anywhere leaves a
  *    state the next `--init` (or start) completes; a VERSION that already says scmHA=true is never given
  *    a new group (a bootstrapped SCM waits for the leader to add it).
+ * Secure cluster (`ozone.security.enabled`, §7; Ratis required): VERSION gets `scmCertSerialId=2`, then the
+ * root CA (`CN=scm@<host>`, serial 1) and the primordial sub-CA (serial 2) are created under
+ * `<M>/scm/{ca,sub-ca}/` (never regenerated) and recorded in scm.db by replicated commands proposed through
+ * the new group (validCerts, validSCMCerts, CertificateId sequence). Enabling security on an SCM that was
+ * initialised without it is refused (Ozone: unsecure → secure HA is not supported).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
+import { PRIMORDIAL_SUB_CA_SERIAL, ROOT_CA_SERIAL, initPrimordialCa } from '../ca/certificate-authority.js';
+import { primordialCertCommands, sansOf, securityDir } from '../ca/scm-certificates.js';
 import type { ScmConfig } from '../config/scm-config.js';
+import type { ScmCommand } from '../state/commands.js';
 import { ensureRaftGroup, markScmHa } from '../replication/raft-group.js';
 import { ScmStateMachine } from '../replication/scm-state-machine.js';
 import { verifyLeaderReady } from '../replication/verify-raft-group.js';
@@ -41,6 +49,13 @@ export interface InitOptions {
 async function initializeRatis(config: ScmConfig, version: ScmVersion, io: ToolIo, options: InitOptions): Promise<ScmVersion> {
   const sm = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
   try {
+    let commands: ScmCommand[] = [];
+    if (config.securityEnabled) {
+      const host = config.local.self.host;
+      const ca = initPrimordialCa({ metadataDir: securityDir(config), host, clusterId: version.clusterId, scmUuid: version.scmUuid, sans: sansOf(host) });
+      if (ca.created) io.out(`Root CA (serial ${ROOT_CA_SERIAL}, CN=scm@${host}) and the primordial sub-CA (serial ${PRIMORDIAL_SUB_CA_SERIAL}) are created under ${securityDir(config)}/scm.`);
+      commands = primordialCertCommands(ca.root, ca.sub, sm.view);
+    }
     const applied = sm.lastApplied();
     const outcome = await ensureRaftGroup(config, version, applied, options.signal ? { signal: options.signal } : {});
     if (outcome === 'converted') io.out(`Converting this SCM to a one-node Raft ring; its data (${applied!.term}#${applied!.index}) becomes the ring's initial snapshot.`);
@@ -48,6 +63,7 @@ async function initializeRatis(config: ScmConfig, version: ScmVersion, io: ToolI
       clock: options.clock ?? systemClock,
       logger: options.logger ?? silentLogger,
       timeoutMs: config.timing.leaderReadyWaitMs,
+      commands,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     io.out(`Raft group ${version.clusterId.replace(/^CID-/, '')} of this SCM is leader-ready (term ${ready.term}, applied index ${ready.appliedIndex}).`);
@@ -69,9 +85,19 @@ export async function scmInit(config: ScmConfig, io: ToolIo, options: InitOption
     if (options.clusterIdUuid !== undefined && clusterIdFromUuid(options.clusterIdUuid) !== version.clusterId) {
       io.out(`Ignoring --clusterid ${options.clusterIdUuid}: this SCM already belongs to ${version.clusterId}.`);
     }
+    if (config.securityEnabled && version.scmCertSerialId === undefined && version.primaryScmNodeId === version.scmUuid) {
+      throw new ToolError('INIT_SECURITY_UNSUPPORTED', `this SCM was initialised without security; enabling ozone.security.enabled on an initialised SCM is not supported`, {
+        hint: 'keep ozone.security.enabled=false for this cluster, or initialise a new secure cluster',
+      });
+    }
     if (config.ratisEnabled && version.scmHA !== true) version = await initializeRatis(config, version, io, options);
     io.out(`SCM already initialized. Reusing existing cluster id for sd=${sd}; cid=${version.clusterId}; layoutVersion=${version.layoutVersion}; HAEnabled=${version.scmHA === true}`);
     return { status: 'already-initialized', version };
+  }
+  if (config.securityEnabled && !config.ratisEnabled) {
+    throw new ToolError('INIT_SECURITY_UNSUPPORTED', 'ozone.security.enabled needs SCM HA (ozone.scm.ratis.enable=true): the CA lives in the Raft ring', {
+      hint: 'remove ozone.scm.ratis.enable=false, or disable security',
+    });
   }
   const clusterId = options.clusterIdUuid !== undefined ? clusterIdFromUuid(options.clusterIdUuid) : newClusterId();
   const db = await ScmDb.open(config.dirs.scmDb, { create: true });
@@ -89,7 +115,15 @@ export async function scmInit(config: ScmConfig, io: ToolIo, options: InitOption
   if (config.ratisEnabled) mkdirSync(config.dirs.ratis, { recursive: true });
   const scmUuid = randomUUID();
   const now = (options.now ?? (() => new Date()))();
-  let version: ScmVersion = { nodeType: 'SCM', clusterId, cTime: now.getTime(), layoutVersion: SOFTWARE_LAYOUT_VERSION, scmUuid, primaryScmNodeId: scmUuid };
+  let version: ScmVersion = {
+    nodeType: 'SCM',
+    clusterId,
+    cTime: now.getTime(),
+    layoutVersion: SOFTWARE_LAYOUT_VERSION,
+    scmUuid,
+    primaryScmNodeId: scmUuid,
+    ...(config.securityEnabled ? { scmCertSerialId: PRIMORDIAL_SUB_CA_SERIAL } : {}),
+  };
   writeVersionFile(config.dirs.versionFile, version, now);
   if (config.ratisEnabled) version = await initializeRatis(config, version, io, options);
   io.out(`SCM initialization succeeded. Current cluster id for sd=${sd}; cid=${clusterId}; layoutVersion=${SOFTWARE_LAYOUT_VERSION}; scmId=${scmUuid}`);

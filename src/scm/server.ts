@@ -1,9 +1,10 @@
 /**
  * Composition root of a running SCM (`ozone scm`). Opens in order, closes in reverse:
- *   VERSION (must exist) → ScmStateMachine (scm.db) → [Ratis enabled on a standalone-initialised SCM:
+ *   VERSION (must exist) → [secure: this SCM's certificate → mutual TLS material for the Raft and inter-SCM
+ *   ports] → ScmStateMachine (scm.db) → [Ratis enabled on a standalone-initialised SCM:
  *   convert it to a one-node Raft ring that keeps its data, VERSION gains scmHA=true] → Replicator
  *   (RaftReplicator: Raft log store + Raft port; or StandaloneReplicator) → services (sequence ids,
- *   nodes, pipelines, blocks) → listeners (inter-SCM 9895, datanode 9861, block 9863, client 9860,
+ *   nodes, pipelines, blocks, certificate signing when secure) → listeners (inter-SCM 9895, datanode 9861, block 9863, client 9860,
  *   security 9961, HTTP 9876) → replicator.start() (Raft node; a bootstrapped SCM joins the ring here).
  * The replicator is chosen by `createReplicator` (tests plug fakes). A failure while opening closes what
  * was opened and rethrows.

@@ -194,11 +194,13 @@ describe('SCM HA: init + bootstrap, real processes on 127.0.0.1-3', () => {
     expect(b.status, b.stderr).toBe(0);
     const scm4 = await cluster.start('scm4');
     const s4 = await cluster.status('scm4');
-    expect(s4.raft).toMatchObject({ snapshotsInstalled: 1, checkpointsInstalled: 1, membership: 'voter' });
+    expect(s4.raft).toMatchObject({ membership: 'voter' });
+    expect(s4.raft!.snapshotsInstalled).toBeGreaterThanOrEqual(1);
+    expect(s4.raft!.checkpointsInstalled).toBeGreaterThanOrEqual(1);
     expect(s4.raft!.lastCheckpoint!.index).toBeGreaterThanOrEqual(s4.raft!.snapshotIndex);
     expect(scm4.output).toMatch(/downloading scm\.db checkpoint .*from=scm\d/);
     expect(scm4.output).toMatch(/installed scm\.db checkpoint/);
-    expect(await cluster.prom('scm4')).toMatch(/^scm_checkpoints_installed_total 1$/m);
+    expect(await cluster.prom('scm4')).toMatch(/^scm_checkpoints_installed_total [1-9]\d*$/m);
     expect(readdirSync(join(cluster.meta('scm4'), 'scm.ratis.snapshot'))).toContainEqual(expect.stringMatching(/^scm\.db-scm[123]-\d+\.ckpt$/));
     await cluster.quiescent(['scm1', 'scm2', 'scm3', 'scm4']);
     const [a, d] = await Promise.all([cluster.scanContainers(leader), cluster.scanContainers('scm4')]);

@@ -109,7 +109,8 @@ describe('standalone SCM converted to a Raft ring (127.0.4.21-22)', () => {
     await waitUntil(() => scm1.context.replicator.isLeaderReady(), 'scm1 leads');
     expect(await scmBootstrap(two2, bufferIo())).toMatchObject({ status: 'bootstrapped', version: { clusterId: v.clusterId } });
     const scm2 = await start(two2);
-    expect(scm2.context.replicator.status().raft).toMatchObject({ checkpointsInstalled: 1, lastCheckpoint: { from: 'scm1' } });
+    expect(scm2.context.replicator.status().raft).toMatchObject({ lastCheckpoint: { from: 'scm1' } });
+    expect(scm2.context.replicator.status().raft!.checkpointsInstalled).toBeGreaterThanOrEqual(1);
     expect(readdirSync(two2.dirs.snapshot)).toContainEqual(expect.stringMatching(/^scm\.db-scm1-\d+\.ckpt$/));
     await waitUntil(() => containers(scm2) === before, 'scm2 holds the same containers');
     expect((scm1.status().ring as unknown[]).length).toBe(2);

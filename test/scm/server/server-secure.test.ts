@@ -166,7 +166,8 @@ describe('secure SCM HA in process (127.0.4.31-34)', () => {
     expect(certs.chainPem).toHaveLength(1);
     expect(certificateInfo(certs.chainPem[0]!).subject.CN).toBe('scm-sub@127.0.4.32');
     const s4 = await start('scm4');
-    expect(s4.context.replicator.status().raft).toMatchObject({ membership: 'voter', checkpointsInstalled: 1 });
+    expect(s4.context.replicator.status().raft).toMatchObject({ membership: 'voter' });
+    expect(s4.context.replicator.status().raft!.checkpointsInstalled).toBeGreaterThanOrEqual(1);
     await waitUntil(() => s4.context.stateMachine.snapshotState.statefulServiceConfig.size === 12 && scmCerts('scm4').length === 5, 'scm4 caught up');
   });
 });

@@ -61,8 +61,17 @@ export class ScmStateMachine {
 
   /** Opens an existing scm.db (never creates one) and loads the state. */
   static async open(dbPath: string, clusterId: string): Promise<ScmStateMachine> {
+    // An install interrupted by a crash (dbInconsistentMarker) is completed or rolled back — only once this
+    // process holds scm.db's lock, or when scm.db is missing (crash between the two renames), so a running
+    // SCM's own install is never disturbed by another `ozone` process.
+    let db: ScmDb;
+    try {
+      db = await ScmDb.open(dbPath, { create: false });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SCMDB_NOT_FOUND' || recoverInterruptedInstall(dbPath) !== 'rolled-forward') throw err;
+      db = await ScmDb.open(dbPath, { create: false });
+    }
     recoverInterruptedInstall(dbPath);
-    const db = await ScmDb.open(dbPath, { create: false });
     try {
       const { state, applied } = await loadState(db);
       return new ScmStateMachine(db, state, applied, clusterId);

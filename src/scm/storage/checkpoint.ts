@@ -263,11 +263,15 @@ export function recoverInterruptedInstall(dbPath: string): 'none' | 'rolled-back
   const marker = join(dirname(dbPath), 'dbInconsistentMarker');
   if (!existsSync(marker)) return 'none';
   const staged = join(dirname(dbPath), `${basename(dbPath)}.installing`);
+  // A LevelDB directory without CURRENT is no database (LevelDB creates the directory even when an open
+  // without create fails), so it counts as missing.
+  const dbExists = existsSync(join(dbPath, 'CURRENT'));
   let outcome: 'rolled-back' | 'rolled-forward' | 'completed';
-  if (existsSync(staged) && existsSync(dbPath)) {
+  if (existsSync(staged) && dbExists) {
     rmSync(staged, { recursive: true, force: true });
     outcome = 'rolled-back';
   } else if (existsSync(staged)) {
+    rmSync(dbPath, { recursive: true, force: true });
     renameSync(staged, dbPath);
     outcome = 'rolled-forward';
   } else {

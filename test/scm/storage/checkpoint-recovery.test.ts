@@ -19,10 +19,12 @@ describe('recoverInterruptedInstall', () => {
     if (parts.db) {
       mkdirSync(db);
       writeFileSync(join(db, 'which'), 'old');
+      writeFileSync(join(db, 'CURRENT'), 'MANIFEST-000001\n');
     }
     if (parts.staged) {
       mkdirSync(staged);
       writeFileSync(join(staged, 'which'), 'new');
+      writeFileSync(join(staged, 'CURRENT'), 'MANIFEST-000001\n');
     }
     if (parts.marker) writeFileSync(marker, 'installing x\n');
     return { db, staged, marker };
@@ -44,6 +46,13 @@ describe('recoverInterruptedInstall', () => {
     expect(recoverInterruptedInstall(p.db)).toBe('rolled-forward');
     expect(readFileSync(join(p.db, 'which'), 'utf8')).toBe('new');
     expect(existsSync(p.marker)).toBe(false);
+  });
+  it('a LevelDB directory without CURRENT (left by a failed open) counts as missing', () => {
+    const p = layout({ staged: true, marker: true });
+    mkdirSync(p.db);
+    writeFileSync(join(p.db, 'LOCK'), '');
+    expect(recoverInterruptedInstall(p.db)).toBe('rolled-forward');
+    expect(readFileSync(join(p.db, 'which'), 'utf8')).toBe('new');
   });
   it('only removes the marker when the swap completed', () => {
     const p = layout({ db: true, marker: true });

@@ -137,11 +137,15 @@ export function certificateSigner(config: ScmConfig, version: ScmVersion): Certi
   return { ca: sub, chain, root };
 }
 
-/** Mutual TLS material from this SCM's certificate: presented with its chain, peers verified against the root. */
+/**
+ * Mutual TLS material from this SCM's certificate: presented with its chain, peers verified against the
+ * root; on the Raft port a peer may only send as the scmUuid its certificate's OU names.
+ */
 export function scmTls(certs: ScmCertificates): { raft: RaftTlsOptions; rpc: TlsMaterial } {
   const cert = [certs.certPem, ...certs.chainPem].join('');
   return {
-    raft: { key: certs.privateKeyPem, cert, ca: certs.rootPem, requireClientCert: true },
+    // a peer speaks for the scmUuid in its certificate's OU only (Raft peer id = scmUuid)
+    raft: { key: certs.privateKeyPem, cert, ca: certs.rootPem, requireClientCert: true, senderIdentity: (c) => [c.subject?.OU].flat()[0] },
     rpc: { key: certs.privateKeyPem, cert, ca: certs.rootPem },
   };
 }

@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/common/logger.js';
 import { generateRsaKeyPair, initPrimordialCa } from '../../../src/scm/ca/certificate-authority.js';
 import { certificateInfo, createCsr, verifyChain } from '../../../src/scm/ca/forge-x509.js';
-import { loadScmCertificates } from '../../../src/scm/ca/scm-certificates.js';
+import { loadScmCertificates, scmTls } from '../../../src/scm/ca/scm-certificates.js';
+import { message, nodeId } from '../../../src/scm/raft/types.js';
+import { listenRaftTransport } from '../../../src/scm/transport/raft-transport.js';
 import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
 import { startScmServer, type ScmServer } from '../../../src/scm/server.js';
@@ -148,6 +150,23 @@ describe('secure SCM HA in process (127.0.4.31-34)', () => {
     expect(stillOpen).toBe(true);
     const bad = connectRaft(evil.sub.privateKeyPem, evil.sub.certPem);
     await bad.closed; // refused: the server ends the connection (the test times out otherwise)
+
+    // a valid SCM certificate speaks only for its own scmUuid: frames claiming another sender are rejected
+    const leaderUuid = readVersionFile(cfg.get(leaderId()!)!.dirs.versionFile)!.scmUuid;
+    const warnings: string[] = [];
+    const capture = { debug: () => {}, info: () => {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m), child: () => capture };
+    const impostor = await listenRaftTransport({
+      groupId: cid.slice(4),
+      self: nodeId('impostor'),
+      listen: { host: '127.0.4.35', port: 0 },
+      tls: scmTls(own).raft,
+      logger: capture,
+    });
+    closers.push(() => impostor.close());
+    impostor.setHandler({ onMessages: () => {}, onUnreachable: () => {}, onSnapshotStatus: () => {} });
+    impostor.setPeers(new Map([[nodeId(leaderUuid), `${leader.host}:${leader.ports.ratis}`]]));
+    impostor.send([message({ type: 'heartbeat', from: nodeId('impostor'), to: nodeId(leaderUuid), term: 1 })]);
+    await waitUntil(() => warnings.includes('peer rejected our Raft traffic'), 'the leader rejects the impostor');
   });
 
   it('a non-primordial leader signs with its own sub-CA; the new SCM installs a checkpoint over mutual TLS', async () => {

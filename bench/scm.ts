@@ -1,56 +1,36 @@
 /**
- * `npm run bench:scm`: block-allocation throughput of the embedded SCM, measured the way an operator
- * would — real `bin/ozone` processes on loopback (127.0.5.1, Ozone default ports): one standalone SCM
- * (ozone.scm.ratis.enable=false, every replicated change fsync'd, group-committed), three simulated
- * datanodes, and `ozone freon randomkeys --json` at several thread counts (one process per run).
- * Prints a table and writes bench/results/scm-<date>.json. Not a test: numbers depend on the machine.
- * Three-node quorum throughput and failover time come with the Raft integration.
+ * `npm run bench:scm`: the embedded SCM measured the way an operator runs it — real `bin/ozone` processes
+ * on loopback with Ozone's default ports, three simulated datanodes, `ozone freon randomkeys --json`:
+ *
+ *  1. throughput: block allocation (10,000 keys of 512 KiB per run, `--num-of-threads` T) through
+ *     a standalone SCM (127.0.5.1, every replicated change fsync'd) and through a three-node Raft quorum
+ *     (127.0.6.1–3, `--init` + `--bootstrap`); several rounds per thread count, min/median/max keys/s.
+ *     Then the same with `ozone.scm.sequence.id.batch.size=1` (127.0.5.2 and 127.0.8.1–3): every block
+ *     is then one replicated command, which measures the replication path itself;
+ *  2. failover: with allocations running (4 client workers following NotLeader hints), SIGKILL the
+ *     leader and time until the first allocation acknowledged by another SCM; the killed SCM is restarted
+ *     and caught up before the next round. Once with Ozone's default election timeout (5 s, 127.0.6.x)
+ *     and once with 1 s (127.0.7.x).
+ *
+ * Knobs: SCM_BENCH_KEYS (10000), SCM_BENCH_THREADS (8,32), SCM_BENCH_ROUNDS (3), SCM_BENCH_FAILOVERS (5).
+ * Prints tables and writes bench/results/scm-<date>.json. Not a test: numbers depend on the machine.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AllocatedBlock } from '../src/scm/services/block-manager.js';
+import { FailoverRpcClient } from '../src/scm/transport/rpc-failover-client.js';
+import { killAll, spawnOzone, type OzoneProcess } from '../test/support/ozone-process.js';
+import { ScmCluster } from '../test/support/scm-cluster.js';
+import { waitUntil } from '../test/support/wait.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const OZONE = join(root, 'bin/ozone');
-const HOST = '127.0.5.1';
 const KEYS = Number(process.env.SCM_BENCH_KEYS ?? 10_000);
-const THREADS = (process.env.SCM_BENCH_THREADS ?? '1,8,32').split(',').map(Number);
-
-function site(meta: string): string {
-  const props: Record<string, string> = {
-    'ozone.scm.service.ids': 'bench',
-    'ozone.scm.nodes.bench': 'scm1',
-    'ozone.scm.address.bench.scm1': HOST,
-    'ozone.scm.ratis.enable': 'false',
-    'ozone.metadata.dirs': meta,
-    'hdds.heartbeat.interval': '1s',
-    'ozone.scm.client.bind.host': HOST,
-    'ozone.scm.block.client.bind.host': HOST,
-    'ozone.scm.datanode.bind.host': HOST,
-    'ozone.scm.security.service.bind.host': HOST,
-    'ozone.scm.http-address': `${HOST}:9876`,
-  };
-  return `<?xml version="1.0"?>\n<configuration>\n${Object.entries(props).map(([k, v]) => `  <property><name>${k}</name><value>${v}</value></property>`).join('\n')}\n</configuration>\n`;
-}
-
-function waitFor(child: ChildProcess, re: RegExp, timeoutMs = 60_000): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${re}: ${out}`)), timeoutMs);
-    const on = (d: Buffer): void => {
-      out += d.toString();
-      if (re.test(out)) {
-        clearTimeout(timer);
-        resolvePromise();
-      }
-    };
-    child.stdout?.on('data', on);
-    child.stderr?.on('data', on);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
+const THREADS = (process.env.SCM_BENCH_THREADS ?? '8,32').split(',').map(Number);
+const ROUNDS = Number(process.env.SCM_BENCH_ROUNDS ?? 3);
+const FAILOVERS = Number(process.env.SCM_BENCH_FAILOVERS ?? 5);
+const COMMON = { 'hdds.heartbeat.interval': '1s', 'hdds.scmclient.failover.retry.interval': '100ms', 'hdds.scmclient.failover.max.retry': '1000', 'ozone.scm.info.wait.duration': '120s' };
 
 interface FreonJson {
   status: string;
@@ -61,50 +41,140 @@ interface FreonJson {
   latencyMs: { p50: number; p99: number; max: number };
 }
 
+interface Stat {
+  min: number;
+  median: number;
+  max: number;
+}
+
+function stat(xs: number[]): Stat {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0]!, median: s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2, max: s[s.length - 1]! };
+}
+
+async function startCluster(dir: string, hosts: string[], ratis: boolean, extra: Record<string, string>): Promise<{ cluster: ScmCluster; dn: OzoneProcess }> {
+  const cluster = new ScmCluster({ root: dir, hosts, ratis, extra: { ...COMMON, ...extra } });
+  cluster.writeConfs();
+  const init = await cluster.run('scm1', ['scm', '--init']);
+  if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
+  await cluster.start('scm1');
+  for (const id of cluster.ids.slice(1)) {
+    const b = await cluster.run(id, ['scm', '--bootstrap']);
+    if (b.status !== 0) throw new Error(`bootstrap ${id} failed: ${b.stderr}`);
+    await cluster.start(id);
+  }
+  const dn = spawnOzone(['datanode', '--count', '3', '--prefix', 'bench'], cluster.clientEnv());
+  await dn.waitFor(/Started 3 simulated datanodes/);
+  await waitUntil(async () => (await Promise.all(cluster.ids.map((id) => cluster.status(id)))).every((s) => s.datanodes.HEALTHY === 3), 'healthy datanodes', 120_000);
+  const warm = await cluster.run('client', ['freon', 'rk', '--num-of-volumes=1', '--num-of-buckets=1', '--num-of-keys=200', '--key-size=524288', '--num-of-threads=4', '--json']);
+  if (warm.status !== 0) throw new Error(`warm-up failed: ${warm.stdout}${warm.stderr}`);
+  return { cluster, dn };
+}
+
+async function throughput(cluster: ScmCluster): Promise<Array<{ threads: number; runs: FreonJson[]; keysPerSecond: Stat; p99: Stat }>> {
+  const out = [];
+  for (const t of THREADS) {
+    const runs: FreonJson[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const res = await cluster.run('client', ['freon', 'randomkeys', '--numOfVolumes=1', '--numOfBuckets=1', `--numOfKeys=${KEYS}`, '--keySize=524288', '--replicationType=RATIS', `--numOfThreads=${t}`, '--factor=THREE', '--bufferSize=1048576', '--json']);
+      if (res.status !== 0) throw new Error(`freon failed: ${res.stdout}${res.stderr}`);
+      runs.push(JSON.parse(res.stdout) as FreonJson);
+    }
+    out.push({ threads: t, runs, keysPerSecond: stat(runs.map((r) => r.keysPerSecond)), p99: stat(runs.map((r) => r.latencyMs.p99)) });
+  }
+  return out;
+}
+
+/** SIGKILL the leader under load; ms until the first allocation acknowledged by another SCM. */
+async function failover(cluster: ScmCluster): Promise<number[]> {
+  const times: number[] = [];
+  for (let round = 0; round < FAILOVERS; round++) {
+    const leader = await cluster.leader();
+    const workers = Array.from({ length: 4 }, () =>
+      new FailoverRpcClient(cluster.ids.map((id) => ({ nodeId: id, host: cluster.host(id), port: 9863 })), { retryIntervalMs: 20, maxFailovers: 100_000, callTimeoutMs: 10_000 }),
+    );
+    let stop = false;
+    let killedAt = Infinity;
+    let firstAck = Infinity;
+    const loops = workers.map(async (c) => {
+      while (!stop) {
+        try {
+          await c.call<AllocatedBlock[]>('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 'bench' });
+          const now = performance.now();
+          if (now > killedAt && c.currentEndpoint.nodeId !== leader && now < firstAck) firstAck = now;
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    killedAt = performance.now();
+    await cluster.kill(leader, 'SIGKILL');
+    await waitUntil(() => firstAck < Infinity, 'an allocation after the kill', 120_000);
+    times.push(Math.round(firstAck - killedAt));
+    stop = true;
+    await Promise.all(loops);
+    await Promise.all(workers.map((w) => w.close()));
+    await cluster.start(leader);
+    await cluster.quiescent(cluster.ids, 500);
+  }
+  return times;
+}
+
+function row(cells: Array<string | number>, widths: number[]): string {
+  return cells.map((c, i) => String(c).padStart(widths[i]!)).join(' | ');
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'scm-bench-'));
-  const conf = join(dir, 'conf');
-  mkdirSync(conf);
-  writeFileSync(join(conf, 'ozone-site.xml'), site(join(dir, 'meta')));
-  const env = { ...process.env, OZONE_CONF_DIR: conf };
-  const children: ChildProcess[] = [];
-  const results: Array<{ threads: number } & FreonJson> = [];
+  const results: Record<string, unknown> = { keys: KEYS, threads: THREADS, rounds: ROUNDS, cpu: cpus()[0]?.model ?? 'unknown CPU', cores: cpus().length, node: process.version };
   try {
-    const init = spawnSync(OZONE, ['scm', '--init'], { env, encoding: 'utf8' });
-    if (init.status !== 0) throw new Error(init.stderr);
-    const scm = spawn(OZONE, ['scm'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(scm);
-    await waitFor(scm, /SCM started/);
-    const dn = spawn(OZONE, ['datanode', '--count', '3', '--prefix', 'bench'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(dn);
-    await waitFor(dn, /Started 3 simulated datanodes/);
-    // warm-up: creates and opens the pipeline and the first containers
-    spawnSync(OZONE, ['freon', 'rk', '--num-of-volumes=1', '--num-of-buckets=1', '--num-of-keys=200', '--key-size=524288', '--num-of-threads=4', '--json'], { env, encoding: 'utf8' });
-    for (const t of THREADS) {
-      const r = spawnSync(OZONE, ['freon', 'randomkeys', '--numOfVolumes=1', '--numOfBuckets=1', `--numOfKeys=${KEYS}`, '--keySize=524288', '--replicationType=RATIS', `--numOfThreads=${t}`, '--factor=THREE', '--bufferSize=1048576', '--json'], { env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`freon failed: ${r.stdout}${r.stderr}`);
-      const j = JSON.parse(r.stdout) as FreonJson;
-      results.push({ threads: t, ...j });
-    }
+    const standalone = await startCluster(join(dir, 'standalone'), ['127.0.5.1'], false, {});
+    results.standalone = await throughput(standalone.cluster);
+    await killAll();
+
+    const standalone1 = await startCluster(join(dir, 'standalone-b1'), ['127.0.5.2'], false, { 'ozone.scm.sequence.id.batch.size': '1' });
+    results['standalone, id batch 1'] = await throughput(standalone1.cluster);
+    await killAll();
+
+    const quorum1 = await startCluster(join(dir, 'quorum-b1'), ['127.0.8.1', '127.0.8.2', '127.0.8.3'], true, { 'ozone.scm.sequence.id.batch.size': '1' });
+    results['quorum, id batch 1'] = await throughput(quorum1.cluster);
+    await killAll();
+
+    const quorum = await startCluster(join(dir, 'quorum'), ['127.0.6.1', '127.0.6.2', '127.0.6.3'], true, {});
+    results.quorum = await throughput(quorum.cluster);
+    results.failoverDefault = await failover(quorum.cluster);
+    await killAll();
+
+    const fast = await startCluster(join(dir, 'fast'), ['127.0.7.1', '127.0.7.2', '127.0.7.3'], true, { 'ozone.scm.ha.ratis.leader.election.timeout': '1s' });
+    results.failoverFast = await failover(fast.cluster);
+    await killAll();
   } finally {
-    for (const c of children.reverse()) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    for (const c of children) c.kill('SIGKILL');
+    await killAll();
     rmSync(dir, { recursive: true, force: true });
   }
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`scm standalone block allocation: ${KEYS} keys of 512 KiB per run, 3 simulated datanodes, ${cpus().length} x ${cpu}, node ${process.version}`);
-  console.log('threads | keys/s   | p50 ms | p99 ms | max ms | containers');
-  for (const r of results) {
-    console.log(`${String(r.threads).padStart(7)} | ${String(r.keysPerSecond).padStart(8)} | ${String(r.latencyMs.p50).padStart(6)} | ${String(r.latencyMs.p99).padStart(6)} | ${String(r.latencyMs.max).padStart(6)} | ${r.containers}`);
+  console.log(`bench:scm — ${KEYS} keys of 512 KiB per freon run, ${ROUNDS} rounds, 3 simulated datanodes, ${cpus().length} x ${String(results.cpu)}, node ${process.version}`);
+  const w = [22, 7, 26, 26];
+  console.log(row(['mode', 'threads', 'keys/s min/median/max', 'p99 ms min/median/max'], w));
+  for (const mode of ['standalone', 'quorum', 'standalone, id batch 1', 'quorum, id batch 1'] as const) {
+    for (const r of results[mode] as Array<{ threads: number; keysPerSecond: Stat; p99: Stat }>) {
+      const f = (s: Stat): string => `${s.min} / ${s.median} / ${s.max}`;
+      console.log(row([mode, r.threads, f(r.keysPerSecond), f(r.p99)], w));
+    }
+  }
+  for (const [name, label] of [['failoverDefault', 'election timeout 5 s (Ozone default)'], ['failoverFast', 'election timeout 1 s']] as const) {
+    const t = results[name] as number[];
+    const s = stat(t);
+    console.log(`failover, ${label}: kill -9 → first acknowledged allocation: min ${s.min} ms, median ${s.median} ms, max ${s.max} ms (rounds: ${t.join(', ')})`);
   }
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const file = join(root, 'bench/results', `scm-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`);
-  writeFileSync(file, JSON.stringify({ keys: KEYS, cpu, cores: cpus().length, node: process.version, results }, null, 2));
+  writeFileSync(file, JSON.stringify(results, null, 2));
   console.log(`results: ${file}`);
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(err);
+  await killAll();
   process.exit(1);
 });

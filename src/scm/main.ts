@@ -20,8 +20,15 @@ const actions = createActions({ io, env: process.env, mainScript: fileURLToPath(
 runProgram(process.argv.slice(2), actions, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).then(
   (code) => {
     process.exitCode = code;
-    // Long-running commands resolved after a clean close; anything still pending is not ours to wait for.
-    setTimeout(() => process.exit(code), 50).unref();
+    // Output to a pipe is written asynchronously once the pipe is full (a large `ldb scan`): exit only
+    // after both streams flushed what was written. Long-running commands resolved after a clean close;
+    // anything else still pending (timers, sockets) is not ours to wait for.
+    let pending = 2;
+    const flushed = (): void => {
+      if (--pending === 0) setTimeout(() => process.exit(code), 50).unref();
+    };
+    process.stdout.write('', flushed);
+    process.stderr.write('', flushed);
   },
   (err: unknown) => {
     io.err(err instanceof Error ? (err.stack ?? err.message) : String(err));

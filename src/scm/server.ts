@@ -1,10 +1,13 @@
 /**
  * Composition root of a running SCM (`ozone scm`). Opens in order, closes in reverse:
- *   VERSION (must exist) → ScmStateMachine (scm.db) → Replicator (standalone now, Raft next) →
- *   services (sequence ids, nodes, pipelines, blocks) → listeners (inter-SCM 9895, datanode 9861,
- *   block 9863, client 9860, security 9961, HTTP 9876) → replicator.start().
- * The replicator is chosen by `createReplicator`; the Raft integration supplies its own factory and
- * nothing else here changes. A failure while opening closes what was opened and rethrows.
+ *   VERSION (must exist) → [secure: this SCM's certificate → mutual TLS material for the Raft and inter-SCM
+ *   ports] → ScmStateMachine (scm.db) → [Ratis enabled on a standalone-initialised SCM:
+ *   convert it to a one-node Raft ring that keeps its data, VERSION gains scmHA=true] → Replicator
+ *   (RaftReplicator: Raft log store + Raft port; or StandaloneReplicator) → services (sequence ids,
+ *   nodes, pipelines, blocks, certificate signing when secure) → listeners (inter-SCM 9895, datanode 9861, block 9863, client 9860,
+ *   security 9961, HTTP 9876) → replicator.start() (Raft node; a bootstrapped SCM joins the ring here).
+ * The replicator is chosen by `createReplicator` (tests plug fakes). A failure while opening closes what
+ * was opened and rethrows.
  */
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../common/clock.js';
@@ -12,6 +15,9 @@ import type { Logger } from '../common/logger.js';
 import { systemHostLocality, type HostLocality } from './config/host-locality.js';
 import type { ScmConfig } from './config/scm-config.js';
 import type { Replicator } from './replication/replicator.js';
+import { certificateSigner, loadScmCertificates, scmTls } from './ca/scm-certificates.js';
+import { ensureRaftGroup, hasRaftState, markScmHa } from './replication/raft-group.js';
+import { RaftReplicator } from './replication/raft-replicator.js';
 import { ScmStateMachine } from './replication/scm-state-machine.js';
 import { StandaloneReplicator } from './replication/standalone-replicator.js';
 import { registerBlockService } from './server/block-service.js';
@@ -26,11 +32,13 @@ import { scmStatus } from './server/scm-info.js';
 import { registerSecurityService } from './server/security-service.js';
 import { ScmServerError } from './server/server-error.js';
 import { BlockManager } from './services/block-manager.js';
+import { CertificateService } from './services/certificate-service.js';
 import { NodeManager } from './services/node-manager.js';
 import { PipelineManager } from './services/pipeline-manager.js';
 import { SequenceIdGenerator } from './services/sequence-id-generator.js';
 import { readVersionFile, type ScmVersion } from './storage/version-file.js';
 import { RpcServer } from './transport/rpc-server.js';
+import type { RaftTlsOptions } from './transport/raft-transport.js';
 import type { TlsMaterial } from './transport/tls-options.js';
 
 export interface ReplicatorContext {
@@ -39,19 +47,20 @@ export interface ReplicatorContext {
   readonly stateMachine: ScmStateMachine;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly onFatal?: (err: Error) => void;
+  /** mutual TLS for the Raft port and SCM-to-SCM calls (`ozone.security.enabled` + `hdds.grpc.tls.enabled`) */
+  readonly peerTls?: { readonly raft: RaftTlsOptions; readonly rpc: TlsMaterial };
 }
 
-/** Builds the replication layer. Default: standalone when `ozone.scm.ratis.enable=false`. */
+/** Builds the replication layer: Raft when `ozone.scm.ratis.enable` (default), else standalone. */
 export type ReplicatorFactory = (ctx: ReplicatorContext, options: { signal?: AbortSignal }) => Promise<Replicator>;
 
-export const defaultReplicatorFactory: ReplicatorFactory = async ({ config, version, stateMachine }) => {
+export const defaultReplicatorFactory: ReplicatorFactory = async ({ config, version, stateMachine, logger, clock, onFatal, peerTls }, options) => {
   if (!config.ratisEnabled) {
     const self = config.local.self;
     return new StandaloneReplicator(stateMachine, { scmUuid: version.scmUuid, host: self.host, ratisPort: self.ports.ratis, nodeId: self.nodeId });
   }
-  throw new ScmServerError('SCM_RAFT_UNAVAILABLE', 'ozone.scm.ratis.enable is true (the default) but this build has no Raft replication yet', {
-    hint: 'set ozone.scm.ratis.enable=false in ozone-site.xml to run a standalone SCM',
-  });
+  return RaftReplicator.open({ config, version, stateMachine, logger, clock, ...(onFatal ? { onFatal } : {}), ...(peerTls ? { tls: peerTls } : {}) }, options);
 };
 
 export type ListenerName = PortName | 'http';
@@ -66,6 +75,8 @@ export interface ScmServerOptions {
   readonly portOverrides?: Partial<Record<ListenerName, number>>;
   readonly tls?: TlsMaterial;
   readonly signal?: AbortSignal;
+  /** the replication layer stopped on a fatal error: the owner must close the server and exit */
+  readonly onFatal?: (err: Error) => void;
 }
 
 export interface ScmServer {
@@ -90,7 +101,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     }
   };
   try {
-    const version = readVersionFile(config.dirs.versionFile);
+    let version = readVersionFile(config.dirs.versionFile);
     if (!version) {
       throw new ScmServerError('SCM_NOT_INITIALIZED', `SCM not initialized: ${config.dirs.versionFile} does not exist`, {
         hint: 'run ozone scm --init on the primordial SCM, or ozone scm --bootstrap on the others, before starting it',
@@ -101,10 +112,28 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         hint: 'remove ozone.scm.ratis.enable=false (or set it to true) for this SCM',
       });
     }
+    if (!config.ratisEnabled && hasRaftState(config, version.clusterId)) {
+      throw new ScmServerError('SCM_HA_MODE_MISMATCH', `Ratis SCM -> Non Ratis SCM is not supported: ${config.dirs.ratis} holds this SCM's Raft log but ozone.scm.ratis.enable=false`, {
+        hint: 'remove ozone.scm.ratis.enable=false (or set it to true) for this SCM',
+      });
+    }
+    // Secure cluster: this SCM's certificate (from --init / --bootstrap) gives mutual TLS between SCMs.
+    const certs = config.securityEnabled ? loadScmCertificates(config) : undefined;
+    const peerTls = certs && config.grpcTlsEnabled ? scmTls(certs) : undefined;
     const stateMachine = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
     closers.push({ name: 'scm.db', close: () => stateMachine.close() });
+    if (config.ratisEnabled && version.scmHA !== true) {
+      // A standalone-initialised SCM started with Ratis: a one-node ring that keeps its data (§8, HDDS-9897).
+      const applied = stateMachine.lastApplied();
+      const outcome = await ensureRaftGroup(config, version, applied, options.signal ? { signal: options.signal } : {});
+      version = markScmHa(config, version);
+      logger.info('converted this SCM to a one-node Raft ring', { outcome, snapshot: applied ? `${applied.term}#${applied.index}` : 'none', clusterId: version.clusterId });
+    }
     const factory = options.createReplicator ?? defaultReplicatorFactory;
-    const replicator = await factory({ config, version, stateMachine, logger, clock }, options.signal ? { signal: options.signal } : {});
+    const replicator = await factory(
+      { config, version, stateMachine, logger, clock, ...(options.onFatal ? { onFatal: options.onFatal } : {}), ...(peerTls ? { peerTls } : {}) },
+      options.signal ? { signal: options.signal } : {},
+    );
     closers.push({ name: 'replicator', close: () => replicator.close() });
 
     const state = (): typeof stateMachine.snapshotState => stateMachine.snapshotState;
@@ -122,8 +151,10 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     });
     closers.push({ name: 'blocks', close: () => blocks.close() });
 
+    const certificates = config.securityEnabled ? new CertificateService(replicator, seq, certificateSigner(config, version), version.clusterId) : undefined;
     let metrics: ScmMetrics | undefined;
     const ctx: ScmContext = {
+      certificates,
       config,
       version,
       replicator,
@@ -140,11 +171,18 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     };
     metrics = createScmMetrics(() => {
       const s = scmStatus(ctx);
+      const raft = replicator.status().raft;
       return {
         term: s.term as number,
         role: s.role as string,
         commitIndex: s.commitIndex as number,
         appliedIndex: s.appliedIndex as number,
+        leaderReady: s.leaderReady as boolean,
+        ringSize: (s.ring as unknown[]).length,
+        snapshotIndex: raft?.snapshotIndex ?? 0,
+        snapshotsTaken: raft?.snapshotsTaken ?? 0,
+        snapshotsInstalled: raft?.snapshotsInstalled ?? 0,
+        checkpointsInstalled: raft?.checkpointsInstalled ?? 0,
         containers: s.containers as Record<string, number>,
         pipelines: s.pipelines as Record<string, number>,
         datanodes: s.datanodes as Record<string, number>,
@@ -158,7 +196,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         logger,
         errorMapper: notLeaderMapper(ctx, name),
         onCall: (method, outcome, seconds) => metrics!.observeRpc(name, method, outcome, seconds),
-        ...(options.tls ? { tls: options.tls } : {}),
+        ...(options.tls ? { tls: options.tls } : name === 'grpc' && peerTls ? { tls: peerTls.rpc } : {}),
       });
       register(server);
       const host = name === 'grpc' ? config.bind.grpc : config.bind[name];

@@ -4,10 +4,12 @@
  * `killAll` (afterAll) SIGKILLs whatever is still running, even when a test failed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root: ../.. from test/support, ../../.. from dist/test/support (benchmarks). */
+export const ROOT = [resolve(dirname(fileURLToPath(import.meta.url)), '../..'), resolve(dirname(fileURLToPath(import.meta.url)), '../../..')].find((d) => existsSync(join(d, 'bin/ozone')))!;
 export const OZONE = join(ROOT, 'bin/ozone');
 
 export interface Run {

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/version-file.js';
 import { CaError } from './ca-error.js';
-import { issueCertificate, parseCsr } from './forge-x509.js';
+import { issueCertificate, parseCsr, type SubjectAltNames } from './forge-x509.js';
 
 export const ROOT_CA_SERIAL = '1';
 export const PRIMORDIAL_SUB_CA_SERIAL = '2';
@@ -82,7 +82,7 @@ export function loadCa(paths: CaPaths): CaMaterial {
  * Primordial `--init` on a secure cluster: root CA + the primordial sub-CA. Idempotent: existing material
  * is returned untouched (a CA is never regenerated).
  */
-export function initPrimordialCa(o: { metadataDir: string; host: string; clusterId: string; scmUuid: string; now?: Date }): { root: CaMaterial; sub: CaMaterial; created: boolean } {
+export function initPrimordialCa(o: { metadataDir: string; host: string; clusterId: string; scmUuid: string; now?: Date; sans?: SubjectAltNames }): { root: CaMaterial; sub: CaMaterial; created: boolean } {
   const rootPaths = caPaths(o.metadataDir, 'ca');
   const subPaths = caPaths(o.metadataDir, 'sub-ca');
   if (existsSync(rootPaths.certificate) && existsSync(subPaths.certificate)) return { root: loadCa(rootPaths), sub: loadCa(subPaths), created: false };
@@ -106,6 +106,7 @@ export function initPrimordialCa(o: { metadataDir: string; host: string; cluster
       notBefore: now,
       notAfter: days(now, CA_VALIDITY_DAYS),
       isCa: true,
+      ...(o.sans ? { sans: o.sans } : {}),
     },
     { certPem: rootCert, privateKeyPem: rootKeys.privateKeyPem },
   );

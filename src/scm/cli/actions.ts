@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../common/clock.js';
 import { isCodedError } from '../../common/coded-error.js';
 import { createLogger, type Logger } from '../../common/logger.js';
+import { loadScmCertificates, scmTls } from '../ca/scm-certificates.js';
 import { systemHostLocality } from '../config/host-locality.js';
 import { loadOzoneConf, type OzoneConf } from '../config/ozone-conf.js';
 import { readSizing, readTiming, resolveScmConfig, type ScmConfig } from '../config/scm-config.js';
@@ -17,6 +18,7 @@ import { clientService, readScmTopology } from '../config/scm-topology.js';
 import { startScmServer } from '../server.js';
 import { newClusterId, readVersionFile, SOFTWARE_LAYOUT_VERSION } from '../storage/version-file.js';
 import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/daemon.js';
+import { runContainerCreate } from '../tools/container-create.js';
 import { DatanodeSimulator } from '../tools/datanode-simulator.js';
 import { runFreon } from '../tools/freon.js';
 import { ldbList, ldbScan, openForRead, type LiveScmLocator } from '../tools/ldb.js';
@@ -134,9 +136,19 @@ export function createActions(ctx: ActionEnv): CliActions {
       }
       return guarded(1, async () => {
         const config = await localConfig(g);
-        const server = await startScmServer({ config, logger: logger().child({ scm: config.local.self.nodeId }) });
-        const sig = await ctx.stopRequested;
-        io.err(`received ${sig}, shutting down`);
+        const log = logger().child({ scm: config.local.self.nodeId });
+        const starting = new AbortController();
+        void ctx.stopRequested.then((sig) => starting.abort(new ToolError('USAGE', `received ${sig} while starting`)));
+        let onFatal: (err: Error) => void = () => {};
+        const fatal = new Promise<Error>((resolve) => (onFatal = resolve));
+        const server = await startScmServer({ config, logger: log, signal: starting.signal, onFatal: (err) => onFatal(err) });
+        const outcome = await Promise.race([ctx.stopRequested.then((sig) => ({ sig })), fatal.then((err) => ({ err }))]);
+        if ('err' in outcome) {
+          io.err(`SCM stopping after a fatal error: ${outcome.err.message}`);
+          await server.close();
+          return 1;
+        }
+        io.err(`received ${outcome.sig}, shutting down`);
         await server.close();
         return 0;
       });
@@ -173,6 +185,18 @@ export function createActions(ctx: ActionEnv): CliActions {
       });
     },
 
+    async containerCreate(g, o) {
+      return guarded(1, async () => {
+        const client = scmClient(conf(g), 'client', { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), callTimeoutMs: 600_000 });
+        try {
+          await runContainerCreate(client, { count: o.count, replication: { replicationType: o.replicationType, replicationFactor: o.factor }, owner: o.owner }, io);
+          return 0;
+        } finally {
+          await client.close();
+        }
+      });
+    },
+
     async ldbList(g, o) {
       return guarded(1, async () => {
         const { db, cleanup } = await openForRead(o.db, liveLocator(g));
@@ -200,7 +224,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     async freon(g, o) {
       return guarded(1, async () => {
         const c = conf(g);
-        const client = scmClient(c, 'block', {});
+        const client = scmClient(c, 'block', { onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId} (${to.host}:${to.port}): ${reason.message}`) });
         try {
           const result = await runFreon(client, { ...o, blockSize: readSizing(c).blockSizeBytes }, systemClock, io);
           return result.status === 'Success' ? 0 : 1;
@@ -234,7 +258,9 @@ export function createActions(ctx: ActionEnv): CliActions {
         const version = readVersionFile(config.dirs.versionFile);
         if (!version) return undefined;
         const host = config.bind.grpc === '0.0.0.0' ? '127.0.0.1' : config.bind.grpc;
-        return { host, grpcPort: config.local.self.ports.grpc, clusterId: version.clusterId };
+        // a secure SCM's inter-SCM port requires mutual TLS: the tool uses this SCM's own certificate
+        const tls = config.grpcTlsEnabled ? scmTls(loadScmCertificates(config)).rpc : undefined;
+        return { host, grpcPort: config.local.self.ports.grpc, clusterId: version.clusterId, ...(tls ? { tls } : {}) };
       } catch {
         return undefined;
       }

@@ -26,6 +26,15 @@ export interface TransferOptions {
   readonly random: boolean;
 }
 
+export interface ContainerCreateCliOptions {
+  readonly serviceId?: string;
+  readonly scm?: string;
+  readonly count: number;
+  readonly replicationType: ReplicationType;
+  readonly factor: ReplicationFactor;
+  readonly owner: string;
+}
+
 export interface LdbOptions {
   readonly db: string;
 }
@@ -64,6 +73,7 @@ export interface CliActions {
   scm(g: GlobalOptions, o: ScmOptions): Promise<number>;
   roles(g: GlobalOptions, o: RolesOptions): Promise<number>;
   transfer(g: GlobalOptions, o: TransferOptions): Promise<number>;
+  containerCreate(g: GlobalOptions, o: ContainerCreateCliOptions): Promise<number>;
   ldbList(g: GlobalOptions, o: LdbOptions): Promise<number>;
   ldbScan(g: GlobalOptions, o: LdbOptions, s: LdbScanCliOptions): Promise<number>;
   freon(g: GlobalOptions, o: FreonCliOptions): Promise<number>;

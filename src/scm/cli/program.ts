@@ -98,6 +98,20 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
       onAction(actions.transfer(global(), { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), ...(o.newLeaderId ? { nodeId: o.newLeaderId } : {}), random: o.random }));
     });
 
+  const adminContainer = admin.command('container').description('container administration');
+  adminContainer
+    .command('create')
+    .description('create OPEN containers on an open pipeline (leader)')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .option('--count <n>', 'number of containers (bulk creation)', positiveInt('count'), 1)
+    .addOption(new Option('-t, --replication-type <type>', 'RATIS or STAND_ALONE').argParser(repType).default('RATIS'))
+    .addOption(new Option('-r, --replication <factor>', 'ONE or THREE').argParser(factor).default('THREE'))
+    .option('-o, --owner <owner>', 'owner of the containers', 'admin')
+    .action((o: { serviceId?: string; scm?: string; count: number; replicationType: ReplicationType; replication: ReplicationFactor; owner: string }) =>
+      onAction(actions.containerCreate(global(), { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), count: o.count, replicationType: o.replicationType, factor: o.replication, owner: o.owner })),
+    );
+
   const debug = program.command('debug').description('debugging tools');
   const ldb = debug.command('ldb').description('inspect scm.db').requiredOption('--db <path>', 'path to scm.db').enablePositionalOptions();
   const ldbOpts = (): { db: string } => ({ db: ldb.opts<{ db: string }>().db });

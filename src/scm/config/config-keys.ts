@@ -18,6 +18,8 @@ export const K = {
   electionTimeout: 'ozone.scm.ha.ratis.leader.election.timeout',
   requestTimeout: 'ozone.scm.ha.ratis.request.timeout',
   snapshotThreshold: 'ozone.scm.ha.ratis.snapshot.threshold',
+  logPurgeGap: 'ozone.scm.ha.ratis.log.purge.gap',
+  leaderReadyWaitTimeout: 'ozone.scm.ha.ratis.leader.ready.wait.timeout',
   sequenceIdBatchSize: 'ozone.scm.sequence.id.batch.size',
   containerSize: 'ozone.scm.container.size',
   blockSize: 'ozone.scm.block.size',
@@ -32,6 +34,8 @@ export const K = {
   httpAddress: 'ozone.scm.http-address',
   httpBindHost: 'ozone.scm.http-bind-host',
   securityEnabled: 'ozone.security.enabled',
+  grpcTlsEnabled: 'hdds.grpc.tls.enabled',
+  hddsMetadataDir: 'hdds.metadata.dir',
 } as const;
 
 /** The protocols an SCM serves, with their address/port/bind keys and default ports (§1.2). */

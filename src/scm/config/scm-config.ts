@@ -23,12 +23,16 @@ export interface ScmDirs {
   readonly ratis: string;
   /** downloaded checkpoints (`ozone.scm.ha.ratis.snapshot.dir`) */
   readonly snapshot: string;
+  /** root of keys and certificates (`hdds.metadata.dir` → `ozone.metadata.dirs`): `<security>/scm/{ca,sub-ca}` */
+  readonly security: string | undefined;
 }
 
 export interface ScmTiming {
   readonly infoWaitMs: number;
   readonly electionTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** `--init` waits this long for the new one-member group to become leader-ready */
+  readonly leaderReadyWaitMs: number;
   readonly heartbeatIntervalMs: number;
   readonly staleNodeIntervalMs: number;
   readonly deadNodeIntervalMs: number;
@@ -43,6 +47,12 @@ export interface ScmSizing {
   /** open containers per pipeline before a new one is allocated (`ozone.scm.pipeline.owner.container.count`) */
   readonly containersPerPipeline: number;
   readonly snapshotThreshold: number;
+  /**
+   * Raft log entries kept behind a snapshot (`ozone.scm.ha.ratis.log.purge.gap`; unset = 500). Members that
+   * fall further behind catch up by installing a checkpoint. (Ozone's default of 1,000,000 with purging
+   * off keeps the log; our log lives in memory as well, so the default here is small.)
+   */
+  readonly raftLogKeptEntries: number;
 }
 
 export type BindTarget = ScmProtocol | 'ratis' | 'grpc' | 'http';
@@ -60,6 +70,8 @@ export interface ScmConfig {
   readonly ratisEnabled: boolean;
   readonly skipBootstrapValidation: boolean;
   readonly securityEnabled: boolean;
+  /** `ozone.security.enabled` and `hdds.grpc.tls.enabled`: mutual TLS on the Raft and inter-SCM ports */
+  readonly grpcTlsEnabled: boolean;
   /** interface to bind each listener on (`<proto>.bind.host`, default 0.0.0.0) */
   readonly bind: Readonly<Record<BindTarget, string>>;
   readonly httpEnabled: boolean;
@@ -105,7 +117,7 @@ export function scmDirs(conf: OzoneConf): ScmDirs {
       return join(m, 'scm.ratis');
     })();
   const snapshot = conf.get(K.ratisSnapshotDir) ?? join(need(K.ratisSnapshotDir), 'scm.ratis.snapshot');
-  return { metadata, db, scmDb: join(db, 'scm.db'), versionFile: join(db, 'scm', 'current', 'VERSION'), ratis, snapshot };
+  return { metadata, db, scmDb: join(db, 'scm.db'), versionFile: join(db, 'scm', 'current', 'VERSION'), ratis, snapshot, security: conf.get(K.hddsMetadataDir) ?? metadata };
 }
 
 export function readTiming(conf: OzoneConf): ScmTiming {
@@ -113,6 +125,7 @@ export function readTiming(conf: OzoneConf): ScmTiming {
     infoWaitMs: conf.getDurationMs(K.infoWaitDuration, '10m', 's'),
     electionTimeoutMs: conf.getDurationMs(K.electionTimeout, '5s', 'ms'),
     requestTimeoutMs: conf.getDurationMs(K.requestTimeout, '30s', 'ms'),
+    leaderReadyWaitMs: conf.getDurationMs(K.leaderReadyWaitTimeout, '60s', 'ms'),
     heartbeatIntervalMs: conf.getDurationMs(K.heartbeatInterval, '30s', 'ms'),
     staleNodeIntervalMs: conf.getDurationMs(K.staleNodeInterval, '5m', 'ms'),
     deadNodeIntervalMs: conf.getDurationMs(K.deadNodeInterval, '10m', 'ms'),
@@ -130,6 +143,7 @@ export function readSizing(conf: OzoneConf): ScmSizing {
     blockSizeBytes: parseStorageSize(conf.get(K.blockSize) ?? '256MB', 'mb', K.blockSize),
     containersPerPipeline: conf.getInt(K.pipelineOwnerContainerCount, 3),
     snapshotThreshold: conf.getInt(K.snapshotThreshold, 1000),
+    raftLogKeptEntries: conf.getInt(K.logPurgeGap, 500),
   };
 }
 
@@ -153,6 +167,7 @@ export async function resolveScmConfig(raw: OzoneConf, locality: HostLocality, o
     ratisEnabled: conf.getBoolean(K.ratisEnable, true),
     skipBootstrapValidation: conf.getBoolean(K.skipBootstrapValidation, false),
     securityEnabled: conf.getBoolean(K.securityEnabled, false),
+    grpcTlsEnabled: conf.getBoolean(K.securityEnabled, false) && conf.getBoolean(K.grpcTlsEnabled, false),
     bind: {
       client: bindOf(PROTOCOL_KEYS.client.bindHost),
       block: bindOf(PROTOCOL_KEYS.block.bindHost),

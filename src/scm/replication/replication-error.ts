@@ -1,4 +1,4 @@
-/** Errors of the replication layer (standalone now, Raft next). */
+/** Errors of the replication layer (standalone and Raft). */
 import { CodedError } from '../../common/coded-error.js';
 
 export type ReplicationErrorCode =
@@ -7,7 +7,9 @@ export type ReplicationErrorCode =
   | 'REPLICATION_FAILED'
   | 'REPLICATION_UNSUPPORTED'
   | 'REPLICATION_TIMEOUT'
-  | 'REPLICATION_ABORTED';
+  | 'REPLICATION_ABORTED'
+  | 'REPLICATION_SNAPSHOT_UNAVAILABLE'
+  | 'REPLICATION_JOIN_FAILED';
 
 export class ReplicationError extends CodedError<ReplicationErrorCode> {}
 

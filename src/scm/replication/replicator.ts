@@ -1,7 +1,7 @@
 /**
- * The replication port: the ONLY way the server changes replicated state. Today StandaloneReplicator
- * applies locally (term 0); next the Raft-backed implementation proposes through the Raft driver and
- * resolves once the entry is applied by the ScmStateMachine on this node. Domain, storage and tools do
+ * The replication port: the ONLY way the server changes replicated state. StandaloneReplicator
+ * applies locally (term 0); RaftReplicator proposes through the Raft driver and resolves once the entry
+ * is applied by the ScmStateMachine on this node. Domain, storage and tools do
  * not change when the implementation does.
  *
  * Contract for implementations:
@@ -33,6 +33,22 @@ export interface RingPeer {
   readonly nodeId?: string;
 }
 
+/** Raft details for /status and /prom (absent in standalone mode). */
+export interface RaftDetails {
+  readonly groupId: string;
+  /** 'none' while a bootstrapped SCM waits to be added */
+  readonly membership: 'voter' | 'learner' | 'none';
+  readonly lastIndex: number;
+  readonly snapshotIndex: number;
+  readonly snapshotsTaken: number;
+  readonly snapshotsInstalled: number;
+  /** scm.db checkpoints downloaded from a leader and installed since start */
+  readonly checkpointsInstalled: number;
+  readonly lastCheckpoint: { readonly from: string; readonly index: number; readonly term: number; readonly descriptorIndex: number } | null;
+  /** `#TRANSACTIONINFO` index of scm.db (may trail appliedIndex by non-command entries) */
+  readonly stateMachineApplied: number;
+}
+
 export interface ReplicatorStatus {
   readonly mode: ReplicationMode;
   readonly role: ScmRole;
@@ -41,6 +57,7 @@ export interface ReplicatorStatus {
   readonly commitIndex: number;
   readonly appliedIndex: number;
   readonly peers: readonly RingPeer[];
+  readonly raft?: RaftDetails;
 }
 
 export interface RoleChange {

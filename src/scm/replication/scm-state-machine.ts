@@ -4,8 +4,14 @@
  * snapshots, `installCheckpoint` to restore a newer snapshot); StandaloneReplicator calls it directly.
  *
  * Contract:
- *  - `apply(entries)` takes consecutive entries; those at or below the last applied index are skipped
- *    (replay after restart is idempotent) and answered with `{ok: true, value: 'ALREADY_APPLIED'}`;
+ *  - `apply(entries)` takes entries in increasing index order; those at or below the last applied index
+ *    are skipped (replay after restart is idempotent) and answered with `{ok: true, value: 'ALREADY_APPLIED'}`;
+ *    standalone indexes are consecutive (SM_GAP otherwise); under Raft (`allowGaps`) log entries that are
+ *    not commands (membership changes, a new leader's empty entry) leave gaps;
+ *  - `markApplied(t)` records that everything up to `t` is applied when the entries after the last
+ *    command were not commands (Ozone's notifyTermIndexUpdated), so a snapshot at a Raft index always
+ *    matches `#TRANSACTIONINFO`; `flush()` makes every write so far durable (a snapshot's precondition
+ *    for compacting the Raft log). Writes of apply/markApplied/flush are issued strictly in call order;
  *  - all effects of one call plus `#TRANSACTIONINFO = term#index` of its last entry are ONE atomic batch
  *    (fsync'd when `sync`: standalone has no other log; under Raft the log is the durable record);
  *  - memory is updated before the batch is written; if the write fails the state machine is failed
@@ -13,7 +19,7 @@
  *  - a single caller at a time (the replicator serialises); reads of `view` are always safe.
  */
 import { CodedError } from '../../common/coded-error.js';
-import { checkpointStream, installCheckpoint, type CheckpointTrailer } from '../storage/checkpoint.js';
+import { checkpointStream, installCheckpoint, recoverInterruptedInstall, type CheckpointTrailer } from '../storage/checkpoint.js';
 import { ScmDb, transactionInfoChange, type DbChange } from '../storage/scm-db.js';
 import type { TransactionInfo } from '../storage/transaction-info.js';
 import type { CommandResult, ScmCommand } from '../state/commands.js';
@@ -26,7 +32,8 @@ export class StateMachineError extends CodedError<StateMachineErrorCode> {}
 export interface CommittedCommand {
   readonly term: number;
   readonly index: number;
-  readonly command: ScmCommand;
+  /** null: the entry's bytes are not an SCM command; it consumes its index and is rejected (INVALID_COMMAND) */
+  readonly command: ScmCommand | null;
 }
 
 export interface AppliedEvent {
@@ -38,6 +45,8 @@ export class ScmStateMachine {
   private state: ScmState;
   private applied: TransactionInfo | undefined;
   private failure: Error | undefined;
+  /** every LevelDB write of this machine, chained so they land in call order */
+  private writes: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(e: AppliedEvent) => void>();
 
   private constructor(
@@ -52,7 +61,17 @@ export class ScmStateMachine {
 
   /** Opens an existing scm.db (never creates one) and loads the state. */
   static async open(dbPath: string, clusterId: string): Promise<ScmStateMachine> {
-    const db = await ScmDb.open(dbPath, { create: false });
+    // An install interrupted by a crash (dbInconsistentMarker) is completed or rolled back — only once this
+    // process holds scm.db's lock, or when scm.db is missing (crash between the two renames), so a running
+    // SCM's own install is never disturbed by another `ozone` process.
+    let db: ScmDb;
+    try {
+      db = await ScmDb.open(dbPath, { create: false });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SCMDB_NOT_FOUND' || recoverInterruptedInstall(dbPath) !== 'rolled-forward') throw err;
+      db = await ScmDb.open(dbPath, { create: false });
+    }
+    recoverInterruptedInstall(dbPath);
     try {
       const { state, applied } = await loadState(db);
       return new ScmStateMachine(db, state, applied, clusterId);
@@ -84,8 +103,8 @@ export class ScmStateMachine {
     return () => this.listeners.delete(listener);
   }
 
-  async apply(entries: readonly CommittedCommand[], options: { sync: boolean }): Promise<CommandResult[]> {
-    if (this.failure) throw new StateMachineError('SM_FAILED', `state machine failed earlier: ${this.failure.message}`, { cause: this.failure });
+  async apply(entries: readonly CommittedCommand[], options: { sync: boolean; allowGaps?: boolean }): Promise<CommandResult[]> {
+    this.checkFailure();
     const results: CommandResult[] = [];
     const changes: DbChange[] = [];
     const applied: CommittedCommand[] = [];
@@ -95,10 +114,13 @@ export class ScmStateMachine {
         results.push({ ok: true, value: 'ALREADY_APPLIED' });
         continue;
       }
-      if (last && e.index !== last.index + 1) {
+      if (!options.allowGaps && last !== undefined && e.index !== last.index + 1) {
         throw new StateMachineError('SM_GAP', `entry ${e.term}#${e.index} does not follow the last applied ${last.term}#${last.index}`);
       }
-      const effect = reduce(this.state, e.command, e);
+      const effect =
+        e.command === null
+          ? { changes: [], result: { ok: false, code: 'INVALID_COMMAND', message: `log entry ${e.term}#${e.index} is not an SCM command` } as const }
+          : reduce(this.state, e.command, e);
       this.state.apply(effect.changes);
       changes.push(...effect.changes);
       results.push(effect.result);
@@ -107,16 +129,48 @@ export class ScmStateMachine {
     }
     if (applied.length === 0) return results;
     changes.push(transactionInfoChange(last!));
-    try {
-      await this.db.write(changes, { sync: options.sync });
-    } catch (err) {
-      this.failure = err as Error;
-      throw new StateMachineError('SM_FAILED', `writing applied entries to ${this.db.location} failed; the SCM must stop: ${(err as Error).message}`, { cause: err });
-    }
     this.applied = last;
+    await this.write(changes, options.sync);
     const event: AppliedEvent = { last: last!, commands: applied };
     for (const l of this.listeners) l(event);
     return results;
+  }
+
+  /**
+   * Records that every log entry up to `t` is applied although the last ones were not commands. No-op
+   * when `t` is not beyond the last applied entry. Synchronous bookkeeping; the write is ordered after
+   * every earlier write and before every later one.
+   */
+  markApplied(t: TransactionInfo): Promise<void> {
+    this.checkFailure();
+    if (this.applied && t.index <= this.applied.index) return this.writes;
+    this.applied = t;
+    return this.write([transactionInfoChange(t)], false);
+  }
+
+  /** Resolves once every write issued so far is durable (fsync'd). */
+  flush(): Promise<void> {
+    this.checkFailure();
+    return this.write([], true);
+  }
+
+  private checkFailure(): void {
+    if (this.failure) throw new StateMachineError('SM_FAILED', `state machine failed earlier: ${this.failure.message}`, { cause: this.failure });
+  }
+
+  private write(changes: readonly DbChange[], sync: boolean): Promise<void> {
+    const db = this.db;
+    const next = this.writes.then(async () => {
+      if (this.failure) throw this.failure;
+      try {
+        await db.write(changes, { sync });
+      } catch (err) {
+        this.failure = err as Error;
+        throw new StateMachineError('SM_FAILED', `writing applied entries to ${db.location} failed; the SCM must stop: ${(err as Error).message}`, { cause: err });
+      }
+    });
+    this.writes = next.catch(() => {});
+    return next;
   }
 
   /** A consistent checkpoint of scm.db (the snapshot the Raft layer ships to lagging peers). */
@@ -129,6 +183,8 @@ export class ScmStateMachine {
    * not newer than what is applied. On failure after the swap started the state machine is failed.
    */
   async installCheckpoint(file: string, options: { signal?: AbortSignal } = {}): Promise<CheckpointTrailer> {
+    this.checkFailure();
+    await this.writes;
     const path = this.db.location;
     await this.db.close();
     try {
@@ -147,6 +203,7 @@ export class ScmStateMachine {
   }
 
   async close(): Promise<void> {
+    await this.writes;
     await this.db.close();
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Leader-only gating (§6) and the wire form of NotLeader: Ozone's text plus a `host:port` hint where
  * the port is the same protocol's port on the suggested leader (taken from the configured topology,
- * falling back to this node's port as Ozone assumes identical ports).
+ * falling back to this node's port as Ozone assumes identical ports). A leader that is not ready yet
+ * (elected, earlier terms' entries still being applied) answers Ratis' LeaderNotReady text with itself
+ * as the hint, so clients retry the same SCM after a pause instead of moving on.
  */
 import type { ScmProtocol } from '../config/config-keys.js';
 import { NotLeaderError } from '../replication/replication-error.js';
@@ -24,6 +26,10 @@ export function notLeaderMapper(ctx: ScmContext, port: PortName): ErrorMapper {
     if (!(err instanceof NotLeaderError)) return defaultErrorMapper(err);
     const self = ctx.config.local.self;
     const hint = err.leader;
+    if (err.role === 'LEADER' && (hint === undefined || hint.scmUuid === ctx.version.scmUuid)) {
+      const here = formatHostPortLite(self.host, self.ports[port]);
+      return { code: 'NOT_LEADER', message: `Server:${ctx.version.scmUuid}(${self.host}) is in LEADER state but not ready yet.`, leader: here };
+    }
     let suggested: string | undefined;
     if (hint && hint.scmUuid !== ctx.version.scmUuid) {
       const node = ctx.config.local.nodes.find((n) => (hint.nodeId !== undefined && n.nodeId === hint.nodeId) || n.host === hint.host);

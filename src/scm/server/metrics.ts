@@ -10,6 +10,12 @@ export interface MetricsSnapshot {
   readonly role: string;
   readonly commitIndex: number;
   readonly appliedIndex: number;
+  readonly leaderReady: boolean;
+  readonly ringSize: number;
+  readonly snapshotIndex: number;
+  readonly snapshotsTaken: number;
+  readonly snapshotsInstalled: number;
+  readonly checkpointsInstalled: number;
   readonly containers: Readonly<Record<string, number>>;
   readonly pipelines: Readonly<Record<string, number>>;
   readonly datanodes: Readonly<Record<string, number>>;
@@ -42,6 +48,12 @@ export function createScmMetrics(collect: () => MetricsSnapshot, options: { defa
   });
   new Gauge({ name: 'scm_raft_commit_index', help: 'Highest log index known committed', registers: [registry], collect() { this.set(current().commitIndex); } });
   new Gauge({ name: 'scm_raft_applied_index', help: 'Highest log index applied to scm.db', registers: [registry], collect() { this.set(current().appliedIndex); } });
+  new Gauge({ name: 'scm_raft_leader_ready', help: '1 when this SCM is leader and has applied every entry of earlier terms', registers: [registry], collect() { this.set(current().leaderReady ? 1 : 0); } });
+  new Gauge({ name: 'scm_raft_peers', help: 'Members of the Raft ring (voters and learners) known here', registers: [registry], collect() { this.set(current().ringSize); } });
+  new Gauge({ name: 'scm_raft_snapshot_index', help: 'Log index of the latest Raft snapshot (the log is compacted behind it)', registers: [registry], collect() { this.set(current().snapshotIndex); } });
+  new Gauge({ name: 'scm_raft_snapshots_taken_total', help: 'Raft snapshots taken by this SCM since start', registers: [registry], collect() { this.set(current().snapshotsTaken); } });
+  new Gauge({ name: 'scm_raft_snapshots_installed_total', help: 'Raft snapshots received from a leader and installed since start', registers: [registry], collect() { this.set(current().snapshotsInstalled); } });
+  new Gauge({ name: 'scm_checkpoints_installed_total', help: 'scm.db checkpoints downloaded from a leader (port 9895) and installed since start', registers: [registry], collect() { this.set(current().checkpointsInstalled); } });
   const byState = (name: string, help: string, pick: (s: MetricsSnapshot) => Readonly<Record<string, number>>): void => {
     new Gauge({
       name,

@@ -6,6 +6,7 @@ import type { ScmConfig } from '../config/scm-config.js';
 import type { Replicator } from '../replication/replicator.js';
 import type { ScmStateMachine } from '../replication/scm-state-machine.js';
 import type { BlockManager } from '../services/block-manager.js';
+import type { CertificateService } from '../services/certificate-service.js';
 import type { NodeManager } from '../services/node-manager.js';
 import type { PipelineManager } from '../services/pipeline-manager.js';
 import type { ScmVersion } from '../storage/version-file.js';
@@ -23,4 +24,6 @@ export interface ScmContext {
   readonly logger: Logger;
   readonly locality: HostLocality;
   readonly metrics: ScmMetrics;
+  /** certificate signing on a secure cluster (`ozone.security.enabled`), else undefined */
+  readonly certificates: CertificateService | undefined;
 }

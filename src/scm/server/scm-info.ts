@@ -34,6 +34,8 @@ export function scmStatus(ctx: ScmContext): Record<string, unknown> {
     leader: r.leader ?? null,
     commitIndex: r.commitIndex,
     appliedIndex: r.appliedIndex,
+    ring: r.peers.map((p) => ({ nodeId: p.nodeId ?? null, scmUuid: p.scmUuid, address: `${p.host}:${p.ratisPort}`, role: p.role, self: p.scmUuid === ctx.version.scmUuid })),
+    ...(r.raft ? { raft: r.raft } : {}),
     containers: countBy(state.containers.values(), (c) => c.state),
     pipelines: countBy(state.pipelines.values(), (p) => p.state),
     datanodes: ctx.nodes.counts(),

@@ -22,6 +22,8 @@ import type { SequenceIdGenerator } from './sequence-id-generator.js';
 import { ScmServiceError } from './service-error.js';
 
 export const CONTAINER_CLOSE_THRESHOLD = 0.9;
+/** containers per replicated `addContainers` entry (≈330 KB of log entry) */
+export const CONTAINERS_PER_ENTRY = 1000;
 
 export interface AllocateBlockRequest {
   readonly size: number;
@@ -138,6 +140,32 @@ export class BlockManager {
     const term = this.replicator.term();
     for (const n of this.state().pipeline(pipelineID)?.nodes ?? []) this.nodes.queue(n.uuid, { type: 'createContainer', term, containerID, pipelineID });
     return this.state().container(containerID)!;
+  }
+
+  /**
+   * Leader: `admin container create [--count N]` — N OPEN containers on an open pipeline of `replication`
+   * (round-robin over the open pipelines), ids reserved in one replicated batch, added by replicated
+   * `addContainers` entries of at most CONTAINERS_PER_ENTRY each; the pipelines' datanodes are asked to
+   * create them. Returns the id range.
+   */
+  async createContainers(req: { count: number; replication: ReplicationConfig; owner: string }, options: { signal?: AbortSignal } = {}): Promise<{ first: number; last: number; count: number }> {
+    if (!this.replicator.isLeaderReady()) throw new NotLeaderError(this.replicator.role(), this.replicator.leaderHint());
+    if (!Number.isSafeInteger(req.count) || req.count < 1 || req.count > 10_000_000) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `count must be 1..10000000, got ${String(req.count)}`);
+    const open = await this.pipelines.openPipelines(req.replication, { ...options, timeoutMs: this.sizing.pipelineWaitMs });
+    const { first, last } = await this.seq.reserve('containerId', req.count, options);
+    const now = this.clock.wallTime().getTime();
+    for (let start = first; start <= last; start += CONTAINERS_PER_ENTRY) {
+      const containers: ContainerInfo[] = [];
+      for (let id = start; id <= Math.min(last, start + CONTAINERS_PER_ENTRY - 1); id++) {
+        containers.push({ containerID: id, state: 'OPEN', pipelineID: open[id % open.length]!.id, replicationConfig: req.replication, usedBytes: 0, numberOfKeys: 0, stateEnterTime: now, owner: req.owner, sequenceId: 0, deleteTransactionId: 0 });
+      }
+      const res = await this.replicator.submit({ type: 'addContainers', containers }, options);
+      if (!res.ok) throw new ScmServiceError('SCM_ALLOCATION_FAILED', res.message);
+      const term = this.replicator.term();
+      for (const c of containers) for (const n of this.state().pipeline(c.pipelineID)?.nodes ?? []) this.nodes.queue(n.uuid, { type: 'createContainer', term, containerID: c.containerID, pipelineID: c.pipelineID });
+    }
+    this.logger.info('created containers', { first, last, owner: req.owner });
+    return { first, last, count: req.count };
   }
 
   /** Leader: record usage, move to CLOSING and ask the datanodes to close (background, logged). */

@@ -46,6 +46,26 @@ export class SequenceIdGenerator {
     return run;
   }
 
+  /**
+   * Reserves `count` consecutive ids of a sequence in one replicated CAS (bulk creation), without touching
+   * the in-memory batch: the CAS starts after the last reserved id, which includes that batch.
+   */
+  reserve(type: SequenceIdType, count: number, options: { signal?: AbortSignal } = {}): Promise<{ first: number; last: number }> {
+    const prev = this.locks.get(type) ?? Promise.resolve();
+    const run = prev.catch(() => {}).then(async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        if (!this.replicator.isLeaderReady()) throw new NotLeaderError(this.replicator.role(), this.replicator.leaderHint());
+        const expected = this.view().sequence(type);
+        const res = await this.replicator.submit({ type: 'allocateBatch', sequence: type, expectedLastId: expected, newLastId: expected + count }, options);
+        if (res.ok) return { first: expected + 1, last: expected + count };
+        if (res.code !== 'SEQUENCE_CONFLICT') throw new SequenceIdError('SEQUENCE_ID_CONFLICT', res.message);
+      }
+      throw new SequenceIdError('SEQUENCE_ID_CONFLICT', `could not reserve ${count} ${type} ids after 5 attempts (concurrent leaders?)`);
+    });
+    this.locks.set(type, run);
+    return run;
+  }
+
   private async nextLocked(type: SequenceIdType, options: { signal?: AbortSignal }): Promise<number> {
     for (let attempt = 0; attempt < 5; attempt++) {
       if (!this.replicator.isLeaderReady()) throw new NotLeaderError(this.replicator.role(), this.replicator.leaderHint());

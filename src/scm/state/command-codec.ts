@@ -8,7 +8,7 @@ import type { ScmCommand } from './commands.js';
 export class CommandCodecError extends CodedError<'STATE_BAD_COMMAND'> {}
 
 const TYPES = new Set<string>([
-  'allocateBatch', 'addContainer', 'updateContainerState', 'updateContainerInfo', 'addPipeline', 'updatePipelineState', 'removePipeline',
+  'allocateBatch', 'addContainer', 'addContainers', 'updateContainerState', 'updateContainerInfo', 'addPipeline', 'updatePipelineState', 'removePipeline',
   'addTransactionsToDB', 'removeTransactionsFromDB', 'storeValidCertificate', 'saveConfiguration', 'deleteConfiguration', 'finalizeLayoutFeature',
 ]);
 

@@ -9,6 +9,8 @@ export type ScmCommand =
   /** CAS of an id batch (SIG allocateBatch): succeeds iff the stored last id is `expectedLastId`. */
   | { readonly type: 'allocateBatch'; readonly sequence: SequenceIdType; readonly expectedLastId: number; readonly newLastId: number }
   | { readonly type: 'addContainer'; readonly container: ContainerInfo }
+  /** Many containers in one entry (bulk `admin container create --count`): all are added or none. */
+  | { readonly type: 'addContainers'; readonly containers: readonly ContainerInfo[] }
   | { readonly type: 'updateContainerState'; readonly containerID: number; readonly event: LifeCycleEvent; readonly at: number }
   | { readonly type: 'updateContainerInfo'; readonly containerID: number; readonly usedBytes: number; readonly numberOfKeys: number; readonly sequenceId: number }
   | { readonly type: 'addPipeline'; readonly pipeline: PipelineInfo }
@@ -30,6 +32,7 @@ export function requestType(c: ScmCommand): RequestType {
     case 'allocateBatch':
       return 'SEQUENCE_ID';
     case 'addContainer':
+    case 'addContainers':
     case 'updateContainerState':
     case 'updateContainerInfo':
       return 'CONTAINER';

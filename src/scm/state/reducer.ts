@@ -42,6 +42,17 @@ export function reduce(view: StateView, command: ScmCommand, _at: AppliedAt): Ef
       }
       return ok([{ cf: 'containers', key: c.containerID, value: c }]);
     }
+    case 'addContainers': {
+      if (!Array.isArray(command.containers) || command.containers.length === 0) return reject('INVALID_COMMAND', 'addContainers needs at least one container');
+      const seen = new Set<number>();
+      const reserved = view.sequence('containerId');
+      for (const c of command.containers) {
+        if (view.container(c.containerID) || seen.has(c.containerID)) return reject('CONTAINER_EXISTS', `container #${c.containerID} already exists`);
+        if (c.containerID > reserved) return reject('INVALID_COMMAND', `container id ${c.containerID} was never reserved (last reserved ${reserved})`);
+        seen.add(c.containerID);
+      }
+      return ok(command.containers.map((c) => ({ cf: 'containers' as const, key: c.containerID, value: c })), { added: command.containers.length });
+    }
     case 'updateContainerState': {
       const c = view.container(command.containerID);
       if (!c) return reject('CONTAINER_NOT_FOUND', `container #${command.containerID} not found`);

@@ -250,3 +250,33 @@ export async function installCheckpoint(
   rmSync(marker, { force: true });
   return { trailer, backup };
 }
+
+/**
+ * Finishes or rolls back an install that a crash interrupted (the `dbInconsistentMarker` is still there).
+ * The staged database was complete and verified before the marker was written, so:
+ *   marker + staged + live db  → crashed before the swap: the live db is intact, drop the staged copy;
+ *   marker + staged, no db     → crashed between the two renames: roll forward (staged becomes the db);
+ *   marker, no staged          → crashed after the swap: the new db is in place.
+ * Returns what it did ('none' without a marker). Called before scm.db is opened.
+ */
+export function recoverInterruptedInstall(dbPath: string): 'none' | 'rolled-back' | 'rolled-forward' | 'completed' {
+  const marker = join(dirname(dbPath), 'dbInconsistentMarker');
+  if (!existsSync(marker)) return 'none';
+  const staged = join(dirname(dbPath), `${basename(dbPath)}.installing`);
+  // A LevelDB directory without CURRENT is no database (LevelDB creates the directory even when an open
+  // without create fails), so it counts as missing.
+  const dbExists = existsSync(join(dbPath, 'CURRENT'));
+  let outcome: 'rolled-back' | 'rolled-forward' | 'completed';
+  if (existsSync(staged) && dbExists) {
+    rmSync(staged, { recursive: true, force: true });
+    outcome = 'rolled-back';
+  } else if (existsSync(staged)) {
+    rmSync(dbPath, { recursive: true, force: true });
+    renameSync(staged, dbPath);
+    outcome = 'rolled-forward';
+  } else {
+    outcome = 'completed';
+  }
+  rmSync(marker, { force: true });
+  return outcome;
+}

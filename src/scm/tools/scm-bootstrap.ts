@@ -9,10 +9,17 @@
  *      initialised with the same one → success; fresh → scm.db + dirs, then VERSION with the leader's
  *      clusterID, scmHA=true and primaryScmNodeId = the answering SCM. The node joins the ring at its
  *      first start (addSCM), not here.
+ * Secure cluster (`ozone.security.enabled`, §7): before VERSION is written, a fresh SCM generates its key
+ * pair and a CSR (`CN=scm-sub@<host>, OU=<scmUuid>, O=<clusterId>`, CA, its host as SAN), has the leader
+ * sign it (`getSCMCertChain` on the security port, following hints), verifies the chain up to the root and
+ * saves key, certificate, chain and root under `<M>/scm/sub-ca/`; VERSION records `scmCertSerialId`.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Clock } from '../../common/clock.js';
+import { generateRsaKeyPair } from '../ca/certificate-authority.js';
+import { certificateInfo, createCsr, verifyChain } from '../ca/forge-x509.js';
+import { sansOf, saveIssuedScmCertificate, type IssuedCertificate } from '../ca/scm-certificates.js';
 import type { ScmConfig } from '../config/scm-config.js';
 import { ScmDb } from '../storage/scm-db.js';
 import { SOFTWARE_LAYOUT_VERSION, readVersionFile, storageState, writeVersionFile, type ScmVersion } from '../storage/version-file.js';
@@ -25,6 +32,38 @@ export type BootstrapOutcome =
   | { readonly status: 'skipped-validation'; readonly version: ScmVersion }
   | { readonly status: 'already-bootstrapped'; readonly version: ScmVersion }
   | { readonly status: 'bootstrapped'; readonly version: ScmVersion };
+
+/** Key pair + CSR, signed by the leader; saves the material and returns the certificate's serial. */
+async function obtainScmCertificate(config: ScmConfig, clusterId: string, scmUuid: string, io: ToolIo, options: { clock?: Clock; signal?: AbortSignal }): Promise<string> {
+  const host = config.local.self.host;
+  const keys = generateRsaKeyPair();
+  const csr = createCsr({ CN: `scm-sub@${host}`, OU: scmUuid, O: clusterId }, keys.publicKeyPem, keys.privateKeyPem, { isCa: true, sans: sansOf(host) });
+  const interval = config.timing.failoverRetryIntervalMs;
+  const client = new FailoverRpcClient(
+    config.local.peers.map((p) => ({ nodeId: p.nodeId, host: p.host, port: p.ports.security })),
+    {
+      retryIntervalMs: interval,
+      maxFailovers: Math.max(config.timing.failoverMaxRetry, Math.floor(config.timing.infoWaitMs / Math.max(1, interval))),
+      deadlineMs: config.timing.infoWaitMs,
+      callTimeoutMs: Math.min(config.timing.requestTimeoutMs, 30_000),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+  );
+  let issued: IssuedCertificate;
+  try {
+    issued = await client.call<IssuedCertificate>('getSCMCertChain', { csr, clusterId }, options.signal ? { signal: options.signal } : {});
+  } catch (err) {
+    throw new ToolError('BOOTSTRAP_FAILED', `Failed to get the SCM certificate signed by the leader: ${(err as Error).message}`, { cause: err, exitCode: 255 });
+  } finally {
+    await client.close();
+  }
+  if (!verifyChain([issued.certPem, ...issued.chain.map((c) => c.pem)], [issued.root.pem]) || certificateInfo(issued.certPem).subject.OU !== scmUuid) {
+    throw new ToolError('BOOTSTRAP_FAILED', 'the certificate returned by the leader does not verify up to its root CA or is not ours', { exitCode: 255 });
+  }
+  saveIssuedScmCertificate(config, keys, issued);
+  io.out(`SCM sub-CA certificate ${issued.serial} issued by ${certificateInfo(issued.certPem).issuer.CN} (root ${certificateInfo(issued.root.pem).subject.CN}).`);
+  return issued.serial;
+}
 
 export async function scmBootstrap(config: ScmConfig, io: ToolIo, options: { clock?: Clock; signal?: AbortSignal; now?: () => Date } = {}): Promise<BootstrapOutcome> {
   const self = config.local.self;
@@ -75,6 +114,8 @@ export async function scmBootstrap(config: ScmConfig, io: ToolIo, options: { clo
     io.out(`SCM already bootstrapped: cluster id ${existing.clusterId} matches the leader's.`);
     return { status: 'already-bootstrapped', version: existing };
   }
+  const scmUuid = randomUUID();
+  const scmCertSerialId = config.securityEnabled ? await obtainScmCertificate(config, info.clusterId, scmUuid, io, options) : undefined;
   const db = await ScmDb.open(config.dirs.scmDb, { create: true });
   await db.close();
   mkdirSync(config.dirs.ratis, { recursive: true });
@@ -85,9 +126,10 @@ export async function scmBootstrap(config: ScmConfig, io: ToolIo, options: { clo
     clusterId: info.clusterId,
     cTime: now.getTime(),
     layoutVersion: SOFTWARE_LAYOUT_VERSION,
-    scmUuid: randomUUID(),
+    scmUuid,
     scmHA: true,
     primaryScmNodeId: info.scmId,
+    ...(scmCertSerialId === undefined ? {} : { scmCertSerialId }),
   };
   writeVersionFile(config.dirs.versionFile, version, now);
   io.out(`SCM BootStrap is successful for ClusterID ${version.clusterId}, SCMID ${version.scmUuid}`);

@@ -2,14 +2,31 @@
  * `ozone scm --init [--clusterid UUID]` (§4.1): creates this SCM's identity and storage, idempotently.
  *  - a primordial node is configured and this is not it → "can only be executed on Primordial SCM", success, nothing done;
  *  - already initialised → keep the clusterID (never regenerated; a different --clusterid is ignored, as Ozone does), success;
- *  - fresh → scm.db (with its column families), the Raft storage and snapshot dirs, then VERSION last
- *    (atomically), so a crash leaves either no VERSION (init can simply run again) or a complete SCM.
- * With `ozone.scm.ratis.enable=true` the VERSION is written without `scmHA`: the Raft layer turns the
- * SCM into a one-member ring at its first start (Ozone ≥2.0 converts such an SCM the same way).
+ *  - fresh → scm.db (with its column families), the snapshot dir, then VERSION (atomically);
+ *  - with `ozone.scm.ratis.enable=true` (the default) then the one-member Raft group (Ozone's
+ *    initializeRatis): the log store under `<ratis dir>/<cluster uuid>/` gets the member list {self}, the
+ *    group is started briefly (no network: a one-member group talks to nobody) until it is leader-ready,
+ *    and VERSION is rewritten with `scmHA=true` — the same steps convert an initialised standalone SCM
+ *    (VERSION without scmHA; its data becomes the ring's initial snapshot). A crash anywhere leaves a
+ *    state the next `--init` (or start) completes; a VERSION that already says scmHA=true is never given
+ *    a new group (a bootstrapped SCM waits for the leader to add it).
+ * Secure cluster (`ozone.security.enabled`, §7; Ratis required): VERSION gets `scmCertSerialId=2`, then the
+ * root CA (`CN=scm@<host>`, serial 1) and the primordial sub-CA (serial 2) are created under
+ * `<M>/scm/{ca,sub-ca}/` (never regenerated) and recorded in scm.db by replicated commands proposed through
+ * the new group (validCerts, validSCMCerts, CertificateId sequence). Enabling security on an SCM that was
+ * initialised without it is refused (Ozone: unsecure → secure HA is not supported).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { systemClock, type Clock } from '../../common/clock.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import { PRIMORDIAL_SUB_CA_SERIAL, ROOT_CA_SERIAL, initPrimordialCa } from '../ca/certificate-authority.js';
+import { primordialCertCommands, sansOf, securityDir } from '../ca/scm-certificates.js';
 import type { ScmConfig } from '../config/scm-config.js';
+import type { ScmCommand } from '../state/commands.js';
+import { ensureRaftGroup, markScmHa } from '../replication/raft-group.js';
+import { ScmStateMachine } from '../replication/scm-state-machine.js';
+import { verifyLeaderReady } from '../replication/verify-raft-group.js';
 import { ScmDb } from '../storage/scm-db.js';
 import { SOFTWARE_LAYOUT_VERSION, clusterIdFromUuid, newClusterId, readVersionFile, storageState, writeVersionFile, type ScmVersion } from '../storage/version-file.js';
 import { ToolError } from './tool-error.js';
@@ -20,7 +37,43 @@ export type InitOutcome =
   | { readonly status: 'already-initialized'; readonly version: ScmVersion }
   | { readonly status: 'initialized'; readonly version: ScmVersion };
 
-export async function scmInit(config: ScmConfig, io: ToolIo, options: { clusterIdUuid?: string; now?: () => Date } = {}): Promise<InitOutcome> {
+export interface InitOptions {
+  readonly clusterIdUuid?: string;
+  readonly now?: () => Date;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly signal?: AbortSignal;
+}
+
+/** Creates (or completes) the one-member Raft group and records scmHA=true in VERSION. */
+async function initializeRatis(config: ScmConfig, version: ScmVersion, io: ToolIo, options: InitOptions): Promise<ScmVersion> {
+  const sm = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
+  try {
+    let commands: ScmCommand[] = [];
+    if (config.securityEnabled) {
+      const host = config.local.self.host;
+      const ca = initPrimordialCa({ metadataDir: securityDir(config), host, clusterId: version.clusterId, scmUuid: version.scmUuid, sans: sansOf(host) });
+      if (ca.created) io.out(`Root CA (serial ${ROOT_CA_SERIAL}, CN=scm@${host}) and the primordial sub-CA (serial ${PRIMORDIAL_SUB_CA_SERIAL}) are created under ${securityDir(config)}/scm.`);
+      commands = primordialCertCommands(ca.root, ca.sub, sm.view);
+    }
+    const applied = sm.lastApplied();
+    const outcome = await ensureRaftGroup(config, version, applied, options.signal ? { signal: options.signal } : {});
+    if (outcome === 'converted') io.out(`Converting this SCM to a one-node Raft ring; its data (${applied!.term}#${applied!.index}) becomes the ring's initial snapshot.`);
+    const ready = await verifyLeaderReady(config, version, sm, {
+      clock: options.clock ?? systemClock,
+      logger: options.logger ?? silentLogger,
+      timeoutMs: config.timing.leaderReadyWaitMs,
+      commands,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    io.out(`Raft group ${version.clusterId.replace(/^CID-/, '')} of this SCM is leader-ready (term ${ready.term}, applied index ${ready.appliedIndex}).`);
+  } finally {
+    await sm.close();
+  }
+  return markScmHa(config, version, (options.now ?? (() => new Date()))());
+}
+
+export async function scmInit(config: ScmConfig, io: ToolIo, options: InitOptions = {}): Promise<InitOutcome> {
   const self = config.local.self;
   if (config.primordialNodeId !== undefined && !config.isPrimordial) {
     io.out(`SCM init command can only be executed on Primordial SCM. Primordial SCM ID: ${config.primordialNodeId}. Self ID: ${self.nodeId}.`);
@@ -28,12 +81,23 @@ export async function scmInit(config: ScmConfig, io: ToolIo, options: { clusterI
   }
   const sd = config.dirs.db;
   if (storageState(config.dirs.versionFile) === 'INITIALIZED') {
-    const version = readVersionFile(config.dirs.versionFile)!;
+    let version = readVersionFile(config.dirs.versionFile)!;
     if (options.clusterIdUuid !== undefined && clusterIdFromUuid(options.clusterIdUuid) !== version.clusterId) {
       io.out(`Ignoring --clusterid ${options.clusterIdUuid}: this SCM already belongs to ${version.clusterId}.`);
     }
+    if (config.securityEnabled && version.scmCertSerialId === undefined && version.primaryScmNodeId === version.scmUuid) {
+      throw new ToolError('INIT_SECURITY_UNSUPPORTED', `this SCM was initialised without security; enabling ozone.security.enabled on an initialised SCM is not supported`, {
+        hint: 'keep ozone.security.enabled=false for this cluster, or initialise a new secure cluster',
+      });
+    }
+    if (config.ratisEnabled && version.scmHA !== true) version = await initializeRatis(config, version, io, options);
     io.out(`SCM already initialized. Reusing existing cluster id for sd=${sd}; cid=${version.clusterId}; layoutVersion=${version.layoutVersion}; HAEnabled=${version.scmHA === true}`);
     return { status: 'already-initialized', version };
+  }
+  if (config.securityEnabled && !config.ratisEnabled) {
+    throw new ToolError('INIT_SECURITY_UNSUPPORTED', 'ozone.security.enabled needs SCM HA (ozone.scm.ratis.enable=true): the CA lives in the Raft ring', {
+      hint: 'remove ozone.scm.ratis.enable=false, or disable security',
+    });
   }
   const clusterId = options.clusterIdUuid !== undefined ? clusterIdFromUuid(options.clusterIdUuid) : newClusterId();
   const db = await ScmDb.open(config.dirs.scmDb, { create: true });
@@ -51,9 +115,17 @@ export async function scmInit(config: ScmConfig, io: ToolIo, options: { clusterI
   if (config.ratisEnabled) mkdirSync(config.dirs.ratis, { recursive: true });
   const scmUuid = randomUUID();
   const now = (options.now ?? (() => new Date()))();
-  const version: ScmVersion = { nodeType: 'SCM', clusterId, cTime: now.getTime(), layoutVersion: SOFTWARE_LAYOUT_VERSION, scmUuid, primaryScmNodeId: scmUuid };
+  let version: ScmVersion = {
+    nodeType: 'SCM',
+    clusterId,
+    cTime: now.getTime(),
+    layoutVersion: SOFTWARE_LAYOUT_VERSION,
+    scmUuid,
+    primaryScmNodeId: scmUuid,
+    ...(config.securityEnabled ? { scmCertSerialId: PRIMORDIAL_SUB_CA_SERIAL } : {}),
+  };
   writeVersionFile(config.dirs.versionFile, version, now);
+  if (config.ratisEnabled) version = await initializeRatis(config, version, io, options);
   io.out(`SCM initialization succeeded. Current cluster id for sd=${sd}; cid=${clusterId}; layoutVersion=${SOFTWARE_LAYOUT_VERSION}; scmId=${scmUuid}`);
-  if (config.ratisEnabled) io.out('The one-member Raft ring of this SCM is created at its first start.');
   return { status: 'initialized', version };
 }

@@ -7,6 +7,7 @@ import { CodedError } from '../../common/coded-error.js';
 export type ToolErrorCode =
   | 'INIT_FAILED'
   | 'INIT_STALE_DB'
+  | 'INIT_SECURITY_UNSUPPORTED'
   | 'BOOTSTRAP_FAILED'
   | 'BOOTSTRAP_CLUSTER_ID_MISMATCH'
   | 'BOOTSTRAP_NO_PEERS'

@@ -10,11 +10,12 @@
  *  - peer addresses come from `setPeers` (the replicated configuration) and, for senders not in it yet,
  *    from the address they advertise (so a joining node can answer the leader that adds it);
  *  - with `tls`, both sides use the given key/cert/CA; the server requires and verifies client
- *    certificates unless `requireClientCert: false`. Enabling it changes no caller.
+ *    certificates unless `requireClientCert: false`, and with `senderIdentity` only accepts frames whose
+ *    sender id is the one the client certificate names. Enabling it changes no caller.
  *  - `close()` stops listening, closes every connection and is idempotent.
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { TLSSocket, createServer as createTlsServer } from 'node:tls';
 import { randomInt } from 'node:crypto';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
@@ -32,6 +33,12 @@ export interface RaftTlsOptions {
   readonly ca: string | Buffer | ReadonlyArray<string | Buffer>;
   /** Require and verify a client certificate on inbound connections (mutual TLS). Default true. */
   readonly requireClientCert?: boolean;
+  /**
+   * The Raft node id an inbound peer's (verified) certificate may speak for; frames whose sender id differs
+   * are rejected (RAFT_REJECT) and the connection closed. Unset: any sender id (the certificate only proves
+   * membership of the CA). The SCM binds the id to the certificate's OU (its scmUuid).
+   */
+  readonly senderIdentity?: (peerCertificate: { readonly subject?: Readonly<Record<string, string | string[] | undefined>> }) => string | undefined;
 }
 
 export interface RaftTransportOptions {
@@ -190,6 +197,8 @@ export class RaftTransport implements PeerTransport {
     socket.setNoDelay(true);
     const decoder = new FrameDecoder();
     const logger = this.o.logger ?? silentLogger;
+    const identity = this.o.tls?.senderIdentity;
+    const allowedSender = identity && socket instanceof TLSSocket ? (identity(socket.getPeerCertificate()) ?? null) : undefined;
     socket.on('data', (chunk: Buffer) => {
       let frames;
       try {
@@ -214,6 +223,12 @@ export class RaftTransport implements PeerTransport {
           this.rejectedFrames++;
           logger.warn('rejecting Raft traffic of another group', { group: d.header.groupId, sender: d.header.senderId, address: d.header.senderAddress });
           socket.end(encodeRejectFrame(this.header, `this node serves group ${this.o.groupId}, not ${d.header.groupId}`));
+          return;
+        }
+        if (allowedSender !== undefined && d.header.senderId !== allowedSender) {
+          this.rejectedFrames++;
+          logger.warn('rejecting Raft traffic whose sender is not the one its certificate names', { sender: d.header.senderId, certificate: allowedSender });
+          socket.end(encodeRejectFrame(this.header, `sender ${d.header.senderId} does not match the client certificate (${String(allowedSender)})`));
           return;
         }
         this.framesReceived++;

@@ -10,7 +10,7 @@ function recorder(): { actions: CliActions; calls: Array<[string, ...unknown[]]>
   };
   const actions: CliActions = {
     version: rec('version'), scm: rec('scm'), roles: rec('roles'), transfer: rec('transfer'),
-    ldbList: rec('ldbList'), ldbScan: rec('ldbScan'), freon: rec('freon'), datanode: rec('datanode'),
+    ldbList: rec('ldbList'), ldbScan: rec('ldbScan'), freon: rec('freon'), datanode: rec('datanode'), containerCreate: rec('containerCreate'),
   };
   return { actions, calls };
 }
@@ -71,6 +71,9 @@ describe('ozone command line (commander adapter)', () => {
     expect((await run(['admin', 'scm', 'transfer', '-n', 'scm2'])).calls[0]![2]).toEqual({ nodeId: 'scm2', random: false });
     expect((await run(['admin', 'scm', 'transfer'])).code).toBe(1);
     expect((await run(['datanode', '--count', '4'])).calls[0]![2]).toEqual({ count: 4 });
+    expect((await run(['admin', 'container', 'create'])).calls[0]![2]).toEqual({ count: 1, replicationType: 'RATIS', factor: 'THREE', owner: 'admin' });
+    expect((await run(['admin', 'container', 'create', '--count', '100000', '-r', 'ONE', '-o', 'load'])).calls[0]![2]).toEqual({ count: 100000, replicationType: 'RATIS', factor: 'ONE', owner: 'load' });
+    expect((await run(['admin', 'container', 'create', '--count', '0'])).code).toBe(1);
     expect((await run(['no-such'])).code).toBe(1);
   });
 });

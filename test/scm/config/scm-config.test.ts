@@ -118,8 +118,11 @@ describe('local node identification (§2)', () => {
       versionFile: '/db2/scm/current/VERSION',
       ratis: '/data/meta/scm.ratis',
       snapshot: '/data/meta/scm.ratis.snapshot',
+      security: '/data/meta',
     });
     expect(c.bind.client).toBe('10.9.0.2');
+    expect(c.securityEnabled).toBe(false);
+    expect(c.grpcTlsEnabled).toBe(false);
     expect(c.bind.block).toBe('0.0.0.0');
     expect(c.isPrimordial).toBe(false);
     expect(c.ratisEnabled).toBe(true);

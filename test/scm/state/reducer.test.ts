@@ -105,4 +105,18 @@ describe('reducer', () => {
     expect(() => decodeCommand(new TextEncoder().encode('{"v":2,"c":{}}'))).toThrow(expect.objectContaining({ code: 'STATE_BAD_COMMAND' }));
     expect(() => decodeCommand(new Uint8Array([0xff, 0xfe]))).toThrow(expect.objectContaining({ code: 'STATE_BAD_COMMAND' }));
   });
+
+  it('addContainers adds every container of the batch or none', () => {
+    const state = new ScmState();
+    state.apply(reduce(state, { type: 'allocateBatch', sequence: 'containerId', expectedLastId: 0, newLastId: 5 }, { term: 1, index: 1 }).changes);
+    const tooFar = reduce(state, { type: 'addContainers', containers: [container(1), container(6)] }, { term: 1, index: 2 });
+    expect(tooFar).toMatchObject({ changes: [], result: { ok: false, code: 'INVALID_COMMAND' } });
+    const dup = reduce(state, { type: 'addContainers', containers: [container(1), container(1)] }, { term: 1, index: 2 });
+    expect(dup).toMatchObject({ changes: [], result: { ok: false, code: 'CONTAINER_EXISTS' } });
+    const good = reduce(state, decodeCommand(encodeCommand({ type: 'addContainers', containers: [container(1), container(2), container(3)] })), { term: 1, index: 2 });
+    expect(good.result).toEqual({ ok: true, value: { added: 3 } });
+    state.apply(good.changes);
+    expect([...state.containers.keys()]).toEqual([1, 2, 3]);
+    expect(reduce(state, { type: 'addContainers', containers: [container(4), container(3)] }, { term: 1, index: 3 }).result).toMatchObject({ ok: false, code: 'CONTAINER_EXISTS' });
+  });
 });

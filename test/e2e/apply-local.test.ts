@@ -83,4 +83,39 @@ describe('apply on this machine (transport: local)', () => {
     expect(down.status).toBe(1);
     expect(down.stdout).toContain('scm1: not running');
   });
+
+  it('examples/local-ha.yaml on the standalone SCM\'s data: the documented migration, same clusterID, 1 LEADER + 2 FOLLOWER', async () => {
+    const [cid] = clusterIds(data, ['scm1'], 'metadata'); // left (stopped) by the test above
+    expect(cid).toMatch(/^CID-/);
+    const file = join(ROOT, 'examples/local-ha.yaml');
+    const p = await scmctl(['plan', file], env);
+    expect(p.status).toBe(2);
+    expect(p.stdout).not.toContain('ozone scm --init');
+    expect(p.stdout).toContain('bootstrap scmservice/scm2 on scm2');
+    const r = await scmctl(['apply', file, '--yes'], env);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(clusterIds(data, ['scm1', 'scm2', 'scm3'], 'metadata')).toEqual([cid, cid, cid]);
+    const s = await scmctl(['status', file, '--output', 'json'], env);
+    expect(s.status, s.stdout).toBe(0);
+    const st = JSON.parse(s.stdout) as { healthy: boolean; nodes: { role: string }[] };
+    expect(st.healthy).toBe(true);
+    expect(st.nodes.map((n) => n.role).sort()).toEqual(['FOLLOWER', 'FOLLOWER', 'LEADER']);
+    expect((await scmctl(['plan', file], env)).status).toBe(0);
+  });
+
+  it('the README\'s main command on a fresh machine: scmctl apply examples/local-ha.yaml, then status shows three healthy SCMs', async () => {
+    await stopDaemons(logs);
+    removeTree(data);
+    const file = join(ROOT, 'examples/local-ha.yaml');
+    const r = await scmctl(['apply', file, '--yes'], env);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const ids = clusterIds(data, ['scm1', 'scm2', 'scm3'], 'metadata');
+    expect(ids[0]).toMatch(/^CID-/);
+    expect(new Set(ids).size).toBe(1);
+    const s = await scmctl(['status', file], env);
+    expect(s.status, s.stdout).toBe(0);
+    expect(s.stdout).toMatch(/^cluster local-ha: healthy\nservice scmservice: healthy, leader scm\d\n/);
+    expect(s.stdout.match(/ LEADER /g)).toHaveLength(1);
+    expect(s.stdout.match(/ FOLLOWER /g)).toHaveLength(2);
+  });
 });

@@ -34,6 +34,10 @@ export type ApplyErrorCode =
   | 'APPLY_HEALTH_TIMEOUT'
   /** the final verification found more than one clusterID, no or several leaders, or a node outside the ring */
   | 'APPLY_VERIFY_FAILED'
+  /** migrate: the backup of the existing SCM could not be made */
+  | 'APPLY_BACKUP_FAILED'
+  /** migrate: the nodes' container metadata differ, or a container recorded before the migration is missing */
+  | 'APPLY_CONTAINERS_DIFFER'
   /** the runtime bundle is not the one the plan was made for */
   | 'APPLY_BUNDLE_MISMATCH'
   /** the journal or state directory cannot be written */

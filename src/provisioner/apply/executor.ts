@@ -29,6 +29,8 @@ import { ratisAddress, ringHealth, type RingHealth } from '../plan/ring-view.js'
 import { ApplyError } from './apply-error.js';
 import type { ApplyEventSink, TaskRef } from './apply-events.js';
 import { DAEMON_START, DAEMON_STATUS, DAEMON_STOP, SCM_BOOTSTRAP, SCM_INIT, transferArgs } from './scm-commands.js';
+import { scanContainers, type ContainerScan } from './container-scan.js';
+import { backupScm, type BackupRecord } from './scm-backup.js';
 import { ScmOps, tail } from './scm-ops.js';
 import { waitUntil } from './wait-until.js';
 
@@ -47,6 +49,9 @@ export interface ExecutorDeps {
   readonly rolesTimeoutMs?: number;
   /** replaces installBundle (tests: the fake host cannot take an upload from a local path) */
   readonly install?: (host: RemoteHost, bundle: BundleInfo, installDir: string, options: InstallBundleOptions) => Promise<InstallResult>;
+  /** migrate: told about each backup made (to record it); asked for the container ids to find on every node */
+  readonly onBackup?: (record: BackupRecord) => void;
+  readonly containersBefore?: () => readonly string[] | null;
 }
 
 export interface TaskFailure {
@@ -72,6 +77,10 @@ function describe(h: RingHealth, nodes: Readonly<Record<NodeKey, PlanNode>>): st
   return `${h.leaderCount === 1 && h.leader ? `leader ${name(h.leader)}` : h.leaderCount === 0 ? 'no leader' : `${h.leaderCount} leaders`}; in the ring: ${
     h.members.map(name).join(', ') || 'none'
   }${h.joining.length > 0 ? `; joining: ${h.joining.map((j) => `${name(j.key)} (${j.role})`).join(', ')}` : ''}${h.missing.length > 0 ? `; not in the ring: ${h.missing.map(name).join(', ')}` : ''}`;
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : n < 1073741824 ? `${(n / 1048576).toFixed(1)} MiB` : `${(n / 1073741824).toFixed(2)} GiB`;
 }
 
 export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<ApplyOutcome> {
@@ -284,6 +293,50 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
           });
         }
         return `clusterID ${[...ids.keys()][0]}; ${ringText}`;
+      }
+      case 'stop-scm': {
+        const n = node(t.node);
+        progress('ozone --daemon stop scm');
+        await (await ops(n.key)).ozoneOk(DAEMON_STOP, 'APPLY_SCM_STOP_FAILED', 'ozone --daemon stop scm', { ...sig, timeoutMs: 120_000 });
+        return 'stopped';
+      }
+      case 'backup-scm': {
+        const r = await backupScm(await ops(t.node), t, deps.clock, signal, progress);
+        deps.onBackup?.(r);
+        return `${r.path} (${formatBytes(r.bytes)}; clusterID ${r.clusterId}; ${r.containers.length} container${r.containers.length === 1 ? '' : 's'})`;
+      }
+      case 'verify-containers': {
+        const list = t.nodes.map(node);
+        const before = deps.containersBefore?.() ?? null;
+        // followers may trail the leader by a few entries: compare until equal, within the start timeout
+        let last = '';
+        try {
+          return await waitUntil(
+            async () => {
+              const scans: [PlanNode, ContainerScan][] = [];
+              for (const n of list) scans.push([n, await scanContainers(await ops(n.key), sig)]);
+              const first = scans[0]![1];
+              const differ = scans.filter(([, sc]) => sc.canonical !== first.canonical).map(([n]) => n.nodeId);
+              const missing = before ? scans.flatMap(([n, sc]) => before.filter((id) => !sc.ids.includes(id)).map((id) => `${id} on ${n.nodeId}`)) : [];
+              const names = list.map((n) => n.nodeId).join(', ');
+              if (differ.length === 0 && missing.length === 0) {
+                return { done: true, detail: `${first.ids.length} containers, identical on ${names}${before ? `; all ${before.length} from before the migration present` : ''}` };
+              }
+              last = [
+                ...(differ.length > 0 ? [`the containers of ${differ.join(', ')} differ from ${scans[0]![0].nodeId}'s`] : []),
+                ...(missing.length > 0 ? [`containers recorded before the migration are missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`] : []),
+              ].join('; ');
+              return { done: false, detail: last };
+            },
+            { what: `identical containers on ${list.map((n) => n.nodeId).join(', ')}`, host: t.host, timeoutMs: plan.timeouts.scmStartMs, intervalMs: interval * 2, clock: deps.clock, ...sig, onProgress: progress },
+          );
+        } catch (err) {
+          if (signal?.aborted || last === '') throw err;
+          throw new ApplyError('APPLY_CONTAINERS_DIFFER', `service ${t.serviceId}: ${last}`, {
+            host: t.host,
+            hint: 'stop writing to the cluster and compare `ozone debug ldb … scan --column-family=containers` on the nodes; the migration backup restores the SCM as it was (see its rollback)',
+          });
+        }
       }
       default: {
         const never: never = t;

@@ -7,20 +7,16 @@
  * Resume: when the journal shows an apply from this machine that never ended and whose process is gone,
  * this run takes over its lock and carries on from fresh facts (done tasks are no longer in the plan).
  */
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../common/clock.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { ApplyError } from '../apply/apply-error.js';
-import type { ApplyEvent } from '../apply/apply-events.js';
-import { acquireClusterLock, newLockId, releaseClusterLock, type LockInfo, type LockTarget } from '../apply/cluster-lock.js';
 import type { ClusterSession } from '../apply/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
-import { executePlan, type ApplyOutcome, type ExecutorDeps } from '../apply/executor.js';
-import { Journal, readLastRun, type LastRun } from '../apply/journal.js';
-import { startListrView } from '../apply/listr-view.js';
+import type { ExecutorDeps } from '../apply/executor.js';
+import { runLocked } from '../apply/locked-run.js';
+import { readLastRun, type LastRun } from '../apply/journal.js';
 import { planBundle } from '../apply/runtime-bundle.js';
 import { journalPath } from '../apply/state-dirs.js';
 import { findDangerousStates } from '../plan/dangerous-states.js';
@@ -30,10 +26,9 @@ import { changeCount, isRunnable, type Plan } from '../plan/plan-model.js';
 import { formatPlan, NO_CHANGES } from '../plan/plan-text.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { parseIgnoreList } from '../plan/preflight.js';
-import { parseDuration } from '../topology/duration.js';
 import type { Topology } from '../topology/model.js';
-import { loadClusterInput, localUser, openSession, parseConcurrency, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
-import { askYes } from './confirm.js';
+import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
+import { confirmChanges, reportRunError, reportUnfinished, startRunControl } from './run-control.js';
 import { ignoreOption, planJson, type PlanDeps } from './plan.js';
 
 function pidAlive(pid: number): boolean {
@@ -52,9 +47,6 @@ export function resumable(last: LastRun | null, machine: string): LastRun | null
   return pidAlive(last.start.pid) ? null : last;
 }
 
-function lockTargets(p: Plan): LockTarget[] {
-  return Object.values(p.hosts).map((h) => ({ name: h.name, lockPath: h.lockPath, sudo: h.sudo }));
-}
 
 interface Prepared {
   readonly topology: Topology;
@@ -143,21 +135,9 @@ export const applyCommand: CommandSpec = {
 export async function runApply(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext, deps: ApplyDeps = {}): Promise<number> {
   const json = options['output'] === 'json';
   const say = (line: string): void => void (json ? ctx.stderr : ctx.stdout).write(line);
-  let timeoutMs: number | undefined;
-  if (typeof options['timeout'] === 'string') {
-    timeoutMs = parseDuration(options['timeout']);
-    if (timeoutMs === undefined) {
-      ctx.stderr.write(`error: --timeout ${options['timeout']} is not a duration\n  hint: e.g. 90s, 30m, 2h\n`);
-      return 1;
-    }
-  }
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  const onAbort = (): void => controller.abort(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new ApplyError('APPLY_TIMEOUT', `--timeout ${String(options['timeout'])} reached`)), timeoutMs);
-  const signal = controller.signal;
-  const runCtx: CommandContext = { ...ctx, signal };
+  const control = startRunControl(ctx, options['timeout']);
+  if (!control) return 1;
+  const { signal, ctx: runCtx } = control;
   let session: ClusterSession | undefined;
   try {
     const concurrency = parseConcurrency(options['concurrency']);
@@ -173,96 +153,44 @@ export async function runApply(args: readonly string[], options: Readonly<Record
     }
 
     const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
-    const machine = hostname();
-    const resume = resumable(readLastRun(jpath), machine);
+    const resume = resumable(readLastRun(jpath), hostname());
     const changes = changeCount(p);
     if (changes === 0 && !resume) {
       say(`\n${NO_CHANGES}\n`);
       if (json) ctx.stdout.write(eventLine({ type: 'result', ok: true, changes: 0 }));
       return 0;
     }
-    if (changes > 0 && options['yes'] !== true) {
-      if (!ctx.stdin || !(ctx.stdin as { isTTY?: boolean }).isTTY) {
-        throw new ApplyError('APPLY_NOT_CONFIRMED', `${changes} change${changes === 1 ? '' : 's'} to apply and no terminal to confirm them`, { hint: 'run with --yes to apply without asking' });
-      }
-      const ok = await askYes(ctx.stdin, ctx.stderr, `\nApply these ${changes} changes to cluster ${topology.name}? Only "yes" is accepted: `, signal);
-      if (!ok) throw new ApplyError('APPLY_DECLINED', 'apply cancelled; nothing was changed', {});
-    }
+    await confirmChanges(ctx, options['yes'], changes, `Apply these ${changes} changes to cluster ${topology.name}?`, signal);
 
-    const lockId = resume?.start.lockId ?? newLockId();
-    const user = localUser();
-    const info: LockInfo = { id: lockId, owner: `${user}@${machine}`, hostname: machine, pid: process.pid, startedAt: new Date().toISOString(), cluster: topology.name };
-    const targets = lockTargets(p);
-    await acquireClusterLock(session.pool, targets, info, { ...(resume ? { takeOverId: resume.start.lockId } : {}), signal });
-    const applyId = randomBytes(6).toString('hex');
-    let journal: Journal | undefined;
-    let outcome: ApplyOutcome | undefined;
-    try {
-      journal = Journal.begin(jpath, {
-        applyId,
-        lockId,
-        hostname: machine,
-        pid: process.pid,
-        cluster: topology.name,
-        topologyFile: got.prepared.topologyFile,
-        ...(resume ? { resumes: resume.start.applyId } : {}),
-      });
-      say(`\n${resume ? `Resuming the apply interrupted at ${resume.start.t} (${resume.done.length} task${resume.done.length === 1 ? '' : 's'} done${resume.inFlight ? `; it stopped during: ${resume.inFlight}` : ''}).\n` : ''}Cluster lock ${lockId} taken on ${targets.length} host${targets.length === 1 ? '' : 's'}; journal ${jpath}\n`);
-      // the tree needs a terminal with a usable width; anything else gets plain lines
-        const columns = (ctx.stderr as { columns?: number }).columns ?? 0;
-        const view = json ? null : startListrView(p, ctx.stderr, { tty: ctx.stderr.isTTY === true && columns >= 40 });
-      const sink = (e: ApplyEvent): void => {
-        journal?.record(e);
-        if (json) ctx.stdout.write(eventLine(e));
-        else view?.onEvent(e);
-      };
-      try {
-        outcome = await executePlan(p, {
-          hosts: session.pool,
-          bundle: got.prepared.bundle,
-          clock: deps.clock ?? systemClock,
-          signal,
-          concurrency,
-          onEvent: sink,
-          ...(deps.install ? { install: deps.install } : {}),
-          ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
-        });
-      } finally {
-        await view?.close();
-      }
-      journal.end(outcome.ok ? 'ok' : outcome.interrupted ? 'interrupted' : 'failed');
-    } finally {
-      // the lock goes whatever happened: every task left its host consistent; a re-run plans again
-      const released = await releaseClusterLock(session.pool, targets, lockId).catch((e: unknown) => {
-        printError(ctx.stderr, e);
-        return [] as string[];
-      });
-      if (released.length < targets.length && !json) ctx.stderr.write(`warning: the lock ${lockId} was released on ${released.length} of ${targets.length} hosts; clear the rest with \`scmctl unlock ${lockId} FILE\`\n`);
-    }
+    const outcome = await runLocked({
+      plan: p,
+      cluster: topology.name,
+      topologyFile: got.prepared.topologyFile,
+      session,
+      journalPath: jpath,
+      resume,
+      json,
+      verb: 'apply',
+      ctx: runCtx,
+      localUser: localUser(),
+      executor: {
+        bundle: got.prepared.bundle,
+        clock: deps.clock ?? systemClock,
+        concurrency,
+        ...(deps.install ? { install: deps.install } : {}),
+        ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+      },
+    });
     if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
     if (outcome.ok) {
       say(`\nApply complete: ${outcome.completed} task${outcome.completed === 1 ? '' : 's'} done on cluster ${topology.name}.\n`);
       return 0;
     }
-    for (const f of outcome.failures) printError(ctx.stderr, f.error);
-    if (outcome.interrupted) {
-      const reason = signal.reason;
-      if (reason instanceof ApplyError) printError(ctx.stderr, reason);
-      ctx.stderr.write(`apply stopped (${outcome.completed} done, ${outcome.skipped} not run); run it again to finish\n`);
-      return reason instanceof ApplyError ? 1 : 130;
-    }
-    ctx.stderr.write(`apply failed (${outcome.completed} done, ${outcome.skipped} not run); fix the cause and run it again: it continues from where the hosts are\n`);
-    return 1;
+    return reportUnfinished(ctx, outcome, signal, 'apply', 'run it again: it continues from where the hosts are');
   } catch (err) {
-    if (signal.aborted && !(signal.reason instanceof ApplyError)) {
-      ctx.stderr.write('interrupted; nothing more was started\n');
-      return 130;
-    }
-    printError(ctx.stderr, signal.aborted ? signal.reason : err);
-    return 1;
+    return reportRunError(ctx, signal, err);
   } finally {
-    if (timer) clearTimeout(timer);
-    ctx.signal.removeEventListener('abort', onAbort);
+    control.dispose();
     await session?.close();
   }
 }

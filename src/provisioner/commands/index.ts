@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command.js';
 import { applyCommand } from './apply.js';
 import { bundleCommand } from './bundle.js';
 import { exportCommand } from './export.js';
+import { migrateCommand } from './migrate.js';
 import { planCommand } from './plan.js';
 import { renderCommand } from './render.js';
 import { statusCommand } from './status.js';
@@ -15,6 +16,7 @@ export const commands: readonly CommandSpec[] = [
   exportCommand,
   planCommand,
   applyCommand,
+  migrateCommand,
   statusCommand,
   unlockCommand,
   bundleCommand,

@@ -15,8 +15,11 @@
 
 export const PLAN_FORMAT = 'scmctl-plan/v1';
 
+/** apply's phases, in order */
 export const PHASE_IDS = ['preflight', 'runtime', 'files', 'init', 'join', 'restart', 'verify'] as const;
-export type PhaseId = (typeof PHASE_IDS)[number];
+/** `scmctl migrate`'s phases, in order (src/provisioner/migrate/migration-planner.ts) */
+export const MIGRATE_PHASE_IDS = ['preflight', 'runtime', 'files', 'backup', 'convert', 'join', 'roll', 'verify'] as const;
+export type PhaseId = (typeof PHASE_IDS)[number] | (typeof MIGRATE_PHASE_IDS)[number];
 
 export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
   preflight: 'Preflight checks',
@@ -26,6 +29,9 @@ export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
   join: 'Bootstrap and start the other SCMs',
   restart: 'Rolling restart',
   verify: 'Verify the cluster',
+  backup: 'Back up the existing SCM',
+  convert: 'Enable Ratis on the existing SCM and start it on the HA configuration',
+  roll: 'Roll the SCMs onto the final configuration',
 };
 
 /**
@@ -42,6 +48,9 @@ export const PHASE_MODES: Readonly<Record<PhaseId, PhaseMode>> = {
   join: 'sequential',
   restart: 'sequential',
   verify: 'sequential',
+  backup: 'sequential',
+  convert: 'sequential',
+  roll: 'sequential',
 };
 
 /** `serviceId/nodeId` */
@@ -122,7 +131,21 @@ export type Task =
     })
   | (TaskBase & { readonly kind: 'wait-ring'; readonly serviceId: string; readonly nodes: readonly NodeKey[] })
   | (TaskBase & { readonly kind: 'restart-scm'; readonly node: NodeKey; readonly reason: string })
-  | (TaskBase & { readonly kind: 'verify-service'; readonly serviceId: string; readonly nodes: readonly NodeKey[] });
+  | (TaskBase & { readonly kind: 'verify-service'; readonly serviceId: string; readonly nodes: readonly NodeKey[] })
+  /** `ozone --daemon stop scm` (a no-op when it is not running) */
+  | (TaskBase & { readonly kind: 'stop-scm'; readonly node: NodeKey; readonly reason: string })
+  | (TaskBase & {
+      readonly kind: 'backup-scm';
+      readonly node: NodeKey;
+      /** the archive is `<archiveDir>/<archivePrefix><UTC time>.tar.gz`; the time is taken when it runs */
+      readonly archiveDir: string;
+      readonly archivePrefix: string;
+      /** absolute directories archived (those that exist when it runs); none is inside another */
+      readonly paths: readonly string[];
+      readonly sudo: boolean;
+    })
+  /** every node's `containers` column family (ozone debug ldb) is the same, and holds the containers recorded before a migration */
+  | (TaskBase & { readonly kind: 'verify-containers'; readonly serviceId: string; readonly nodes: readonly NodeKey[] });
 
 export type TaskKind = Task['kind'];
 
@@ -136,6 +159,8 @@ export const MUTATING_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>([
   'bootstrap-scm',
   'start-scm',
   'restart-scm',
+  'stop-scm',
+  'backup-scm',
 ]);
 
 export interface Phase {
@@ -143,6 +168,8 @@ export interface Phase {
   readonly title: string;
   readonly mode: PhaseMode;
   readonly tasks: readonly Task[];
+  /** how to undo what this phase did, for people (migrate sets it on every phase) */
+  readonly rollback?: string;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'ignored';

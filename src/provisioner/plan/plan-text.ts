@@ -16,13 +16,16 @@ function marker(t: Task): string {
     case 'create-directories':
     case 'init-scm':
     case 'bootstrap-scm':
+    case 'backup-scm':
       return '+';
     case 'mark-restart-pending':
     case 'start-scm':
     case 'restart-scm':
+    case 'stop-scm':
       return '~';
     case 'wait-ring':
     case 'verify-service':
+    case 'verify-containers':
       return '?';
     default: {
       const never: never = t;
@@ -50,6 +53,8 @@ export function summaryLine(plan: Plan): string {
     [count((t) => t.kind === 'create-directories'), 'host with new directories', 'hosts with new directories'],
     [plan.fileChanges.filter((f) => f.action === 'create').length, 'file to create', 'files to create'],
     [plan.fileChanges.filter((f) => f.action === 'update').length, 'file to update', 'files to update'],
+    [count((t) => t.kind === 'backup-scm'), 'backup', 'backups'],
+    [count((t) => t.kind === 'stop-scm'), 'stop', 'stops'],
     [count((t) => t.kind === 'init-scm'), 'init', 'inits'],
     [count((t) => t.kind === 'bootstrap-scm'), 'bootstrap', 'bootstraps'],
     [count((t) => t.kind === 'start-scm'), 'start', 'starts'],
@@ -85,6 +90,7 @@ export function formatPlan(plan: Plan, options: { diffs?: boolean } = {}): strin
       out.push('  (nothing to do)');
       continue;
     }
+    if (phase.rollback) out.push(`  rollback: ${phase.rollback}`);
     for (const t of phase.tasks) {
       out.push(`  ${marker(t)} ${t.title}`);
       if (t.kind === 'write-file' && options.diffs !== false) {

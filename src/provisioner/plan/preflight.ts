@@ -34,20 +34,21 @@ export const MIN_FREE_BYTES = 1024 ** 3;
 export const MAX_CLOCK_SKEW_MS = 10_000;
 
 /** Validates `--ignore-preflight-errors` values (comma lists allowed); returns the normalised set. */
-export function parseIgnoreList(values: readonly string[]): ReadonlySet<string> {
+export function parseIgnoreList(values: readonly string[], extra: readonly string[] = []): ReadonlySet<string> {
   const out = new Set<string>();
+  const ignorable: readonly string[] = [...IGNORABLE_CHECKS, ...extra];
   for (const v of values.flatMap((x) => x.split(',')).map((x) => x.trim().toLowerCase()).filter(Boolean)) {
     if (v === 'all') {
-      for (const c of IGNORABLE_CHECKS) out.add(c);
+      for (const c of ignorable) out.add(c);
       continue;
     }
     if ((FIXED_CHECKS as readonly string[]).includes(v)) {
       throw new PlanError('PLAN_UNKNOWN_CHECK', `the preflight check "${v}" cannot be ignored`, {
-        hint: `ignorable checks: ${IGNORABLE_CHECKS.join(', ')}, all`,
+        hint: `ignorable checks: ${ignorable.join(', ')}, all`,
       });
     }
-    if (!(IGNORABLE_CHECKS as readonly string[]).includes(v)) {
-      throw new PlanError('PLAN_UNKNOWN_CHECK', `there is no preflight check named "${v}"`, { hint: `checks: ${IGNORABLE_CHECKS.join(', ')}, all` });
+    if (!ignorable.includes(v)) {
+      throw new PlanError('PLAN_UNKNOWN_CHECK', `there is no preflight check named "${v}"`, { hint: `checks: ${ignorable.join(', ')}, all` });
     }
     out.add(v);
   }

@@ -72,3 +72,31 @@ export function parseYaml(text: string): YamlParseResult {
 export function printYaml(value: unknown): string {
   return stringify(value, { lineWidth: 0, indent: 2, indentSeq: true, aliasDuplicateObjects: false });
 }
+
+export type YamlPath = readonly (string | number)[];
+
+/** Edits of one YAML document that keep its comments, order and style (`scmctl migrate --add-nodes`). */
+export interface YamlEditor {
+  /** the plain value at `path` (undefined when absent) */
+  get(path: YamlPath): unknown;
+  /** sets a value, creating missing mappings on the way */
+  set(path: YamlPath, value: unknown): void;
+  /** appends to the sequence at `path` (created when absent) */
+  append(path: YamlPath, value: unknown): void;
+}
+
+/** Applies `edit` to the document in `text`; returns the new text (null when the text does not parse). */
+export function editYaml(text: string, edit: (e: YamlEditor) => void): string | null {
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true, merge: true });
+  if (doc.errors.length > 0) return null;
+  const plain = (v: unknown): unknown => (v && typeof v === 'object' && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : v);
+  edit({
+    get: (path) => plain(doc.getIn([...path], false)),
+    set: (path, value) => doc.setIn([...path], doc.createNode(value)),
+    append: (path, value) => {
+      if (!doc.hasIn([...path])) doc.setIn([...path], doc.createNode([]));
+      doc.addIn([...path], doc.createNode(value));
+    },
+  });
+  return doc.toString({ lineWidth: 0, indent: 2, indentSeq: true });
+}

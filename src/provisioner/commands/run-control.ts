@@ -1,0 +1,76 @@
+/**
+ * What apply and migrate share around running a plan: the run's abort signal (Ctrl-C, or --timeout as
+ * APPLY_TIMEOUT), the confirmation on a terminal, and the closing report of a run that did not finish.
+ */
+import { setMaxListeners } from 'node:events';
+import { ApplyError } from '../apply/apply-error.js';
+import type { ApplyOutcome } from '../apply/executor.js';
+import type { CommandContext } from '../command.js';
+import { parseDuration } from '../topology/duration.js';
+import { printError } from './cluster-input.js';
+import { askYes } from './confirm.js';
+
+export interface RunControl {
+  readonly signal: AbortSignal;
+  /** ctx with the run's signal */
+  readonly ctx: CommandContext;
+  dispose(): void;
+}
+
+/** null (error printed) when --timeout is not a duration */
+export function startRunControl(ctx: CommandContext, timeoutOption: unknown): RunControl | null {
+  let timeoutMs: number | undefined;
+  if (typeof timeoutOption === 'string') {
+    timeoutMs = parseDuration(timeoutOption);
+    if (timeoutMs === undefined) {
+      ctx.stderr.write(`error: --timeout ${timeoutOption} is not a duration\n  hint: e.g. 90s, 30m, 2h\n`);
+      return null;
+    }
+  }
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = (): void => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new ApplyError('APPLY_TIMEOUT', `--timeout ${String(timeoutOption)} reached`)), timeoutMs);
+  return {
+    signal: controller.signal,
+    ctx: { ...ctx, signal: controller.signal },
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** --yes, or "yes" typed on a terminal; otherwise APPLY_NOT_CONFIRMED / APPLY_DECLINED */
+export async function confirmChanges(ctx: CommandContext, yes: unknown, changes: number, question: string, signal: AbortSignal, verb = 'apply'): Promise<void> {
+  if (changes === 0 || yes === true) return;
+  if (!ctx.stdin || !(ctx.stdin as { isTTY?: boolean }).isTTY) {
+    throw new ApplyError('APPLY_NOT_CONFIRMED', `${changes} change${changes === 1 ? '' : 's'} to ${verb} and no terminal to confirm them`, { hint: `run with --yes to ${verb} without asking` });
+  }
+  const ok = await askYes(ctx.stdin, ctx.stderr, `\n${question} Only "yes" is accepted: `, signal);
+  if (!ok) throw new ApplyError('APPLY_DECLINED', `${verb} cancelled; nothing was changed`, {});
+}
+
+/** Prints why the run stopped; returns the exit code (130 for Ctrl-C, else 1). */
+export function reportUnfinished(ctx: CommandContext, outcome: ApplyOutcome, signal: AbortSignal, verb: string, again: string): number {
+  for (const f of outcome.failures) printError(ctx.stderr, f.error);
+  if (outcome.interrupted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof ApplyError) printError(ctx.stderr, reason);
+    ctx.stderr.write(`${verb} stopped (${outcome.completed} done, ${outcome.skipped} not run); ${again}\n`);
+    return reason instanceof ApplyError ? 1 : 130;
+  }
+  ctx.stderr.write(`${verb} failed (${outcome.completed} done, ${outcome.skipped} not run); fix the cause, then ${again}\n`);
+  return 1;
+}
+
+/** An error that ended the run before or around execution; returns the exit code. */
+export function reportRunError(ctx: CommandContext, signal: AbortSignal, err: unknown): number {
+  if (signal.aborted && !(signal.reason instanceof ApplyError)) {
+    ctx.stderr.write('interrupted; nothing more was started\n');
+    return 130;
+  }
+  printError(ctx.stderr, signal.aborted ? signal.reason : err);
+  return 1;
+}

@@ -95,6 +95,13 @@ export function extendTopology(text: string, topology: Topology, service: ScmSer
       return;
     }
     for (const a of fresh) e.append(['spec', 'services', index, 'nodes'], { nodeId: a.nodeId, host: a.host });
+    // a host the file does not declare yet is declared (the topology requires it once spec.hosts exists)
+    const declared = e.get(['spec', 'hosts']);
+    if (Array.isArray(declared)) {
+      for (const a of fresh) {
+        if (!declared.some((h) => (h as { name?: unknown }).name === a.host)) e.append(['spec', 'hosts'], { name: a.host, address: a.host });
+      }
+    }
     if (service.primordial.nodeId !== primordial || e.get(['spec', 'services', index, 'primordial']) === undefined) e.set(['spec', 'services', index, 'primordial'], primordial);
     if (needsRatis) e.set(['spec', 'ratis', 'enabled'], true);
   });

@@ -92,7 +92,12 @@ export function editYaml(text: string, edit: (e: YamlEditor) => void): string | 
   const plain = (v: unknown): unknown => (v && typeof v === 'object' && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : v);
   edit({
     get: (path) => plain(doc.getIn([...path], false)),
-    set: (path, value) => doc.setIn([...path], doc.createNode(value)),
+    set: (path, value) => {
+      // a scalar keeps its comments and style: change its value in place
+      const node = doc.getIn([...path], true);
+      if (isScalar(node) && (value === null || typeof value !== 'object')) node.value = value;
+      else doc.setIn([...path], doc.createNode(value));
+    },
     append: (path, value) => {
       if (!doc.hasIn([...path])) doc.setIn([...path], doc.createNode([]));
       doc.addIn([...path], doc.createNode(value));

@@ -92,6 +92,8 @@ export interface NodeState {
   readonly marker?: boolean;
   /** the release `current` points at (null = not installed) */
   readonly release?: string | null;
+  /** VERSION's scmHA (default true; false = a standalone SCM) */
+  readonly scmHa?: boolean;
 }
 
 export interface HostState {
@@ -187,7 +189,7 @@ export function buildFacts(topology: Topology, state: ClusterState = {}): { fact
                 nodeType: 'SCM',
                 clusterId: ns.clusterId,
                 scmUuid: ns.scmUuid ?? uuidOf(key),
-                scmHa: true,
+                scmHa: ns.scmHa ?? true,
                 primaryScmNodeId: null,
                 layoutVersion: 10,
                 cTime: 1,

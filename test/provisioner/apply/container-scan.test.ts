@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { containerScanArgs, parseContainerScan } from '../../../src/provisioner/apply/container-scan.js';
+import { compactUtc } from '../../../src/provisioner/apply/scm-backup.js';
+import { parseReachOutput } from '../../../src/provisioner/migrate/reach-probe.js';
+
+describe('parseContainerScan', () => {
+  it('orders records by container id, so equal databases give equal text whatever the print order', () => {
+    const a = parseContainerScan('{ "10": {"state":"OPEN"}\n, "2": {"state":"CLOSED"}\n }')!;
+    const b = parseContainerScan('{ "2": {"state":"CLOSED"}, "10": {"state":"OPEN"} }')!;
+    expect(a.ids).toEqual(['2', '10']);
+    expect(a.canonical).toBe(b.canonical);
+    expect(parseContainerScan('{ "2": {"state":"OPEN"} }')!.canonical).not.toBe(parseContainerScan('{ "2": {"state":"CLOSED"} }')!.canonical);
+  });
+  it('reads an empty family as no container, and refuses what is not a JSON object', () => {
+    expect(parseContainerScan('')).toEqual({ ids: [], canonical: '[]' });
+    expect(parseContainerScan('[1,2]')).toBeNull();
+    expect(parseContainerScan('not json')).toBeNull();
+  });
+  it('asks the host tool for the containers family, compact', () => {
+    expect(containerScanArgs('/var/lib/ozone/scm')).toEqual(['debug', 'ldb', '--db=/var/lib/ozone/scm/scm.db', 'scan', '--column-family=containers', '--compact']);
+  });
+});
+
+describe('backup names and reach probe output', () => {
+  it('timestamps archives in compact UTC', () => {
+    expect(compactUtc(new Date('2026-11-24T19:05:01.123Z'))).toBe('20261124T190501Z');
+  });
+  it('marks each port ok only when the probe said so', () => {
+    const ports = [
+      { name: 'client', port: 9860 },
+      { name: 'block', port: 9863 },
+    ];
+    expect(parseReachOutput('9860 ok\n9863 fail\n', '10.0.0.1', ports)).toEqual([
+      { portName: 'client', target: '10.0.0.1:9860', ok: true },
+      { portName: 'block', target: '10.0.0.1:9863', ok: false },
+    ]);
+    expect(parseReachOutput('', '10.0.0.1', ports).every((r) => !r.ok)).toBe(true);
+  });
+});

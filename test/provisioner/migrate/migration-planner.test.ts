@@ -139,7 +139,8 @@ describe('planMigration', () => {
     const h = facts.hosts['scm1']!;
     if (!h.ok) throw new Error('fixture');
     const scm = h.nodes['svc/scm1']!.scm;
-    const roles = { ok: true as const, peers: [...(scm.roles as { peers: never[] }).peers, { host: '10.0.0.9', address: '10.0.0.9:9894', role: 'FOLLOWER', id: 'x-9', inetAddress: '10.0.0.9' }] };
+    if (!scm.roles?.ok) throw new Error('fixture: roles');
+    const roles = { ok: true as const, peers: [...scm.roles.peers, { host: '10.0.0.9', address: '10.0.0.9:9894', role: 'FOLLOWER', id: 'x-9', inetAddress: '10.0.0.9' }] };
     const shrunk = { hosts: { ...facts.hosts, scm1: { ...h, nodes: { 'svc/scm1': { ...h.nodes['svc/scm1']!, scm: { ...scm, roles } } } } } };
     const p = planMigration({ topology: target, rendered, facts: shrunk, bundle: BUNDLE, serviceId: 'svc', state: null, reach: reachAll });
     expect(p.problems.map((x) => x.code)).toEqual(['MIGRATE_SHRINK']);

@@ -140,7 +140,7 @@ function rollbacks(o: Observed): Partial<Record<PhaseId, string>> {
     convert: restore,
     join: `${stopNew}; then restore ${e.nodeId}: ${restore}`,
     roll: `as for the join stage: ${stopNew}; then restore ${e.nodeId}: ${restore}`,
-    verify: `nothing changes in this stage; to undo the migration: ${stopNew}; then restore ${e.nodeId}: ${restore}`,
+    verify: 'nothing changes in this stage; to undo the whole migration, follow the join stage\'s rollback',
   };
 }
 

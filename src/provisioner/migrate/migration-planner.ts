@@ -146,7 +146,7 @@ function rollbacks(o: Observed): Partial<Record<PhaseId, string>> {
 
 export function planMigration(input: MigrationInput): Plan {
   const { topology, facts, state } = input;
-  const base = plan(input);
+  const base = plan({ ...input, allowRunningStandalone: true });
   const o = observe(topology, facts, input.serviceId);
   const { service, existing: e, key } = o;
   const eKey = key(e);

@@ -11,6 +11,8 @@ export type PlanErrorCode =
   | 'PLAN_SECOND_CLUSTER'
   /** a host's SCM identity changed: its scmUuid (or its missing data) differs from the ring's member for that address */
   | 'PLAN_IDENTITY_CHANGED'
+  /** a running standalone SCM would get Raft nodes: that is `scmctl migrate`'s job */
+  | 'PLAN_NEEDS_MIGRATE'
   /** one or more hosts could not be read (SSH, sudo, facts) */
   | 'PLAN_HOSTS_UNREACHABLE'
   /** a preflight check failed and was not ignored */

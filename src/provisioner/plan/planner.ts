@@ -41,6 +41,7 @@ import {
   type PlanBundle,
   type PlanHost,
   type PlanNode,
+  type PlanProblem,
   type Task,
 } from './plan-model.js';
 import { runPreflight } from './preflight.js';
@@ -56,6 +57,8 @@ export interface PlanInput {
   readonly bundle: PlanBundle | null;
   /** normalised by parseIgnoreList */
   readonly ignorePreflightErrors?: ReadonlySet<string>;
+  /** migrate plans around a running standalone SCM itself; apply refuses to (PLAN_NEEDS_MIGRATE) */
+  readonly allowRunningStandalone?: boolean;
 }
 
 const MANAGED_HEADER_LINE = /^(<!-- |# )Managed by scmctl; do not edit \(changes are overwritten\)\. sha256=[0-9a-f]{64}( -->)?$/;
@@ -108,6 +111,26 @@ class PhaseBuilder {
   }
 }
 
+/**
+ * A standalone SCM (VERSION without scmHA=true) that runs while the topology gives its service Ratis and
+ * nodes to bootstrap: bootstrapping against it cannot work, and restarting it is a migration.
+ */
+function runningStandalone(topology: Topology, facts: ClusterFacts): PlanProblem[] {
+  const out: PlanProblem[] = [];
+  for (const s of topology.services) {
+    const obs = (n: ScmNode) => okHost(facts, n.host)?.nodes[nodeKey(n.serviceId, n.nodeId)]?.scm;
+    const solo = s.nodes.find((n) => obs(n)?.running === true && obs(n)?.version != null && obs(n)?.version?.scmHa !== true);
+    if (!solo || !s.nodes.some((n) => okHost(facts, n.host) && obs(n)?.version == null)) continue;
+    out.push({
+      code: 'PLAN_NEEDS_MIGRATE',
+      hosts: [solo.host],
+      message: `service ${s.serviceId}: ${solo.nodeId} on ${solo.host} runs as a standalone SCM (Ratis off), and the topology adds Raft nodes to it`,
+      hint: `grow it with \`scmctl migrate FILE\` (backup, conversion to a one-node ring, bootstrap of the others, resumable); apply does not convert a running standalone SCM`,
+    });
+  }
+  return out;
+}
+
 export function plan(input: PlanInput): Plan {
   const { topology, rendered, facts, bundle } = input;
   const ignore = input.ignorePreflightErrors ?? new Set<string>();
@@ -119,6 +142,7 @@ export function plan(input: PlanInput): Plan {
     hosts[h.name] = { name: h.name, address: h.address, transport: h.transport.kind, sudo: hostSudo(h), lockPath: lockFilePath(h.directories.config) };
   }
   const danger = findDangerousStates(topology, facts);
+  if (topology.ratis.enabled && !input.allowRunningStandalone) danger.problems.push(...runningStandalone(topology, facts));
   const preflight = [...runPreflight(topology, facts, bundle, ignore), ...danger.checks];
   const base = {
     format: PLAN_FORMAT,

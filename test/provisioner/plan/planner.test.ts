@@ -231,3 +231,17 @@ describe('plan: preflight', () => {
     expect(withNode.preflight.find((c) => c.check === 'runtime' && c.host === 'scm2')!.status).toBe('pass');
   });
 });
+
+describe('plan: a running standalone SCM', () => {
+  it('is refused (PLAN_NEEDS_MIGRATE) when the topology adds Raft nodes to it; migrate is the way', () => {
+    const p = planOf(t3, { nodes: { 'svc/scm1': { clusterId: CID, running: true, scmHa: false } }, ring: null });
+    expect(p.problems.map((x) => x.code)).toEqual(['PLAN_NEEDS_MIGRATE']);
+    expect(p.problems[0]!.hint).toContain('scmctl migrate');
+    expect(isRunnable(p)).toBe(false);
+  });
+  it('is not refused when it is stopped (its start converts it) or when it stays alone (a one-node ring: a restart converts it)', () => {
+    expect(planOf(t3, { nodes: { 'svc/scm1': { clusterId: CID, running: false, scmHa: false } }, ring: null }).problems).toEqual([]);
+    const single = topologyOf(threeNodeText().replace('        - { nodeId: scm2, host: scm2 }\n        - { nodeId: scm3, host: scm3 }\n', ''));
+    expect(planOf(single, { nodes: { 'svc/scm1': { clusterId: CID, running: true, scmHa: false } }, ring: null }).problems).toEqual([]);
+  });
+});

@@ -157,8 +157,11 @@ describe('apply over SSH: standalone SCM + config-only hosts', () => {
     const deadline = Date.now() + 120_000;
     while (!/Cluster lock [0-9a-f]{12} taken/.test(first.out()) && first.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const id = /Cluster lock ([0-9a-f]{12}) taken/.exec(first.out())![1]!;
-    // the second one may see the first one's SCM half started: let its port check only warn
-    const second = await scmctl(['apply', file, '--yes', '--ignore-preflight-errors=all'], env);
+    // the first one is paused while it holds the lock (else it may finish before the second one has read
+    // the hosts, and the second then rightly finds nothing to do); its SCM may be half started, so the
+    // second one's port check only warns
+    first.child.kill('SIGSTOP');
+    const second = await scmctl(['apply', file, '--yes', '--ignore-preflight-errors=all'], env).finally(() => first.child.kill('SIGCONT'));
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`error\\[APPLY_LOCKED\\]: host node\\d: another apply holds the cluster: lock ${id} held by root@`));
     expect(second.stderr).toContain(`scmctl unlock ${id} FILE`);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:raft` — the Raft benchmark (not a test; method and results in bench/RESULTS-raft.md).
+ * `npm run bench:raft` — the Raft benchmark (not a test; method and results in BENCHMARKS.md, section bench:raft).
  *
  * In one invocation:
  *  1. the machine's fsync rate (4 KiB write + fdatasync, sequential): the physical bound of a durable log;

@@ -7,30 +7,20 @@
  * Short Raft timings come from extra properties in the test topology (FAST_RAFT).
  */
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterIds, logDirsUnder, removeTree, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
-import { OZONE, killAll, ozone, spawnOzone } from '../support/ozone-process.js';
-import { startSshdHosts, type SshdHosts } from '../support/sshd-hosts.js';
+import { describe, expect, it } from 'vitest';
+import { clusterIds, logDirsUnder, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
+import { OZONE, ozone, spawnOzone } from '../support/ozone-process.js';
+import type { SshdHosts } from '../support/sshd-hosts.js';
+import { sshdSuite } from '../support/sshd-suite.js';
 
 let hosts: SshdHosts;
-const root = join(tmpdir(), 'scmctl-apply-e2e-ha');
-const names = ['node1', 'node2', 'node3'];
 let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  removeTree(root);
-  hosts = await startSshdHosts({ count: 3, users: true });
-  env = { SCMCTL_STATE_DIR: join(root, 'state'), SCMCTL_CACHE_DIR: join(tmpdir(), 'scmctl-apply-e2e-cache') };
+const root = sshdSuite('scmctl-apply-e2e-ha', (h, e) => {
+  hosts = h;
+  env = e;
 });
-
-afterAll(async () => {
-  await killAll();
-  await stopDaemons(['ring', 'kill'].flatMap((d) => logDirsUnder(join(root, d))));
-  await hosts?.stop();
-  removeTree(root);
-});
+const names = ['node1', 'node2', 'node3'];
 
 interface Status {
   healthy: boolean;

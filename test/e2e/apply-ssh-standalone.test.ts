@@ -6,26 +6,17 @@
  * the next one with the same clusterID, and a saved plan is refused once a host changed.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterIds, logDirsUnder, removeTree, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
-import { startSshdHosts, type SshdHosts } from '../support/sshd-hosts.js';
+import { describe, expect, it } from 'vitest';
+import { clusterIds, logDirsUnder, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
+import type { SshdHosts } from '../support/sshd-hosts.js';
+import { sshdSuite } from '../support/sshd-suite.js';
 
 let hosts: SshdHosts;
-const root = join(tmpdir(), 'scmctl-apply-e2e-standalone');
 let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  removeTree(root);
-  hosts = await startSshdHosts({ count: 3, users: true });
-  env = { SCMCTL_STATE_DIR: join(root, 'state'), SCMCTL_CACHE_DIR: join(tmpdir(), 'scmctl-apply-e2e-cache') };
-});
-
-afterAll(async () => {
-  await stopDaemons(['a', 'k', 'i', 's', 'l'].flatMap((d) => logDirsUnder(join(root, d))));
-  await hosts?.stop();
-  removeTree(root);
+const root = sshdSuite('scmctl-apply-e2e-standalone', (h, e) => {
+  hosts = h;
+  env = e;
 });
 
 describe('apply over SSH: standalone SCM + config-only hosts', () => {

@@ -9,35 +9,23 @@
  * family identical on the three nodes and holding every container of before, freon writing through the
  * new quorum, and a second migrate that changes nothing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterIds, FAST_RAFT, logDirsUnder, removeTree, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
-import { killAll, ozone, spawnOzone } from '../support/ozone-process.js';
-import { startSshdHosts, type SshdHosts } from '../support/sshd-hosts.js';
+import { describe, expect, it } from 'vitest';
+import { clusterIds, FAST_RAFT, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
+import { ozone, spawnOzone } from '../support/ozone-process.js';
+import type { SshdHosts } from '../support/sshd-hosts.js';
+import { clusterLogDirs, sshdSuite } from '../support/sshd-suite.js';
 
 let hosts: SshdHosts;
-const root = join(tmpdir(), 'scmctl-migrate-e2e');
-const names = ['node1', 'node2', 'node3'];
 let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  removeTree(root);
-  hosts = await startSshdHosts({ count: 3, users: true });
-  env = { SCMCTL_STATE_DIR: join(root, 'state'), SCMCTL_CACHE_DIR: join(tmpdir(), 'scmctl-apply-e2e-cache') };
+const root = sshdSuite('scmctl-migrate-e2e', (h, e) => {
+  hosts = h;
+  env = e;
 });
-
-afterAll(async () => {
-  await killAll();
-  await stopDaemons(allLogDirs());
-  await hosts?.stop();
-  removeTree(root);
-});
+const names = ['node1', 'node2', 'node3'];
 
 const conf = (base: string, node: string): string => join(base, node, 'conf');
-/** every cluster tree under root: <root>/<cluster>/<host>/logs */
-const allLogDirs = (): string[] => (existsSync(root) ? readdirSync(root).flatMap((c) => logDirsUnder(join(root, c))) : []);
 
 /** `containers` as the host tool prints it (a running SCM answers from a checkpoint). */
 function containers(base: string, node: string): { ids: string[]; text: string } {
@@ -79,7 +67,7 @@ interface Seeded {
 
 /** One SCM on node1 (standalone or a one-node ring) holding 5,000 keys; node2/node3 are declared hosts. */
 async function seed(name: string, ratis: boolean): Promise<Seeded> {
-  await stopDaemons(allLogDirs()); // the hosts' ports are free for each test's cluster
+  await stopDaemons(clusterLogDirs(root)); // the hosts' ports are free for each test's cluster
   const base = join(root, name);
   const file = writeSshTopology(hosts, { name, root: base, scms: 1, ratis, properties: FAST_RAFT });
   const r = await scmctl(['apply', file, '--yes'], env);

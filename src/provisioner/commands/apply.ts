@@ -28,7 +28,7 @@ import { plan as makePlan } from '../plan/planner.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import type { Topology } from '../topology/model.js';
 import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
-import { confirmChanges, reportRunError, reportUnfinished, startRunControl } from './run-control.js';
+import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
 import { ignoreOption, planJson, type PlanDeps } from './plan.js';
 
 function pidAlive(pid: number): boolean {
@@ -133,17 +133,11 @@ export const applyCommand: CommandSpec = {
 };
 
 export async function runApply(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext, deps: ApplyDeps = {}): Promise<number> {
-  const json = options['output'] === 'json';
-  const say = (line: string): void => void (json ? ctx.stderr : ctx.stdout).write(line);
-  const control = startRunControl(ctx, options['timeout']);
-  if (!control) return 1;
-  const { signal, ctx: runCtx } = control;
-  let session: ClusterSession | undefined;
-  try {
+  return controlledRun(ctx, options, async ({ signal, ctx: runCtx, json, say, own }) => {
     const concurrency = parseConcurrency(options['concurrency']);
     const got = await prepare(args[0]!, (t) => openSession(t, runCtx, concurrency, deps.connect), runCtx, options, deps);
     if (!got) return 1;
-    session = got.session;
+    const session = own(got.session);
     const { plan: p, topology } = got.prepared;
     if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
     else ctx.stdout.write(formatPlan(p));
@@ -187,10 +181,5 @@ export async function runApply(args: readonly string[], options: Readonly<Record
       return 0;
     }
     return reportUnfinished(ctx, outcome, signal, 'apply', 'run it again: it continues from where the hosts are');
-  } catch (err) {
-    return reportRunError(ctx, signal, err);
-  } finally {
-    control.dispose();
-    await session?.close();
-  }
+  });
 }

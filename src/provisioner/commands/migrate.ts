@@ -15,7 +15,6 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { systemClock } from '../../common/clock.js';
 import type { ApplyEvent } from '../apply/apply-events.js';
-import type { ClusterSession } from '../apply/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
 import { readLastRun } from '../apply/journal.js';
 import { runLocked } from '../apply/locked-run.js';
@@ -26,7 +25,7 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import { extendTopology, parseAddNodes, pickService } from '../migrate/add-nodes.js';
 import { MigrateError } from '../migrate/migrate-error.js';
 import { MIGRATE_IGNORABLE_CHECKS, migrationView, planMigration } from '../migrate/migration-planner.js';
-import { MIGRATION_FORMAT, migrationStatePath, readMigrationState, writeMigrationState, type MigrationState } from '../migrate/migration-state.js';
+import { MIGRATION_FORMAT, migrationStatePath, readMigrationState, writeMigrationState } from '../migrate/migration-state.js';
 import { probeReach } from '../migrate/reach-probe.js';
 import { changeCount, isRunnable, nodeKey, type Plan } from '../plan/plan-model.js';
 import { formatPlan } from '../plan/plan-text.js';
@@ -37,7 +36,7 @@ import { formatDiagnostics } from '../topology/diagnostic-text.js';
 import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
 import { resumable } from './apply.js';
 import { ignoreOption, planJson } from './plan.js';
-import { confirmChanges, reportRunError, reportUnfinished, startRunControl } from './run-control.js';
+import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
 
 export const migrateCommand: CommandSpec = {
   name: 'migrate',
@@ -131,13 +130,7 @@ function rollbackOf(p: Plan, taskId: string | undefined): string | undefined {
 }
 
 export async function runMigrate(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
-  const json = options['output'] === 'json';
-  const say = (line: string): void => void (json ? ctx.stderr : ctx.stdout).write(line);
-  const control = startRunControl(ctx, options['timeout']);
-  if (!control) return 1;
-  const { signal, ctx: runCtx } = control;
-  let session: ClusterSession | undefined;
-  try {
+  return controlledRun(ctx, options, async ({ signal, ctx: runCtx, json, say, own }) => {
     const concurrency = parseConcurrency(options['concurrency']);
     const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : [], MIGRATE_IGNORABLE_CHECKS);
     const file = args[0]!;
@@ -160,7 +153,7 @@ export async function runMigrate(args: readonly string[], options: Readonly<Reco
       });
     }
 
-    session = openSession(topology, runCtx, concurrency);
+    const session = own(openSession(topology, runCtx, concurrency));
     const facts = await session.gather(signal);
     const others = service.nodes.filter((n) => n !== existing);
     const eh = facts.hosts[existing.host];
@@ -268,10 +261,5 @@ export async function runMigrate(args: readonly string[], options: Readonly<Reco
     if (state.backup) ctx.stderr.write(`backup of ${state.existingNode}: ${formatBackup(state.backup)}\n`);
     if (rb) ctx.stderr.write(`to roll back instead: ${rb}\n`);
     return code;
-  } catch (err) {
-    return reportRunError(ctx, signal, err);
-  } finally {
-    control.dispose();
-    await session?.close();
-  }
+  });
 }

@@ -4,6 +4,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { ApplyError } from '../apply/apply-error.js';
+import type { ClusterSession } from '../apply/cluster-session.js';
 import type { ApplyOutcome } from '../apply/executor.js';
 import type { CommandContext } from '../command.js';
 import { parseDuration } from '../topology/duration.js';
@@ -73,4 +74,41 @@ export function reportRunError(ctx: CommandContext, signal: AbortSignal, err: un
   }
   printError(ctx.stderr, signal.aborted ? signal.reason : err);
   return 1;
+}
+
+export interface RunScope {
+  readonly signal: AbortSignal;
+  /** ctx with the run's signal */
+  readonly ctx: CommandContext;
+  /** --output json: events on stdout, people's lines on stderr */
+  readonly json: boolean;
+  /** a line for people (stdout, or stderr with --output json) */
+  say(line: string): void;
+  /** the session to close when the run ends */
+  own(session: ClusterSession): ClusterSession;
+}
+
+/**
+ * The frame of apply and migrate: the run control (--timeout, Ctrl-C), errors reported with their code
+ * (130 when interrupted), the session closed whatever happened.
+ */
+export async function controlledRun(ctx: CommandContext, options: Readonly<Record<string, unknown>>, body: (scope: RunScope) => Promise<number>): Promise<number> {
+  const json = options['output'] === 'json';
+  const control = startRunControl(ctx, options['timeout']);
+  if (!control) return 1;
+  let session: ClusterSession | undefined;
+  try {
+    return await body({
+      signal: control.signal,
+      ctx: control.ctx,
+      json,
+      say: (line) => void (json ? ctx.stderr : ctx.stdout).write(line),
+      own: (s) => (session = s),
+    });
+  } catch (err) {
+    return reportRunError(ctx, control.signal, err);
+  } finally {
+    control.dispose();
+    await session?.close();
+  }
 }

@@ -137,6 +137,11 @@ export async function runMigrate(args: readonly string[], options: Readonly<Reco
     const target = await loadTarget(isAbsolute(file) ? file : resolve(ctx.cwd, file), options, runCtx);
     if (!target) return 1;
     const { topology } = target;
+    if (!topology.ratis.enabled) {
+      throw new MigrateError('MIGRATE_RATIS_OFF', `${file} keeps Ratis off (spec.ratis.enabled: false): there is no HA configuration to migrate to`, {
+        hint: `add nodes with --add-nodes NODE_ID=HOST,… (which also turns Ratis on), or set spec.ratis.enabled: true for a one-node ring`,
+      });
+    }
     const service = pickService(topology, typeof options['serviceId'] === 'string' ? options['serviceId'] : undefined);
     const existing = service.nodes.find((n) => n.nodeId === service.primordial.nodeId)!;
     const statePath = migrationStatePath(ctx.env, topology.name, service.serviceId, existing.address);

@@ -11,6 +11,8 @@ export type MigrateErrorCode =
   | 'MIGRATE_NEEDS_YAML'
   /** the topology has several services and `--service-id` does not say which one grows */
   | 'MIGRATE_SERVICE_UNKNOWN'
+  /** the target topology keeps Ratis off: there is nothing to migrate to */
+  | 'MIGRATE_RATIS_OFF'
   /** no SCM of the service is initialised: there is nothing to migrate */
   | 'MIGRATE_NO_EXISTING_SCM'
   /** the ring has members the topology no longer lists: migrate only adds SCMs */

@@ -265,7 +265,9 @@ export function planMigration(input: MigrationInput): Plan {
   const joined = others.some(o.initialised) || service.nodes.filter(inRing).length > 1;
   const eFiles = from('files').filter((t) => t.host === e.host && (t.kind === 'write-file' || t.kind === 'mark-restart-pending'));
   const backedUp = state?.backup != null && state.backup.clusterId === ev?.clusterId;
-  const convert = ev !== null && !joined && (!o.running(e) || ev.scmHa !== true || eFiles.some((t) => t.kind === 'write-file') || !backedUp);
+  // a backup alone is worth a stop only when nodes are still to be bootstrapped against this SCM
+  const pending = others.some((n) => !o.initialised(n));
+  const convert = ev !== null && !joined && (!o.running(e) || ev.scmHa !== true || eFiles.some((t) => t.kind === 'write-file') || (!backedUp && pending));
 
   const tasks: Partial<Record<PhaseId, Task[]>> = {};
   const eTask = (t: Task): boolean => 'node' in t && t.node === eKey;

@@ -9,10 +9,10 @@ import { fakeContext } from './fake-context.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-function setup(): { dir: string; file: string; env: Record<string, string> } {
+function setup(example = 'standalone.yaml'): { dir: string; file: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'scmctl-migrate-cmd-'));
-  const file = join(dir, 'standalone.yaml');
-  writeFileSync(file, readFileSync(join(ROOT, 'examples/standalone.yaml'), 'utf8'));
+  const file = join(dir, example);
+  writeFileSync(file, readFileSync(join(ROOT, 'examples', example), 'utf8'));
   return { dir, file, env: { HOME: '/home/op', SCMCTL_STATE_DIR: join(dir, 'state') } };
 }
 
@@ -34,17 +34,17 @@ describe('scmctl migrate refuses early', () => {
   });
 
   it('--resume with nothing recorded: MIGRATE_NOTHING_TO_RESUME', async () => {
-    const { file, env, dir } = setup();
+    const { file, env, dir } = setup('local-ha.yaml');
     const c = fakeContext({ env, cwd: dir });
     expect(await runMigrate([file], { resume: true }, c)).toBe(1);
     expect(c.err()).toContain('error[MIGRATE_NOTHING_TO_RESUME]');
   });
 
   it('an unfinished migration is not continued without --resume: MIGRATE_IN_PROGRESS names its backup', async () => {
-    const { file, env, dir } = setup();
-    writeMigrationState(migrationStatePath(env, 'local-standalone', 'scmservice', '127.0.0.1'), {
+    const { file, env, dir } = setup('local-ha.yaml');
+    writeMigrationState(migrationStatePath(env, 'local-ha', 'scmservice', '127.0.0.1'), {
       format: MIGRATION_FORMAT,
-      cluster: 'local-standalone',
+      cluster: 'local-ha',
       serviceId: 'scmservice',
       existingNode: 'scm1',
       existingHost: 'scm1',
@@ -61,5 +61,15 @@ describe('scmctl migrate refuses early', () => {
     expect(c.err()).toContain('error[MIGRATE_IN_PROGRESS]');
     expect(c.err()).toContain('its backup is /tmp/b.tar.gz on scm1');
     expect(c.err()).toContain('--resume');
+  });
+});
+
+describe('scmctl migrate on a topology that keeps Ratis off', () => {
+  it('refuses with MIGRATE_RATIS_OFF and says how to grow it', async () => {
+    const { file, env, dir } = setup();
+    const c = fakeContext({ env, cwd: dir });
+    expect(await runMigrate([file], { yes: true }, c)).toBe(1);
+    expect(c.err()).toContain('error[MIGRATE_RATIS_OFF]');
+    expect(c.err()).toContain('--add-nodes');
   });
 });

@@ -175,3 +175,20 @@ describe('outermost', () => {
     expect(outermost(['/a/meta', '/a/meta/db', '/a/conf/', '/a/meta/ratis', '/b'])).toEqual(['/a/conf', '/a/meta', '/b']);
   });
 });
+
+describe('planMigration with nothing left to grow', () => {
+  it('a one-node ring already on its configuration, nothing to bootstrap: not stopped for a backup', () => {
+    const single = topologyOf(threeNodeText().replace('        - { nodeId: scm2, host: scm2 }\n        - { nodeId: scm3, host: scm3 }\n', ''));
+    const { facts, rendered } = buildFacts(single, { nodes: { 'svc/scm1': { clusterId: CID, running: true, release: RELEASE } } });
+    const p = planMigration({ topology: single, rendered, facts, bundle: BUNDLE, serviceId: 'svc', state: null, reach: {} });
+    expect(changeCount(p)).toBe(0);
+  });
+  it('a standalone SCM and a one-node Ratis topology: back up, then convert (the seed\'s first step)', () => {
+    const single = topologyOf(threeNodeText().replace('        - { nodeId: scm2, host: scm2 }\n        - { nodeId: scm3, host: scm3 }\n', ''));
+    const { facts, rendered } = buildFacts(single, { nodes: { 'svc/scm1': { clusterId: CID, running: true, release: RELEASE, scmHa: false } } });
+    const p = planMigration({ topology: single, rendered, facts, bundle: BUNDLE, serviceId: 'svc', state: null, reach: {} });
+    expect(tasks(p, 'backup')).toEqual(['stop-scm svc/scm1', 'backup-scm svc/scm1']);
+    expect(tasks(p, 'convert')).toEqual(['start-scm svc/scm1 leader']);
+    expect(tasks(p, 'join')).toEqual([]);
+  });
+});

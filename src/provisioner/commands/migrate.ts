@@ -65,7 +65,7 @@ export const migrateCommand: CommandSpec = {
     { ...ignoreOption, description: `${ignoreOption.description.replace(', or all', '')}, ${MIGRATE_IGNORABLE_CHECKS.join(', ')}, or all` },
   ],
   examples: [
-    'scmctl migrate examples/standalone.yaml --add-nodes scm2=127.0.0.2,scm3=127.0.0.3 --dry-run',
+    'scmctl apply examples/standalone.yaml --yes && scmctl migrate examples/local-ha.yaml --dry-run',
     'scmctl migrate cluster.yaml --add-nodes scm2=host2,scm3=host3 --yes',
     'scmctl migrate cluster.yaml --resume --yes',
   ],

@@ -7,8 +7,7 @@
  * clusterID; `--bootstrap` of a node of another cluster exits 255 and changes nothing; a fourth SCM added
  * after 100,000 containers exist catches up by installing the leader's checkpoint (snapshot install).
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { killAll, spawnOzone, type OzoneProcess } from '../support/ozone-process
 import { ScmCluster } from '../support/scm-cluster.js';
 import { siteXml } from '../support/scm-site.js';
 import { waitUntil } from '../support/wait.js';
+import { treeDigest } from '../support/tree-digest.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scm-ha-e2e-'));
 const cluster = new ScmCluster(
@@ -35,21 +35,6 @@ const cluster = new ScmCluster(
 );
 const FREON = ['freon', 'randomkeys', '--numOfVolumes=1', '--numOfBuckets=1', '--keySize=524288', '--replicationType=RATIS', '--numOfThreads=8', '--factor=THREE', '--bufferSize=1048576'];
 const THREE = ['scm1', 'scm2', 'scm3'];
-
-function treeDigest(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      h.update(`${p}:${st.mtimeMs}:${st.size}:${st.mode}\n`);
-      if (st.isDirectory()) walk(p);
-      else h.update(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return h.digest('hex');
-}
 
 describe('SCM HA: init + bootstrap, real processes on 127.0.0.1-3', () => {
   let datanodes: OzoneProcess | undefined;

@@ -4,13 +4,13 @@
  * running SCM, transfer refused, SIGTERM clean shutdown, SIGKILL + restart keeps data; bootstrap of a node
  * of another cluster (127.0.0.2) exits 255 and changes nothing on disk. Runs files sequentially (fixed ports).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, ozone, spawnOzone, trackPid, type OzoneProcess } from '../support/ozone-process.js';
 import { siteXml } from '../support/scm-site.js';
+import { treeDigest } from '../support/tree-digest.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scm-e2e-'));
 const conf1 = join(root, 'conf1');
@@ -32,21 +32,6 @@ const bindAll = (sid: string, nid: string, host: string): Record<string, string>
 
 const env1 = { OZONE_CONF_DIR: conf1, OZONE_PID_DIR: logs, OZONE_LOG_DIR: logs };
 const FREON = ['freon', 'randomkeys', '--numOfVolumes=1', '--numOfBuckets=1', '--keySize=524288', '--replicationType=RATIS', '--numOfThreads=8', '--factor=THREE', '--bufferSize=1048576'];
-
-function treeDigest(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      h.update(`${p}:${st.mtimeMs}:${st.size}:${st.mode}\n`);
-      if (st.isDirectory()) walk(p);
-      else h.update(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return h.digest('hex');
-}
 
 async function status(): Promise<Record<string, unknown>> {
   return (await (await fetch('http://127.0.0.1:9876/status')).json()) as Record<string, unknown>;

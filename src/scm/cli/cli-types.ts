@@ -1,5 +1,6 @@
 /** The parsed `ozone` command line, independent of the parser (commander lives in program.ts only). */
 import type { ReplicationFactor, ReplicationType } from '../state/records.js';
+import type { FreonOptions } from '../tools/freon.js';
 
 export interface GlobalOptions {
   readonly conf?: string;
@@ -47,17 +48,8 @@ export interface LdbScanCliOptions {
   readonly count: boolean;
 }
 
-export interface FreonCliOptions {
-  readonly numOfThreads: number;
-  readonly numOfVolumes: number;
-  readonly numOfBuckets: number;
-  readonly numOfKeys: number;
-  readonly keySize: number;
-  readonly bufferSize: number;
-  readonly replicationType: ReplicationType;
-  readonly factor: ReplicationFactor;
-  readonly validateWrites: boolean;
-  readonly json: string | undefined;
+/** freon's own options (the block size comes from the configuration), plus the command line's extras */
+export interface FreonCliOptions extends Omit<FreonOptions, 'blockSize'> {
   readonly omServiceId?: string;
   readonly cleanObjects: boolean;
 }

@@ -3,8 +3,7 @@
  * init → start → simulated datanodes → freon through the block port → roles/status → restart keeps the
  * data and ids keep growing; leader gating and NotLeader hints on a follower; bootstrap against it.
  */
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,26 +30,12 @@ import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
 import { FollowerReplicator } from '../../support/follower-replicator.js';
 import { siteConf, siteProperties } from '../../support/scm-site.js';
 import { waitUntil } from '../../support/wait.js';
+import { treeDigest } from '../../support/tree-digest.js';
 
 const H1 = '127.0.4.1';
 const H2 = '127.0.4.2';
 const H3 = '127.0.4.3';
 const ZERO = { grpc: 0, datanode: 0, block: 0, client: 0, security: 0, http: 0 };
-
-function treeDigest(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      h.update(`${p}:${st.mtimeMs}:${st.size}\n`);
-      if (st.isDirectory()) walk(p);
-      else h.update(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return h.digest('hex');
-}
 
 describe('SCM server in process (127.0.4.x)', () => {
   const root = mkdtempSync(join(tmpdir(), 'scm-it-'));

@@ -71,3 +71,17 @@ export class FakeClock implements Clock {
     return { cancel: () => void this.timers.delete(id) };
   }
 }
+
+/** Settles `p`, advancing the fake clock by a minute whenever the code under test waits on a timer. */
+export async function driveClock<T>(clock: FakeClock, p: Promise<T>): Promise<T> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  while (!done) {
+    await new Promise((r) => setImmediate(r));
+    if (clock.pendingTimers() > 0) clock.advance(60_000);
+  }
+  return p;
+}

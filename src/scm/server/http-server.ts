@@ -1,6 +1,7 @@
 /** HTTP on `ozone.scm.http-address` (9876): `/prom` (Prometheus text) and `/status` (JSON). GET only. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenExclusive } from '../transport/listen-exclusive.js';
 
 export interface HttpRoutes {
   prom(): Promise<{ contentType: string; body: string }>;
@@ -33,14 +34,7 @@ export class ScmHttpServer {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /prom or /status\n');
     });
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return server.address() as AddressInfo;
+    return listenExclusive(server, host, port);
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import { FrameDecoder, encodeFrame } from './frame-codec.js';
 import { RPC_KIND, decodePayload, encodePayload, type ErrorHeader } from './rpc-protocol.js';
+import { listenExclusive } from './listen-exclusive.js';
 import { createListener, type TlsMaterial } from './tls-options.js';
 
 export interface RpcContext {
@@ -69,15 +70,9 @@ export class RpcServer {
   async listen(host: string, port: number): Promise<AddressInfo> {
     const server = createListener(this.options.tls, (s) => this.accept(s));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await listenExclusive(server, host, port);
     server.on('error', (err) => (this.options.logger ?? silentLogger).error(`${this.name} listener error`, { error: err.message }));
-    return server.address() as AddressInfo;
+    return address;
   }
 
   address(): AddressInfo | undefined {

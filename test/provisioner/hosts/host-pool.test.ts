@@ -4,23 +4,10 @@ import { HostError } from '../../../src/provisioner/hosts/host-error.js';
 import { HostPool, type PoolEvent } from '../../../src/provisioner/hosts/host-pool.js';
 import type { RemoteHost } from '../../../src/provisioner/hosts/remote-host.js';
 import { sh } from '../../../src/provisioner/hosts/shell-quote.js';
-import { FakeClock } from '../../support/fake-clock.js';
+import { driveClock, FakeClock } from '../../support/fake-clock.js';
 import { FakeHost } from '../../support/fake-host.js';
 
 const spec = (name: string): HostConnectionSpec => ({ transport: 'local', name, secrets: { env: {} } });
-
-async function drive<T>(clock: FakeClock, p: Promise<T>): Promise<T> {
-  let done = false;
-  p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  while (!done) {
-    await new Promise((r) => setImmediate(r));
-    if (clock.pendingTimers() > 0) clock.advance(60_000);
-  }
-  return p;
-}
 
 describe('HostPool', () => {
   it('opens one connection per host for the whole run and closes them all', async () => {
@@ -71,7 +58,7 @@ describe('HostPool', () => {
         return new FakeHost({ name: s.name });
       },
     });
-    await drive(clock, pool.get('a'));
+    await driveClock(clock, pool.get('a'));
     expect(events.map((e) => (e.type === 'connected' ? `connected@${e.attempt}` : `failed@${e.failure.attempt}:${e.failure.code}`))).toEqual([
       'failed@1:SSH_UNREACHABLE',
       'failed@2:SSH_UNREACHABLE',

@@ -2,21 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HostError } from '../../../src/provisioner/hosts/host-error.js';
 import { backoffDelay, retry } from '../../../src/provisioner/hosts/retry.js';
 import type { AttemptFailure } from '../../../src/provisioner/hosts/host-error.js';
-import { FakeClock } from '../../support/fake-clock.js';
-
-/** Settles `p`, advancing the fake clock whenever the code under test waits on it. */
-async function drive<T>(clock: FakeClock, p: Promise<T>): Promise<T> {
-  let done = false;
-  p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  while (!done) {
-    await new Promise((r) => setImmediate(r));
-    if (clock.pendingTimers() > 0) clock.advance(60_000);
-  }
-  return p;
-}
+import { driveClock, FakeClock } from '../../support/fake-clock.js';
 
 describe('retry', () => {
   it('retries transient host errors with growing delays and says which attempt failed and why', async () => {
@@ -30,7 +16,7 @@ describe('retry', () => {
       },
       { attempts: 3, baseDelayMs: 1000, random: () => 1, clock, onAttemptFailed: (f) => seen.push(f) },
     );
-    const err = await drive(clock, p).catch((e: unknown) => e);
+    const err = await driveClock(clock, p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostError);
     const he = err as HostError;
     expect(he.code).toBe('SSH_UNREACHABLE');
@@ -69,7 +55,7 @@ describe('retry', () => {
       },
       { clock },
     );
-    expect(await drive(clock, p)).toBe(2);
+    expect(await driveClock(clock, p)).toBe(2);
   });
 
   it('stops waiting when aborted', async () => {

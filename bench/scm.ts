@@ -19,8 +19,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AllocatedBlock } from '../src/scm/services/block-manager.js';
 import { FailoverRpcClient } from '../src/scm/transport/rpc-failover-client.js';
+import type { BlockProtocol } from '../src/scm/protocols/block-protocol.js';
 import { killAll, spawnOzone, type OzoneProcess } from '../test/support/ozone-process.js';
 import { ScmCluster } from '../test/support/scm-cluster.js';
 import { waitUntil } from '../test/support/wait.js';
@@ -91,7 +91,7 @@ async function failover(cluster: ScmCluster): Promise<number[]> {
   for (let round = 0; round < FAILOVERS; round++) {
     const leader = await cluster.leader();
     const workers = Array.from({ length: 4 }, () =>
-      new FailoverRpcClient(cluster.ids.map((id) => ({ nodeId: id, host: cluster.host(id), port: 9863 })), { retryIntervalMs: 20, maxFailovers: 100_000, callTimeoutMs: 10_000 }),
+      new FailoverRpcClient<BlockProtocol>(cluster.ids.map((id) => ({ nodeId: id, host: cluster.host(id), port: 9863 })), { retryIntervalMs: 20, maxFailovers: 100_000, callTimeoutMs: 10_000 }),
     );
     let stop = false;
     let killedAt = Infinity;
@@ -99,7 +99,7 @@ async function failover(cluster: ScmCluster): Promise<number[]> {
     const loops = workers.map(async (c) => {
       while (!stop) {
         try {
-          await c.call<AllocatedBlock[]>('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 'bench' });
+          await c.call('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 'bench' });
           const now = performance.now();
           if (now > killedAt && c.currentEndpoint.nodeId !== leader && now < firstAck) firstAck = now;
         } catch {

@@ -16,7 +16,18 @@ const stopRequested = new Promise<string>((resolve) => {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
 });
 
-const actions = createActions({ io, env: process.env, mainScript: fileURLToPath(import.meta.url), stopRequested });
+const readStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) throw new Error('stdin holds more than 64 KiB: not a token');
+  }
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const actions = createActions({ io, env: process.env, mainScript: fileURLToPath(import.meta.url), stopRequested, readStdin });
 runProgram(process.argv.slice(2), actions, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).then(
   (code) => {
     process.exitCode = code;

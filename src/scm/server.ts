@@ -1,11 +1,15 @@
 /**
  * Composition root of a running SCM (`ozone scm`). Opens in order, closes in reverse:
- *   VERSION (must exist) → [secure: this SCM's certificate → mutual TLS material for the Raft and inter-SCM
- *   ports] → ScmStateMachine (scm.db) → [Ratis enabled on a standalone-initialised SCM:
+ *   VERSION (must exist) → data directories 0700 → [secure: this SCM's certificate → TLS material for every
+ *   port] → ScmStateMachine (scm.db) → [Ratis enabled on a standalone-initialised SCM:
  *   convert it to a one-node Raft ring that keeps its data, VERSION gains scmHA=true] → Replicator
  *   (RaftReplicator: Raft log store + Raft port; or StandaloneReplicator) → services (sequence ids,
- *   nodes, pipelines, blocks, certificate signing when secure) → listeners (inter-SCM 9895, datanode 9861, block 9863, client 9860,
- *   security 9961, HTTP 9876) → replicator.start() (Raft node; a bootstrapped SCM joins the ring here).
+ *   nodes, pipelines, blocks; join tokens and certificate issuance when secure) → listeners (inter-SCM
+ *   9895, datanode 9861, block 9863, client 9860, security 9961, HTTP 9876 or, secure, HTTPS 9877) →
+ *   replicator.start() (Raft node; a bootstrapped SCM joins the ring here).
+ * Secure mode (`ozone.security.enabled`): every listener is TLS with this SCM's certificate; callers
+ * authenticate with certificates of this cluster (only the security port admits a caller without one, to
+ * fetch the root CA or present a join token), and security/access-policy.ts decides what each may call.
  * The replicator is chosen by `createReplicator` (tests plug fakes). A failure while opening closes what
  * was opened and rethrows.
  */
@@ -15,21 +19,35 @@ import type { Logger } from '../common/logger.js';
 import { systemHostLocality, type HostLocality } from './config/host-locality.js';
 import type { ScmConfig } from './config/scm-config.js';
 import type { Replicator } from './replication/replicator.js';
-import { certificateSigner, loadScmCertificates, scmTls } from './ca/scm-certificates.js';
+import { certificateSigner, loadScmCertificates } from './ca/scm-certificates.js';
+import type { StoredIdentity } from './ca/identity-store.js';
+import type { ListenerName as LimitName } from './config/rpc-limits.js';
+import { blockProtocol } from './protocols/block-protocol.js';
+import { clientProtocol } from './protocols/client-protocol.js';
+import { datanodeProtocol } from './protocols/datanode-protocol.js';
+import { interScmProtocol } from './protocols/inter-scm-protocol.js';
+import { securityProtocol } from './protocols/security-protocol.js';
+import { authorizer, type PortProtocols, type RpcPortName } from './security/access-policy.js';
+import { clientTls, identityOfSocket, raftTls, serverTls } from './security/tls-identities.js';
+import { JoinTokenService } from './services/join-token-service.js';
+import { tightenDataDirs } from './storage/data-dir-permissions.js';
+import { K } from './config/config-keys.js';
+import type { Handlers, RpcSecurity } from './transport/rpc-server.js';
+import type { Protocol } from './transport/protocol-definition.js';
 import { ensureRaftGroup, hasRaftState, markScmHa } from './replication/raft-group.js';
 import { RaftReplicator } from './replication/raft-replicator.js';
 import { ScmStateMachine } from './replication/scm-state-machine.js';
 import { StandaloneReplicator } from './replication/standalone-replicator.js';
-import { registerBlockService } from './server/block-service.js';
-import { registerClientService } from './server/client-service.js';
-import { registerDatanodeService } from './server/datanode-service.js';
+import { blockHandlers } from './server/block-service.js';
+import { clientHandlers } from './server/client-service.js';
+import { datanodeHandlers } from './server/datanode-service.js';
 import { ScmHttpServer } from './server/http-server.js';
-import { registerInterScmService } from './server/inter-scm-service.js';
-import { notLeaderMapper, type PortName } from './server/leader-gate.js';
+import { interScmHandlers } from './server/inter-scm-service.js';
+import { notLeaderMapper } from './server/leader-gate.js';
 import { createScmMetrics, type ScmMetrics } from './server/metrics.js';
 import type { ScmContext } from './server/scm-context.js';
 import { scmStatus } from './server/scm-info.js';
-import { registerSecurityService } from './server/security-service.js';
+import { securityHandlers } from './server/security-service.js';
 import { ScmServerError } from './server/server-error.js';
 import { BlockManager } from './services/block-manager.js';
 import { CertificateService } from './services/certificate-service.js';
@@ -39,7 +57,7 @@ import { SequenceIdGenerator } from './services/sequence-id-generator.js';
 import { readVersionFile, type ScmVersion } from './storage/version-file.js';
 import { RpcServer } from './transport/rpc-server.js';
 import type { RaftTlsOptions } from './transport/raft-transport.js';
-import type { TlsMaterial } from './transport/tls-options.js';
+import type { ClientTls } from './transport/tls-options.js';
 
 export interface ReplicatorContext {
   readonly config: ScmConfig;
@@ -48,8 +66,8 @@ export interface ReplicatorContext {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly onFatal?: (err: Error) => void;
-  /** mutual TLS for the Raft port and SCM-to-SCM calls (`ozone.security.enabled` + `hdds.grpc.tls.enabled`) */
-  readonly peerTls?: { readonly raft: RaftTlsOptions; readonly rpc: TlsMaterial };
+  /** secure mode: mutual TLS for the Raft port, and this SCM's client identity for SCM-to-SCM calls */
+  readonly peerTls?: { readonly raft: RaftTlsOptions; readonly rpc: ClientTls };
 }
 
 /** Builds the replication layer: Raft when `ozone.scm.ratis.enable` (default), else standalone. */
@@ -63,7 +81,7 @@ export const defaultReplicatorFactory: ReplicatorFactory = async ({ config, vers
   return RaftReplicator.open({ config, version, stateMachine, logger, clock, ...(onFatal ? { onFatal } : {}), ...(peerTls ? { tls: peerTls } : {}) }, options);
 };
 
-export type ListenerName = PortName | 'http';
+export type ListenerName = RpcPortName | 'http';
 
 export interface ScmServerOptions {
   readonly config: ScmConfig;
@@ -73,7 +91,6 @@ export interface ScmServerOptions {
   readonly createReplicator?: ReplicatorFactory;
   /** per-listener port overrides (tests use 0 = ephemeral) */
   readonly portOverrides?: Partial<Record<ListenerName, number>>;
-  readonly tls?: TlsMaterial;
   readonly signal?: AbortSignal;
   /** the replication layer stopped on a fatal error: the owner must close the server and exit */
   readonly onFatal?: (err: Error) => void;
@@ -117,9 +134,13 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         hint: 'remove ozone.scm.ratis.enable=false (or set it to true) for this SCM',
       });
     }
-    // Secure cluster: this SCM's certificate (from --init / --bootstrap) gives mutual TLS between SCMs.
-    const certs = config.securityEnabled ? loadScmCertificates(config) : undefined;
-    const peerTls = certs && config.grpcTlsEnabled ? scmTls(certs) : undefined;
+    tightenDataDirs(config);
+    // Secure cluster: this SCM's certificate (from --init / --bootstrap) is its identity on every port.
+    const own: StoredIdentity | undefined = config.securityEnabled ? loadScmCertificates(config) : undefined;
+    if (own && config.conf.get(K.grpcTlsEnabled)?.toLowerCase() === 'false') {
+      logger.warn('hdds.grpc.tls.enabled=false is ignored: with ozone.security.enabled every port of this SCM uses TLS (a certificate is how callers authenticate)');
+    }
+    const peerTls = own ? { raft: raftTls(own, version.clusterId), rpc: clientTls(own, own.rootPem, version.clusterId) } : undefined;
     const stateMachine = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
     closers.push({ name: 'scm.db', close: () => stateMachine.close() });
     if (config.ratisEnabled && version.scmHA !== true) {
@@ -151,10 +172,15 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     });
     closers.push({ name: 'blocks', close: () => blocks.close() });
 
-    const certificates = config.securityEnabled ? new CertificateService(replicator, seq, certificateSigner(config, version), version.clusterId) : undefined;
+    const tokens = own ? new JoinTokenService(replicator, state, config, own.rootPem, clock, logger.child({ component: 'tokens' })) : undefined;
+    const certificates =
+      own && tokens
+        ? new CertificateService(replicator, seq, certificateSigner(config, version, own), version.clusterId, version.scmUuid, state, tokens, clock, logger.child({ component: 'certificates' }))
+        : undefined;
     let metrics: ScmMetrics | undefined;
     const ctx: ScmContext = {
       certificates,
+      tokens,
       config,
       version,
       replicator,
@@ -191,40 +217,54 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
 
     const addresses: Partial<Record<ListenerName, AddressInfo>> = {};
     const self = config.local.self;
-    const listen = async (name: PortName, register: (s: RpcServer) => void): Promise<void> => {
-      const server = new RpcServer(name, {
-        logger,
-        errorMapper: notLeaderMapper(ctx, name),
-        onCall: (method, outcome, seconds) => metrics!.observeRpc(name, method, outcome, seconds),
-        ...(options.tls ? { tls: options.tls } : name === 'grpc' && peerTls ? { tls: peerTls.rpc } : {}),
-      });
-      register(server);
-      const host = name === 'grpc' ? config.bind.grpc : config.bind[name];
-      const port = options.portOverrides?.[name] ?? self.ports[name];
+    const isRevoked = (serial: string): boolean => certificates?.isRevoked(serial) ?? false;
+    const securityOf = (name: RpcPortName): RpcSecurity | undefined =>
+      own
+        ? {
+            tls: serverTls(own, name === 'security' ? 'optional' : 'required'),
+            identify: (socket) => identityOfSocket(socket, version.clusterId),
+            authorize: authorizer(name, isRevoked),
+          }
+        : undefined;
+    const bound = async (name: ListenerName | 'https', host: string, port: number, listen: () => Promise<AddressInfo>, close: () => Promise<void>): Promise<AddressInfo> => {
+      let address: AddressInfo;
       try {
-        addresses[name] = await server.listen(host, port);
+        address = await listen();
       } catch (err) {
         throw new ScmServerError('SCM_PORT_IN_USE', `cannot listen on ${host}:${port} (${name}): ${(err as Error).message}`, {
           cause: err,
           hint: 'another SCM (or program) uses this address; stop it or change the port in ozone-site.xml',
         });
       }
-      closers.push({ name: `${name} listener`, close: () => server.close() });
+      closers.push({ name: `${name} listener`, close });
+      return address;
     };
-    await listen('grpc', (s) => registerInterScmService(s, ctx));
-    await listen('datanode', (s) => registerDatanodeService(s, ctx));
-    await listen('block', (s) => registerBlockService(s, ctx));
-    await listen('client', (s) => registerClientService(s, ctx));
-    await listen('security', (s) => registerSecurityService(s, ctx));
+    const listen = async <N extends RpcPortName>(name: N, protocol: PortProtocols[N] & Protocol, handlers: Handlers<PortProtocols[N] & Protocol>): Promise<void> => {
+      const security = securityOf(name);
+      const server = new RpcServer(name, protocol, {
+        logger,
+        limits: config.limits[name as LimitName],
+        errorMapper: notLeaderMapper(ctx, name),
+        onCall: (method, outcome, seconds) => metrics!.observeRpc(name, method, outcome, seconds),
+        ...(security ? { security } : {}),
+      }).serve(handlers);
+      const host = config.bind[name];
+      const port = options.portOverrides?.[name] ?? self.ports[name];
+      addresses[name] = await bound(name, host, port, () => server.listen(host, port), () => server.close());
+    };
+    await listen('grpc', interScmProtocol, interScmHandlers(ctx));
+    await listen('datanode', datanodeProtocol, datanodeHandlers(ctx));
+    await listen('block', blockProtocol, blockHandlers(ctx));
+    await listen('client', clientProtocol, clientHandlers(ctx));
+    await listen('security', securityProtocol, securityHandlers(ctx));
     if (config.httpEnabled) {
-      const http = new ScmHttpServer({ prom: () => metrics!.render(), status: () => scmStatus(ctx) });
-      const port = options.portOverrides?.http ?? self.ports.http;
-      try {
-        addresses.http = await http.listen(config.bind.http, port);
-      } catch (err) {
-        throw new ScmServerError('SCM_PORT_IN_USE', `cannot listen on ${config.bind.http}:${port} (http): ${(err as Error).message}`, { cause: err });
-      }
-      closers.push({ name: 'http', close: () => http.close() });
+      const http = new ScmHttpServer(
+        { prom: () => metrics!.render(), status: () => scmStatus(ctx) },
+        { limits: config.limits.http, ...(own ? { security: { tls: serverTls(own, 'required'), identify: (s) => identityOfSocket(s, version.clusterId), isRevoked } } : {}) },
+      );
+      // secure mode: HTTPS only (Ozone's HTTPS_ONLY); /status is not served in plain text to anyone
+      const [host, port] = own ? [config.bind.https, options.portOverrides?.http ?? self.ports.https] : [config.bind.http, options.portOverrides?.http ?? self.ports.http];
+      addresses.http = await bound(own ? 'https' : 'http', host, port, () => http.listen(host, port), () => http.close());
     }
     await replicator.start(options.signal ? { signal: options.signal } : {});
     logger.info('SCM started', {

@@ -31,6 +31,9 @@ export class FollowerReplicator implements Replicator {
   async addPeer(): Promise<void> {
     throw new NotLeaderError('FOLLOWER', this.leader);
   }
+  async removePeer(): Promise<void> {
+    throw new NotLeaderError('FOLLOWER', this.leader);
+  }
   async transferLeadership(): Promise<void> {
     throw new NotLeaderError('FOLLOWER', this.leader);
   }

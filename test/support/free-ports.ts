@@ -21,7 +21,7 @@ export async function freePorts(host: string, count: number): Promise<number[]> 
 
 /** Per-node port keys (`<key>.<sid>.<nid>` form is built by scm-site) with free ports on `host`. */
 export async function freeNodePorts(host: string): Promise<Record<string, number>> {
-  const [client, block, datanode, security, ratis, grpc, http] = await freePorts(host, 7);
+  const [client, block, datanode, security, ratis, grpc, http, https] = await freePorts(host, 8);
   return {
     'ozone.scm.client.port': client!,
     'ozone.scm.block.client.port': block!,
@@ -30,5 +30,6 @@ export async function freeNodePorts(host: string): Promise<Record<string, number
     'ozone.scm.ratis.port': ratis!,
     'ozone.scm.grpc.port': grpc!,
     http: http!,
+    https: https!,
   };
 }

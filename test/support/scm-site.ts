@@ -31,8 +31,9 @@ export function siteProperties(o: SiteOptions): Record<string, string> {
     p[`ozone.scm.address.scmservice.${id}`] = h;
     for (const k of ['ozone.scm.client.bind.host', 'ozone.scm.block.client.bind.host', 'ozone.scm.datanode.bind.host', 'ozone.scm.security.service.bind.host']) p[`${k}.scmservice.${id}`] = h;
     p[`ozone.scm.http-address.scmservice.${id}`] = `${h}:${o.nodePorts?.[id]?.['http'] ?? 9876}`;
+    p[`ozone.scm.https-address.scmservice.${id}`] = `${h}:${o.nodePorts?.[id]?.['https'] ?? 9877}`;
     p[`ozone.scm.db.dirs.scmservice.${id}`] = o.metadataDir(id);
-    for (const [k, v] of Object.entries(o.nodePorts?.[id] ?? {})) if (k !== 'http') p[`${k}.scmservice.${id}`] = String(v);
+    for (const [k, v] of Object.entries(o.nodePorts?.[id] ?? {})) if (k !== 'http' && k !== 'https') p[`${k}.scmservice.${id}`] = String(v);
   });
   // ozone.metadata.dirs is per host in real deployments; tests set it for the node in question via nodeId.
   if (o.nodeId) p['ozone.metadata.dirs'] = o.metadataDir(o.nodeId);

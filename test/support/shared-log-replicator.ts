@@ -70,6 +70,7 @@ export class FakeNode implements Replicator {
     return () => this.listeners.delete(l);
   }
   async addPeer(): Promise<void> {}
+  async removePeer(): Promise<void> {}
   async transferLeadership(): Promise<void> {}
   async close(): Promise<void> {}
 }

@@ -1,18 +1,20 @@
 /**
  * The SCM certificate authority (ozone-scm-ha.md §7): the primordial SCM holds a self-signed root CA
  * (`CN=scm@<host>`, serial 1) and its own sub-CA (`CN=scm-sub@<host>, OU=<scmUuid>, O=<clusterId>`,
- * serial 2, signed by the root); other certificates (OM/datanode P365D, SCM sub-CAs P1865D) are signed by
- * the leader's sub-CA from PKCS#10 requests, with serials from the replicated CertificateId sequence.
+ * serial 2, signed by the root); other certificates (OM/datanode/admin P365D, SCM sub-CAs P1865D) are
+ * issued by the leader from PKCS#10 requests presented with a join token (certificate-profiles.ts), with
+ * serials from the replicated CertificateId sequence.
  * Keys are RSA 2048 (node:crypto); files live where Ozone keeps them, M = hdds.metadata.dir || ozone.metadata.dirs:
  *   M/scm/ca/keys/{private.pem,public.pem}, M/scm/ca/certs/certificate.crt
  *   M/scm/sub-ca/keys/{private.pem,public.pem}, M/scm/sub-ca/certs/{certificate.crt,<serial>.crt,ROOTCA-<serial>.crt}
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/version-file.js';
 import { CaError } from './ca-error.js';
-import { issueCertificate, parseCsr, type SubjectAltNames } from './forge-x509.js';
+import { privateDir } from '../storage/private-dir.js';
+import { issueCertificate, type SubjectAltNames } from './forge-x509.js';
 
 export const ROOT_CA_SERIAL = '1';
 export const PRIMORDIAL_SUB_CA_SERIAL = '2';
@@ -59,8 +61,9 @@ export function generateRsaKeyPair(): KeyPairPem {
 const days = (from: Date, n: number): Date => new Date(from.getTime() + n * 86_400_000);
 
 function save(paths: CaPaths, m: CaMaterial, extra: Record<string, string> = {}): void {
-  mkdirSync(join(paths.dir, 'keys'), { recursive: true, mode: 0o700 });
-  mkdirSync(paths.certsDir, { recursive: true });
+  privateDir(paths.dir);
+  privateDir(join(paths.dir, 'keys'));
+  privateDir(paths.certsDir);
   writeFileAtomic(paths.privateKey, m.privateKeyPem, 0o600);
   writeFileAtomic(paths.publicKey, m.publicKeyPem);
   writeFileAtomic(paths.certificate, m.certPem);
@@ -114,28 +117,4 @@ export function initPrimordialCa(o: { metadataDir: string; host: string; cluster
   save(rootPaths, root);
   save(subPaths, sub, { [`${PRIMORDIAL_SUB_CA_SERIAL}.crt`]: subCert, [`ROOTCA-${ROOT_CA_SERIAL}.crt`]: rootCert });
   return { root, sub, created: true };
-}
-
-/**
- * Signs a PKCS#10 request with `issuer` (the leader's sub-CA). SCM requests (isCa) get P1865D and must
- * carry the cluster id as O; others get `validityDays` (P365D).
- */
-export function signCsr(issuer: CaMaterial, csrPem: string, o: { serial: string; clusterId: string; now?: Date; validityDays?: number }): string {
-  const csr = parseCsr(csrPem);
-  if (csr.isCa && csr.subject.O !== o.clusterId) {
-    throw new CaError('CA_INVALID_CSR', `SCM ClusterId mismatch. Peer SCM ClusterId ${csr.subject.O ?? '(none)'}, primary SCM ClusterId ${o.clusterId}`);
-  }
-  const now = o.now ?? new Date();
-  return issueCertificate(
-    {
-      subject: csr.subject,
-      subjectPublicKeyPem: csr.publicKeyPem,
-      serial: o.serial,
-      notBefore: now,
-      notAfter: days(now, csr.isCa ? CA_VALIDITY_DAYS : (o.validityDays ?? DEFAULT_VALIDITY_DAYS)),
-      isCa: csr.isCa,
-      sans: csr.sans,
-    },
-    { certPem: issuer.certPem, privateKeyPem: issuer.privateKeyPem },
-  );
 }

@@ -25,6 +25,8 @@ export interface IssueRequest {
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly isCa: boolean;
+  /** extended key usage of a non-CA certificate: TLS server and client (default), or client only */
+  readonly usage?: 'server-client' | 'client';
   readonly sans?: SubjectAltNames;
 }
 
@@ -59,14 +61,14 @@ function serialHex(decimal: string): string {
   return hex;
 }
 
-function extensions(req: { isCa: boolean; sans?: SubjectAltNames }): unknown[] {
+function extensions(req: { isCa: boolean; usage?: 'server-client' | 'client'; sans?: SubjectAltNames }): unknown[] {
   const ext: unknown[] = [
     { name: 'basicConstraints', cA: req.isCa, critical: true },
     req.isCa
       ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
       : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
   ];
-  if (!req.isCa) ext.push({ name: 'extKeyUsage', serverAuth: true, clientAuth: true });
+  if (!req.isCa) ext.push(req.usage === 'client' ? { name: 'extKeyUsage', clientAuth: true } : { name: 'extKeyUsage', serverAuth: true, clientAuth: true });
   const alt = [...(req.sans?.dns ?? []).map((value) => ({ type: 2, value })), ...(req.sans?.ips ?? []).map((ip) => ({ type: 7, ip }))];
   if (alt.length > 0) ext.push({ name: 'subjectAltName', altNames: alt });
   return ext;

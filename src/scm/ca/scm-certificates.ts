@@ -1,48 +1,30 @@
 /**
- * An SCM's own certificate material on a secure cluster (ozone-scm-ha.md §7), where Ozone keeps it, under
+ * An SCM's certificate material on a secure cluster (ozone-scm-ha.md §7), where Ozone keeps it, under
  * M = `hdds.metadata.dir` → `ozone.metadata.dirs`:
  *   primordial  M/scm/ca/…  (root CA, serial 1) and M/scm/sub-ca/… (its sub-CA, serial 2, signed by the root)
- *   others      M/scm/sub-ca/keys/{private,public}.pem, certs/certificate.crt + <serial>.crt (own sub-CA,
- *               signed by the leader at --bootstrap), CA-<serial>.crt (issuers between it and the root),
- *               ROOTCA-<serial>.crt (the root CA)
- * Every SCM certificate carries the SCM's configured host as a subject alternative name (IP or DNS), so
- * peers verify it on the Raft and inter-SCM ports (mutual TLS).
+ *   others      M/scm/sub-ca/… (own sub-CA, signed by the leader at --bootstrap, with CA-<serial>.crt issuers)
+ *   every SCM   M/scm/admin/… (the admin identity of the host: operator tools authenticate with it; 0600)
  *
- *  - `primordialCertCommands`: the replicated commands that record the primordial's root and sub-CA
- *    certificates (`validCerts` + `validSCMCerts`) and move the CertificateId sequence past them; only the
- *    ones the state does not hold yet (idempotent);
- *  - `loadScmCertificates` / `saveIssuedScmCertificate`: this SCM's key, certificate, chain and root;
+ *  - `primordialCertCommands`: the replicated commands that record the primordial's root, sub-CA and admin
+ *    certificates and move the CertificateId sequence past them; only the ones the state lacks (idempotent);
+ *  - `loadScmCertificates` / `saveIssuedScmCertificate`: this SCM's sub-CA identity;
+ *  - `adminIdentityDir`: where the admin identity of this host lives;
  *  - `certificateSigner`: who signs for this SCM when it leads — the root CA on the primordial, its own
- *    sub-CA elsewhere (HDDS-8286) — and the chain an issued certificate needs up to the root;
- *  - `scmTls`: the TLS material for the Raft transport and the inter-SCM RPC (client and server).
+ *    sub-CA elsewhere (HDDS-8286) — and the chain an issued certificate needs up to the root.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScmConfig } from '../config/scm-config.js';
 import type { ScmCommand } from '../state/commands.js';
 import type { StateView } from '../state/scm-state.js';
-import { writeFileAtomic, type ScmVersion } from '../storage/version-file.js';
-import type { TlsMaterial } from '../transport/tls-options.js';
-import type { RaftTlsOptions } from '../transport/raft-transport.js';
+import type { ScmVersion } from '../storage/version-file.js';
 import { CaError } from './ca-error.js';
 import { PRIMORDIAL_SUB_CA_SERIAL, ROOT_CA_SERIAL, caPaths, loadCa, type CaMaterial, type KeyPairPem } from './certificate-authority.js';
-import { certificateInfo, type SubjectAltNames } from './forge-x509.js';
+import { certificateInfo } from './forge-x509.js';
+import { loadIdentity, saveIdentity, type IssuedCertificate, type StoredIdentity } from './identity-store.js';
 
-export interface ScmCertificates {
-  readonly privateKeyPem: string;
-  readonly certPem: string;
-  readonly serial: string;
-  /** issuer certificates between this SCM's certificate and the root (leaf side first) */
-  readonly chainPem: readonly string[];
-  readonly rootPem: string;
-}
-
-export interface IssuedCertificate {
-  readonly serial: string;
-  readonly certPem: string;
-  readonly chain: ReadonlyArray<{ readonly serial: string; readonly pem: string }>;
-  readonly root: { readonly serial: string; readonly pem: string };
-}
+/** The primordial's admin identity takes the serial after its sub-CA. */
+export const PRIMORDIAL_ADMIN_SERIAL = '3';
 
 export function securityDir(config: ScmConfig): string {
   if (config.dirs.security === undefined) {
@@ -51,70 +33,40 @@ export function securityDir(config: ScmConfig): string {
   return config.dirs.security;
 }
 
-export function sansOf(host: string): SubjectAltNames {
-  return /^[\d.]+$/.test(host) || host.includes(':') ? { ips: [host] } : { dns: [host] };
+export function adminIdentityDir(metadataDir: string): string {
+  return join(metadataDir, 'scm', 'admin');
 }
 
-/** Replicated commands recording the primordial's CA certificates; only those the state lacks. */
-export function primordialCertCommands(root: CaMaterial, sub: CaMaterial, view: StateView): ScmCommand[] {
+/** Replicated commands recording the primordial's certificates; only those the state lacks. */
+export function primordialCertCommands(root: CaMaterial, sub: CaMaterial, adminCertPem: string, view: StateView): ScmCommand[] {
   const out: ScmCommand[] = [];
   const reserved = view.sequence('CertificateId');
-  if (reserved < Number(PRIMORDIAL_SUB_CA_SERIAL)) out.push({ type: 'allocateBatch', sequence: 'CertificateId', expectedLastId: reserved, newLastId: Number(PRIMORDIAL_SUB_CA_SERIAL) });
+  const last = Number(PRIMORDIAL_ADMIN_SERIAL);
+  if (reserved < last) out.push({ type: 'allocateBatch', sequence: 'CertificateId', expectedLastId: reserved, newLastId: last });
   if (view.cert('validSCMCerts', ROOT_CA_SERIAL) === undefined) out.push({ type: 'storeValidCertificate', serial: ROOT_CA_SERIAL, pem: root.certPem, role: 'SCM' });
   if (view.cert('validSCMCerts', PRIMORDIAL_SUB_CA_SERIAL) === undefined) out.push({ type: 'storeValidCertificate', serial: PRIMORDIAL_SUB_CA_SERIAL, pem: sub.certPem, role: 'SCM' });
+  if (view.cert('validCerts', PRIMORDIAL_ADMIN_SERIAL) === undefined) out.push({ type: 'storeValidCertificate', serial: PRIMORDIAL_ADMIN_SERIAL, pem: adminCertPem, role: 'ADMIN' });
   return out;
 }
 
-function read(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new CaError('CA_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
+const SCM_CERT_HINT = 'security must be enabled when the SCM is initialised: ozone scm --init (primordial) or ozone scm --bootstrap --token-file … --ca-cert-hash … (the others)';
 
 /** This SCM's sub-CA key and certificate, its issuer chain and the root CA (written by --init or --bootstrap). */
-export function loadScmCertificates(config: ScmConfig): ScmCertificates {
-  const paths = caPaths(securityDir(config), 'sub-ca');
-  if (!existsSync(paths.certificate) || !existsSync(paths.privateKey)) {
-    throw new CaError('CA_NOT_INITIALIZED', `this SCM has no certificate (${paths.certificate}); ozone.security.enabled=true needs one`, {
-      hint: 'security must be enabled when the SCM is initialised: ozone scm --init (primordial) or ozone scm --bootstrap (the others)',
-    });
+export function loadScmCertificates(config: ScmConfig): StoredIdentity {
+  const dir = caPaths(securityDir(config), 'sub-ca').dir;
+  try {
+    return loadIdentity(dir, SCM_CERT_HINT);
+  } catch (err) {
+    if (err instanceof CaError && err.code === 'CA_NOT_INITIALIZED') {
+      throw new CaError('CA_NOT_INITIALIZED', `this SCM has no certificate under ${dir}; ozone.security.enabled=true needs one`, { hint: SCM_CERT_HINT, cause: err });
+    }
+    throw err;
   }
-  const names = readdirSync(paths.certsDir);
-  const rootName = names.find((n) => /^ROOTCA-\d+\.crt$/.test(n));
-  if (!rootName) throw new CaError('CA_NOT_INITIALIZED', `no ROOTCA-<serial>.crt in ${paths.certsDir}`);
-  const certPem = read(paths.certificate);
-  const chainPem = names
-    .filter((n) => /^CA-\d+\.crt$/.test(n))
-    .map((n) => read(join(paths.certsDir, n)));
-  return { privateKeyPem: read(paths.privateKey), certPem, serial: certificateInfo(certPem).serial, chainPem: orderChain(certPem, chainPem), rootPem: read(join(paths.certsDir, rootName)) };
-}
-
-/** Issuers ordered from the leaf's issuer up (by subject/issuer names). */
-function orderChain(leafPem: string, issuers: readonly string[]): string[] {
-  const left = issuers.map((pem) => ({ pem, info: certificateInfo(pem) }));
-  const out: string[] = [];
-  let current = certificateInfo(leafPem);
-  for (;;) {
-    const i = left.findIndex((c) => c.info.subject.CN === current.issuer.CN && c.info.subject.OU === current.issuer.OU && c.info.subject.O === current.issuer.O);
-    if (i < 0) break;
-    const [next] = left.splice(i, 1);
-    out.push(next!.pem);
-    current = next!.info;
-  }
-  return [...out, ...left.map((c) => c.pem)];
 }
 
 /** Saves the sub-CA certificate a leader issued to this (bootstrapping) SCM, with its chain and root. */
 export function saveIssuedScmCertificate(config: ScmConfig, keys: KeyPairPem, issued: IssuedCertificate): void {
-  const paths = caPaths(securityDir(config), 'sub-ca');
-  writeFileAtomic(paths.privateKey, keys.privateKeyPem, 0o600);
-  writeFileAtomic(paths.publicKey, keys.publicKeyPem);
-  writeFileAtomic(join(paths.certsDir, `${issued.serial}.crt`), issued.certPem);
-  for (const c of issued.chain) writeFileAtomic(join(paths.certsDir, `CA-${c.serial}.crt`), c.pem);
-  writeFileAtomic(join(paths.certsDir, `ROOTCA-${issued.root.serial}.crt`), issued.root.pem);
-  writeFileAtomic(paths.certificate, issued.certPem); // last: its presence means the material is complete
+  saveIdentity(caPaths(securityDir(config), 'sub-ca').dir, keys, issued);
 }
 
 export interface CertificateSigner {
@@ -125,9 +77,8 @@ export interface CertificateSigner {
 }
 
 /** The primordial signs with its root CA; any other leader with its own sub-CA (HDDS-8286). */
-export function certificateSigner(config: ScmConfig, version: ScmVersion): CertificateSigner {
+export function certificateSigner(config: ScmConfig, version: ScmVersion, own: StoredIdentity): CertificateSigner {
   const dir = securityDir(config);
-  const own = loadScmCertificates(config);
   const root = { serial: certificateInfo(own.rootPem).serial, pem: own.rootPem };
   if (version.primaryScmNodeId === version.scmUuid && existsSync(caPaths(dir, 'ca').certificate)) {
     return { ca: loadCa(caPaths(dir, 'ca')), chain: [], root };
@@ -135,17 +86,4 @@ export function certificateSigner(config: ScmConfig, version: ScmVersion): Certi
   const sub = loadCa(caPaths(dir, 'sub-ca'));
   const chain = [own.certPem, ...own.chainPem].map((pem) => ({ serial: certificateInfo(pem).serial, pem }));
   return { ca: sub, chain, root };
-}
-
-/**
- * Mutual TLS material from this SCM's certificate: presented with its chain, peers verified against the
- * root; on the Raft port a peer may only send as the scmUuid its certificate's OU names.
- */
-export function scmTls(certs: ScmCertificates): { raft: RaftTlsOptions; rpc: TlsMaterial } {
-  const cert = [certs.certPem, ...certs.chainPem].join('');
-  return {
-    // a peer speaks for the scmUuid in its certificate's OU only (Raft peer id = scmUuid)
-    raft: { key: certs.privateKeyPem, cert, ca: certs.rootPem, requireClientCert: true, senderIdentity: (c) => [c.subject?.OU].flat()[0] },
-    rpc: { key: certs.privateKeyPem, cert, ca: certs.rootPem },
-  };
 }

@@ -10,7 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../common/clock.js';
 import { isCodedError } from '../../common/coded-error.js';
 import { createLogger, type Logger } from '../../common/logger.js';
-import { loadScmCertificates, scmTls } from '../ca/scm-certificates.js';
+import { certificateInfo } from '../ca/forge-x509.js';
+import { hasIdentity, loadIdentity, saveIdentity } from '../ca/identity-store.js';
+import { K } from '../config/config-keys.js';
+import { redactTokens } from '../security/join-token.js';
+import { parseCaCertHash } from '../security/ca-pin.js';
+import { clientTls } from '../security/tls-identities.js';
+import { runCertList, runCertRequest, runCertRevoke } from '../tools/cert-commands.js';
+import { clientTlsFor, securityEnabled } from '../tools/client-identity.js';
+import { fetchPinnedRoot, requestIdentity, type JoinClientOptions } from '../tools/secure-join.js';
+import { readTokenFile } from '../tools/token-file.js';
+import { runTokenCreate, runTokenList, runTokenRevoke } from '../tools/token-commands.js';
 import { systemHostLocality } from '../config/host-locality.js';
 import { loadOzoneConf, type OzoneConf } from '../config/ozone-conf.js';
 import { readSizing, readTiming, resolveScmConfig, type ScmConfig } from '../config/scm-config.js';
@@ -38,6 +48,8 @@ export interface ActionEnv {
   readonly mainScript: string;
   /** resolves when the process is asked to stop (SIGTERM/SIGINT) */
   readonly stopRequested: Promise<string>;
+  /** all of stdin (a token handed over with `--token-file -`) */
+  readonly readStdin: () => Promise<string>;
 }
 
 export function installRoot(): string {
@@ -60,13 +72,26 @@ function packageVersion(): string {
 
 /** Prints a failure the way operators need it: the message, the fix, the stable code. */
 export function report(io: ToolIo, err: unknown): void {
+  // a token-shaped string never reaches a terminal or a log through an error message
   if (isCodedError(err)) {
-    io.err(`${err.message}`);
-    if (err.hint) io.err(`  hint: ${err.hint}`);
+    io.err(redactTokens(err.message));
+    if (err.hint) io.err(`  hint: ${redactTokens(err.hint)}`);
     io.err(`  code: ${err.code}${(err as { remoteCode?: string }).remoteCode ? ` (${(err as { remoteCode?: string }).remoteCode})` : ''}`);
   } else {
-    io.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    io.err(redactTokens(err instanceof Error ? (err.stack ?? err.message) : String(err)));
   }
+}
+
+/** Failover settings of commands that wait for a leader as --bootstrap does (ozone.scm.info.wait.duration). */
+function waitingJoin(c: OzoneConf, io: ToolIo): JoinClientOptions {
+  const t = readTiming(c);
+  return {
+    retryIntervalMs: t.failoverRetryIntervalMs,
+    maxFailovers: Math.max(t.failoverMaxRetry, Math.floor(t.infoWaitMs / Math.max(1, t.failoverRetryIntervalMs))),
+    deadlineMs: t.infoWaitMs,
+    callTimeoutMs: Math.min(t.requestTimeoutMs, 30_000),
+    onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId}: ${reason.message}`),
+  };
 }
 
 function exitCodeOf(err: unknown, fallback: number): number {
@@ -75,6 +100,8 @@ function exitCodeOf(err: unknown, fallback: number): number {
 
 export function createActions(ctx: ActionEnv): CliActions {
   const { io, env } = ctx;
+  const client = <N extends Parameters<typeof scmClient>[1]>(g: GlobalOptions, port: N, o: { serviceId?: string; scm?: string }, extra: Parameters<typeof scmClient>[2] = {}) =>
+    scmClient(conf(g), port, { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), env, ...extra });
   const logger = (): Logger => createLogger({ sink: { write: (s) => io.err(s.replace(/\n$/, '')) }, level: (env.OZONE_LOG_LEVEL as 'debug' | 'info' | undefined) ?? 'info' });
   const conf = (g: GlobalOptions): OzoneConf => loadOzoneConf({ ...(g.conf === undefined ? {} : { confDir: g.conf }), env });
   const localConfig = async (g: GlobalOptions): Promise<ScmConfig> => resolveScmConfig(conf(g), systemHostLocality);
@@ -125,7 +152,8 @@ export function createActions(ctx: ActionEnv): CliActions {
       if (o.bootstrap) {
         return guarded(1, async () => {
           try {
-            await scmBootstrap(await localConfig(g), io);
+            const token = o.tokenFile === undefined ? undefined : await readTokenFile(o.tokenFile, ctx.readStdin);
+            await scmBootstrap(await localConfig(g), io, { ...(token ? { token } : {}), ...(o.caCertHash ? { caCertHash: o.caCertHash } : {}) });
             return 0;
           } catch (err) {
             report(io, err);
@@ -156,43 +184,43 @@ export function createActions(ctx: ActionEnv): CliActions {
 
     async roles(g, o) {
       return guarded(1, async () => {
-        const client = scmClient(conf(g), 'client', { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}) });
+        const c = client(g, 'client', o);
         try {
-          await runRoles(client, o.format, io);
+          await runRoles(c, o.format, io);
           return 0;
         } finally {
-          await client.close();
+          await c.close();
         }
       });
     },
 
     async transfer(g, o) {
       return guarded(1, async () => {
-        const client = scmClient(conf(g), 'client', { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}) });
+        const c = client(g, 'client', o);
         try {
           let target = o.nodeId;
           if (o.random) {
-            const followers = (await fetchRoles(client)).map(parsePeerRole).filter((r) => r.role !== 'LEADER');
+            const followers = (await fetchRoles(c)).map(parsePeerRole).filter((r) => r.role !== 'LEADER');
             if (followers.length === 0) throw new ToolError('USAGE', 'there is no follower to transfer leadership to');
             target = followers[Math.floor(Math.random() * followers.length)]!.scmUuid;
           }
-          const res = await client.call<{ newLeader: string }>('transferLeadership', { target });
+          const res = await c.call('transferLeadership', { target: target ?? '' });
           io.out(`Transfer leadership successfully to ${res.newLeader}.`);
           return 0;
         } finally {
-          await client.close();
+          await c.close();
         }
       });
     },
 
     async containerCreate(g, o) {
       return guarded(1, async () => {
-        const client = scmClient(conf(g), 'client', { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), callTimeoutMs: 600_000 });
+        const c = client(g, 'client', o, { callTimeoutMs: 600_000 });
         try {
-          await runContainerCreate(client, { count: o.count, replication: { replicationType: o.replicationType, replicationFactor: o.factor }, owner: o.owner }, io);
+          await runContainerCreate(c, { count: o.count, replication: { replicationType: o.replicationType, replicationFactor: o.factor }, owner: o.owner }, io);
           return 0;
         } finally {
-          await client.close();
+          await c.close();
         }
       });
     },
@@ -224,12 +252,12 @@ export function createActions(ctx: ActionEnv): CliActions {
     async freon(g, o) {
       return guarded(1, async () => {
         const c = conf(g);
-        const client = scmClient(c, 'block', { onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId} (${to.host}:${to.port}): ${reason.message}`) });
+        const blocks = scmClient(c, 'block', { env, onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId} (${to.host}:${to.port}): ${reason.message}`) });
         try {
-          const result = await runFreon(client, { ...o, blockSize: readSizing(c).blockSizeBytes }, systemClock, io);
+          const result = await runFreon(blocks, { ...o, blockSize: readSizing(c).blockSizeBytes }, systemClock, io);
           return result.status === 'Success' ? 0 : 1;
         } finally {
-          await client.close();
+          await blocks.close();
         }
       });
     },
@@ -238,8 +266,9 @@ export function createActions(ctx: ActionEnv): CliActions {
       return guarded(1, async () => {
         const c = conf(g);
         const scms = clientService(readScmTopology(c)).nodes;
-        const prefix = o.prefix ?? hostname();
-        const sim = new DatanodeSimulator(scms, { count: o.count, prefix, intervalMs: readTiming(c).heartbeatIntervalMs, clock: systemClock, logger: logger() });
+        const identity = securityEnabled(c) ? await datanodeIdentity(c, o) : undefined;
+        const prefix = o.prefix ?? identity?.host ?? hostname();
+        const sim = new DatanodeSimulator(scms, { count: o.count, prefix, intervalMs: readTiming(c).heartbeatIntervalMs, clock: systemClock, logger: logger(), ...(identity ? { tls: identity.tls } : {}) });
         sim.start();
         io.err(`Started ${o.count} simulated datanodes (${prefix}-dn1..${o.count}) reporting to ${scms.map((s) => `${s.nodeId}(${s.host}:${s.ports.datanode})`).join(', ')}`);
         const sig = await ctx.stopRequested;
@@ -248,7 +277,121 @@ export function createActions(ctx: ActionEnv): CliActions {
         return 0;
       });
     },
+
+    async tokenCreate(g, o) {
+      return guarded(1, async () => {
+        const c = client(g, 'client', o);
+        try {
+          await runTokenCreate(c, o, io);
+          return 0;
+        } finally {
+          await c.close();
+        }
+      });
+    },
+
+    async tokenList(g, o) {
+      return guarded(1, async () => {
+        const c = client(g, 'client', o);
+        try {
+          await runTokenList(c, o.json, io);
+          return 0;
+        } finally {
+          await c.close();
+        }
+      });
+    },
+
+    async tokenRevoke(g, o) {
+      return guarded(1, async () => {
+        const c = client(g, 'client', o);
+        try {
+          await runTokenRevoke(c, o.id, io);
+          return 0;
+        } finally {
+          await c.close();
+        }
+      });
+    },
+
+    async decommission(g, o) {
+      const c = client(g, 'client', o);
+      try {
+        const r = await c.call('decommissionScm', { nodeId: o.nodeId });
+        io.out(`Decommissioned Scm ${r.removed}`);
+        return 0;
+      } catch (err) {
+        // Ozone: "Error decommissioning Scm <id>, <message>", exit non-zero
+        io.err(`Error decommissioning Scm ${o.nodeId}, ${redactTokens((err as Error).message)}`);
+        report(io, err);
+        return exitCodeOf(err, 1);
+      } finally {
+        await c.close();
+      }
+    },
+
+    async certList(g, o) {
+      return guarded(1, async () => {
+        const c = client(g, 'client', o);
+        try {
+          await runCertList(c, { json: o.json, ...(o.role ? { role: o.role } : {}) }, io);
+          return 0;
+        } finally {
+          await c.close();
+        }
+      });
+    },
+
+    async certRevoke(g, o) {
+      return guarded(1, async () => {
+        const c = client(g, 'client', o);
+        try {
+          await runCertRevoke(c, o, io);
+          return 0;
+        } finally {
+          await c.close();
+        }
+      });
+    },
+
+    async certRequest(g, o) {
+      return guarded(1, async () => {
+        const c = conf(g);
+        const token = await readTokenFile(o.tokenFile, ctx.readStdin);
+        const endpoints = clientService(readScmTopology(c)).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports.security }));
+        await runCertRequest(endpoints, { token, caCertHash: o.caCertHash, out: o.out }, waitingJoin(c, io), io);
+        return 0;
+      });
+    },
   };
+
+  /**
+   * A secure simulator's datanode identity: `--identity-dir` (default `<metadata>/dn/<prefix>`), obtained
+   * with `--token-file`/`--ca-cert-hash` the first time (the token's host becomes the datanodes' host).
+   */
+  async function datanodeIdentity(c: OzoneConf, o: { prefix?: string; identityDir?: string; tokenFile?: string; caCertHash?: string }): Promise<{ host: string; tls: ReturnType<typeof clientTls> }> {
+    const meta = c.get(K.hddsMetadataDir) ?? c.getList(K.metadataDirs)[0];
+    const dir = o.identityDir ?? (meta !== undefined ? join(meta, 'dn', o.prefix ?? hostname()) : undefined);
+    if (dir === undefined) throw new ToolError('USAGE', 'this cluster is secure: give the datanode identity directory (--identity-dir), or a configuration with ozone.metadata.dirs');
+    if (!hasIdentity(dir)) {
+      if (o.tokenFile === undefined || o.caCertHash === undefined) {
+        throw new ToolError('USAGE', `this cluster is secure and ${dir} holds no datanode identity: give --token-file and --ca-cert-hash the first time`, {
+          hint: `on an SCM host: ozone admin scm token create --type datanode --host ${o.prefix ?? hostname()}`,
+        });
+      }
+      const token = await readTokenFile(o.tokenFile, ctx.readStdin);
+      const endpoints = clientService(readScmTopology(c)).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports.security }));
+      const join = waitingJoin(c, io);
+      const root = await fetchPinnedRoot(endpoints, parseCaCertHash(o.caCertHash), join);
+      const { issued, keys } = await requestIdentity(endpoints, root, token, join);
+      saveIdentity(dir, keys, issued);
+      io.err(`Datanode certificate ${issued.serial} saved under ${dir}.`);
+    }
+    const id = loadIdentity(dir, 'obtain it with --token-file and --ca-cert-hash');
+    const cn = certificateInfo(id.certPem).subject.CN;
+    const host = cn.startsWith('dn@') ? cn.slice(3) : (o.prefix ?? hostname());
+    return { host, tls: clientTls(id, id.rootPem, undefined) };
+  }
 
   function liveLocator(g: GlobalOptions): LiveScmLocator {
     return async (dbPath) => {
@@ -258,8 +401,8 @@ export function createActions(ctx: ActionEnv): CliActions {
         const version = readVersionFile(config.dirs.versionFile);
         if (!version) return undefined;
         const host = config.bind.grpc === '0.0.0.0' ? '127.0.0.1' : config.bind.grpc;
-        // a secure SCM's inter-SCM port requires mutual TLS: the tool uses this SCM's own certificate
-        const tls = config.grpcTlsEnabled ? scmTls(loadScmCertificates(config)).rpc : undefined;
+        // a secure SCM's inter-SCM port requires mutual TLS: the tool authenticates with the admin identity
+        const tls = clientTlsFor(config.conf, env);
         return { host, grpcPort: config.local.self.ports.grpc, clusterId: version.clusterId, ...(tls ? { tls } : {}) };
       } catch {
         return undefined;

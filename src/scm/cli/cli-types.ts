@@ -12,6 +12,33 @@ export interface ScmOptions {
   readonly bootstrap: boolean;
   readonly genclusterid: boolean;
   readonly clusterid?: string;
+  /** --bootstrap on a secure cluster: where the join token is (`-` = stdin) and the pinned root CA hash */
+  readonly tokenFile?: string;
+  readonly caCertHash?: string;
+}
+
+/** Where a command finds the SCMs: `--service-id`, `--scm host:port` */
+export interface ScmTarget {
+  readonly serviceId?: string;
+  readonly scm?: string;
+}
+
+export interface TokenCreateCliOptions extends ScmTarget {
+  readonly kind: 'scm' | 'datanode' | 'om' | 'admin';
+  readonly nodeId?: string;
+  readonly host?: string;
+  readonly ttlSeconds?: number;
+  readonly uses?: number;
+  readonly description?: string;
+  readonly json: boolean;
+  readonly out?: string;
+}
+
+export interface CertRequestCliOptions {
+  readonly kind: 'datanode' | 'om' | 'admin';
+  readonly tokenFile: string;
+  readonly caCertHash: string;
+  readonly out: string;
 }
 
 export interface RolesOptions {
@@ -57,6 +84,10 @@ export interface FreonCliOptions extends Omit<FreonOptions, 'blockSize'> {
 export interface DatanodeOptions {
   readonly count: number;
   readonly prefix?: string;
+  /** secure cluster: the datanode identity's directory, and how to obtain it the first time */
+  readonly identityDir?: string;
+  readonly tokenFile?: string;
+  readonly caCertHash?: string;
 }
 
 /** What each command does; main.ts binds the real implementations, tests bind recorders. */
@@ -70,4 +101,11 @@ export interface CliActions {
   ldbScan(g: GlobalOptions, o: LdbOptions, s: LdbScanCliOptions): Promise<number>;
   freon(g: GlobalOptions, o: FreonCliOptions): Promise<number>;
   datanode(g: GlobalOptions, o: DatanodeOptions): Promise<number>;
+  tokenCreate(g: GlobalOptions, o: TokenCreateCliOptions): Promise<number>;
+  tokenList(g: GlobalOptions, o: ScmTarget & { json: boolean }): Promise<number>;
+  tokenRevoke(g: GlobalOptions, o: ScmTarget & { id: string }): Promise<number>;
+  decommission(g: GlobalOptions, o: ScmTarget & { nodeId: string }): Promise<number>;
+  certList(g: GlobalOptions, o: ScmTarget & { role?: 'SCM' | 'OM' | 'DATANODE' | 'ADMIN'; json: boolean }): Promise<number>;
+  certRevoke(g: GlobalOptions, o: ScmTarget & { serial: string; reason?: string }): Promise<number>;
+  certRequest(g: GlobalOptions, o: CertRequestCliOptions): Promise<number>;
 }

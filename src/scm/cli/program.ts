@@ -6,6 +6,7 @@
  * exit code (usage errors: 1 with commander's message on stderr).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseDurationMs } from '../config/duration.js';
 import { parseStorageSize } from '../config/storage-size.js';
 import type { ReplicationFactor, ReplicationType } from '../state/records.js';
 import type { CliActions, FreonCliOptions, GlobalOptions } from './cli-types.js';
@@ -42,6 +43,33 @@ const factor = (v: string): ReplicationFactor => {
   throw new InvalidArgumentError('factor must be ONE or THREE');
 };
 
+const duration = (v: string): number => {
+  try {
+    return parseDurationMs(v, 's');
+  } catch {
+    throw new InvalidArgumentError('expected a duration like 30m, 1h or 2d');
+  }
+};
+const tokenKind = (v: string): 'scm' | 'datanode' | 'om' | 'admin' => {
+  if (v !== 'scm' && v !== 'datanode' && v !== 'om' && v !== 'admin') throw new InvalidArgumentError('type must be scm, datanode, om or admin');
+  return v;
+};
+const certRole = (v: string): 'SCM' | 'OM' | 'DATANODE' | 'ADMIN' => {
+  const u = v.toUpperCase();
+  if (u !== 'SCM' && u !== 'OM' && u !== 'DATANODE' && u !== 'ADMIN') throw new InvalidArgumentError('role must be SCM, OM, DATANODE or ADMIN');
+  return u;
+};
+const target = (o: { serviceId?: string; scm?: string }): { serviceId?: string; scm?: string } => ({ ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}) });
+
+const TOKEN_HELP = `
+Join tokens (secure clusters) let a new SCM, datanode, OM or admin obtain its certificate. A token is
+<id>.<secret>; it is shown once, expires (default 1h), and is single-use unless --uses says otherwise.
+Hand it over out of band in a file only its owner can read (mode 0600), never on a command line.
+
+Example:
+  ozone admin scm token create --type scm --node-id scm4 --out /root/scm4.token
+  scp /root/scm4.token scm4:/root/ && ssh scm4 ozone scm --bootstrap --token-file /root/scm4.token --ca-cert-hash sha256:…`;
+
 export const USAGE_HEADER = 'Usage: ozone [--conf DIR] [--daemon start|stop|status] <command> [options]';
 
 /**
@@ -70,8 +98,19 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
     .option('--clusterid <uuid>', 'with --init: the cluster id to use (a UUID)')
     .option('--bootstrap', 'join an existing SCM HA cluster', false)
     .option('--genclusterid', 'print a new cluster id', false)
-    .action((o: { init: boolean; bootstrap: boolean; genclusterid: boolean; clusterid?: string }) =>
-      onAction(actions.scm(global(), { init: o.init, bootstrap: o.bootstrap, genclusterid: o.genclusterid, ...(o.clusterid === undefined ? {} : { clusterid: o.clusterid }) })),
+    .option('--token-file <file>', 'with --bootstrap on a secure cluster: file holding the join token (mode 0600), or - for stdin')
+    .option('--ca-cert-hash <sha256:hex>', 'with --bootstrap on a secure cluster: hash of the root CA public key to pin')
+    .action((o: { init: boolean; bootstrap: boolean; genclusterid: boolean; clusterid?: string; tokenFile?: string; caCertHash?: string }) =>
+      onAction(
+        actions.scm(global(), {
+          init: o.init,
+          bootstrap: o.bootstrap,
+          genclusterid: o.genclusterid,
+          ...(o.clusterid === undefined ? {} : { clusterid: o.clusterid }),
+          ...(o.tokenFile === undefined ? {} : { tokenFile: o.tokenFile }),
+          ...(o.caCertHash === undefined ? {} : { caCertHash: o.caCertHash }),
+        }),
+      ),
     );
 
   const admin = program.command('admin').description('administration commands');
@@ -97,6 +136,88 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
       if (!o.newLeaderId && !o.random) program.error('error: one of -n <id> or -r is required', { exitCode: 1, code: 'ozone.usage' });
       onAction(actions.transfer(global(), { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), ...(o.newLeaderId ? { nodeId: o.newLeaderId } : {}), random: o.random }));
     });
+
+  adminScm
+    .command('decommission')
+    .description('remove an SCM from the Raft ring and revoke its certificates (leader must be another SCM)')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .requiredOption('--nodeid <id>', 'scmUuid (or node id) of the SCM to decommission')
+    .addHelpText('after', '\nExample:\n  ozone admin scm transfer -n <another scmUuid>   # if the SCM to remove leads\n  ozone admin scm decommission --nodeid 1c73d6f5-9a35-4325-b414-30ddfb58de64')
+    .action((o: { serviceId?: string; scm?: string; nodeid: string }) => onAction(actions.decommission(global(), { ...target(o), nodeId: o.nodeid })));
+
+  const token = adminScm.command('token').description('join tokens for SCMs, datanodes, OMs and admin identities (secure clusters)').addHelpText('after', TOKEN_HELP);
+  token
+    .command('create')
+    .description('mint a join token on the leader; prints it once with the root CA hash to pin')
+    .addOption(new Option('--type <type>', 'what the token obtains: scm, datanode, om or admin').argParser(tokenKind).makeOptionMandatory())
+    .option('--node-id <id>', 'with --type scm: the node id of the joining SCM')
+    .option('--host <host>', 'the host the certificate is for (SCM: default from the configuration)')
+    .option('--ttl <duration>', 'how long the token is valid (default 1h, at most 7d)', duration)
+    .option('--uses <n>', 'how many certificates it may obtain (default 1)', positiveInt('uses'))
+    .option('--description <text>', 'shown by token list')
+    .option('--out <file>', 'write the token to this new file (mode 0600) instead of stdout')
+    .option('--json', 'JSON output', false)
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .action((o: { type: 'scm' | 'datanode' | 'om' | 'admin'; nodeId?: string; host?: string; ttl?: number; uses?: number; description?: string; out?: string; json: boolean; serviceId?: string; scm?: string }) =>
+      onAction(
+        actions.tokenCreate(global(), {
+          ...target(o),
+          kind: o.type,
+          json: o.json,
+          ...(o.nodeId ? { nodeId: o.nodeId } : {}),
+          ...(o.host ? { host: o.host } : {}),
+          ...(o.ttl !== undefined ? { ttlSeconds: Math.round(o.ttl / 1000) } : {}),
+          ...(o.uses !== undefined ? { uses: o.uses } : {}),
+          ...(o.description ? { description: o.description } : {}),
+          ...(o.out ? { out: o.out } : {}),
+        }),
+      ),
+    );
+  token
+    .command('list')
+    .description('list join tokens (never their secrets)')
+    .option('--json', 'JSON output', false)
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .action((o: { json: boolean; serviceId?: string; scm?: string }) => onAction(actions.tokenList(global(), { ...target(o), json: o.json })));
+  token
+    .command('revoke')
+    .description('revoke a join token by its id')
+    .argument('<id>', 'the token id (the part before the dot)')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .action((id: string, o: { serviceId?: string; scm?: string }) => onAction(actions.tokenRevoke(global(), { ...target(o), id })));
+
+  const cert = admin.command('cert').description('certificates of a secure cluster');
+  cert
+    .command('list')
+    .description('list the certificates the cluster issued')
+    .option('--role <role>', 'only SCM, OM, DATANODE or ADMIN certificates', certRole)
+    .option('--json', 'JSON output', false)
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .action((o: { role?: 'SCM' | 'OM' | 'DATANODE' | 'ADMIN'; json: boolean; serviceId?: string; scm?: string }) => onAction(actions.certList(global(), { ...target(o), json: o.json, ...(o.role ? { role: o.role } : {}) })));
+  cert
+    .command('revoke')
+    .description('revoke a certificate: it authenticates nobody on any SCM port from then on')
+    .requiredOption('--serial <n>', 'serial number (see cert list)')
+    .option('--reason <text>', 'recorded with the revocation')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .action((o: { serial: string; reason?: string; serviceId?: string; scm?: string }) => onAction(actions.certRevoke(global(), { ...target(o), serial: o.serial, ...(o.reason ? { reason: o.reason } : {}) })));
+  cert
+    .command('request')
+    .description('obtain a datanode, OM or admin identity with a join token')
+    .addOption(new Option('--type <type>', 'datanode, om or admin (must be the token\'s)').choices(['datanode', 'om', 'admin']).makeOptionMandatory())
+    .requiredOption('--token-file <file>', 'file holding the join token (mode 0600), or - for stdin')
+    .requiredOption('--ca-cert-hash <sha256:hex>', 'hash of the root CA public key to pin')
+    .requiredOption('--out <dir>', 'directory to save the key and certificates in')
+    .addHelpText('after', '\nExample:\n  ozone admin cert request --type admin --token-file ~/admin.token --ca-cert-hash sha256:… --out ~/.ozone/admin\n  OZONE_CLIENT_IDENTITY_DIR=~/.ozone/admin ozone admin scm roles')
+    .action((o: { type: 'datanode' | 'om' | 'admin'; tokenFile: string; caCertHash: string; out: string }) =>
+      onAction(actions.certRequest(global(), { kind: o.type, tokenFile: o.tokenFile, caCertHash: o.caCertHash, out: o.out })),
+    );
 
   const adminContainer = admin.command('container').description('container administration');
   adminContainer
@@ -187,8 +308,21 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
     .command('datanode')
     .description('run simulated datanodes that register and heartbeat to every SCM')
     .option('--count <n>', 'number of datanodes in this process', positiveInt('count'), 3)
-    .option('--prefix <name>', 'host name prefix of the simulated datanodes (default: the local host name)')
-    .action((o: { count: number; prefix?: string }) => onAction(actions.datanode(global(), { count: o.count, ...(o.prefix ? { prefix: o.prefix } : {}) })));
+    .option('--prefix <name>', 'host name prefix of the simulated datanodes (default: the identity\'s host on a secure cluster, else the local host name)')
+    .option('--identity-dir <dir>', 'secure cluster: the datanode identity (default <metadata>/dn/<prefix>)')
+    .option('--token-file <file>', 'secure cluster, first start: file holding a datanode join token (mode 0600), or - for stdin')
+    .option('--ca-cert-hash <sha256:hex>', 'secure cluster, first start: hash of the root CA public key to pin')
+    .action((o: { count: number; prefix?: string; identityDir?: string; tokenFile?: string; caCertHash?: string }) =>
+      onAction(
+        actions.datanode(global(), {
+          count: o.count,
+          ...(o.prefix ? { prefix: o.prefix } : {}),
+          ...(o.identityDir ? { identityDir: o.identityDir } : {}),
+          ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}),
+          ...(o.caCertHash ? { caCertHash: o.caCertHash } : {}),
+        }),
+      ),
+    );
 
   return program;
 }

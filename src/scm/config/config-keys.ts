@@ -33,6 +33,8 @@ export const K = {
   httpEnabled: 'ozone.scm.http.enabled',
   httpAddress: 'ozone.scm.http-address',
   httpBindHost: 'ozone.scm.http-bind-host',
+  httpsAddress: 'ozone.scm.https-address',
+  httpsBindHost: 'ozone.scm.https-bind-host',
   securityEnabled: 'ozone.security.enabled',
   grpcTlsEnabled: 'hdds.grpc.tls.enabled',
   hddsMetadataDir: 'hdds.metadata.dir',
@@ -53,6 +55,7 @@ export const RATIS_PORT_DEFAULT = 9894;
 export const GRPC_PORT_KEY = 'ozone.scm.grpc.port';
 export const GRPC_PORT_DEFAULT = 9895;
 export const HTTP_PORT_DEFAULT = 9876;
+export const HTTPS_PORT_DEFAULT = 9877;
 
 /** Keys that, present as `<key>.<serviceId>.<nodeId>`, are copied over `<key>` once the local node is known (HND). */
 export const NODE_SPECIFIC_KEYS: readonly string[] = [

@@ -12,6 +12,8 @@ import { resolveLocalNode, type LocalNode } from './local-node.js';
 import type { OzoneConf } from './ozone-conf.js';
 import { readScmTopology, splitHostPort, type ScmNode, type ScmTopology } from './scm-topology.js';
 import { parseStorageSize } from './storage-size.js';
+import { readRpcLimits, type ListenerName } from './rpc-limits.js';
+import type { ConnectionLimits } from '../transport/connection-limits.js';
 
 export interface ScmDirs {
   readonly metadata: string | undefined;
@@ -55,7 +57,7 @@ export interface ScmSizing {
   readonly raftLogKeptEntries: number;
 }
 
-export type BindTarget = ScmProtocol | 'ratis' | 'grpc' | 'http';
+export type BindTarget = ScmProtocol | 'ratis' | 'grpc' | 'http' | 'https';
 
 export interface ScmConfig {
   /** the configuration with the local node's suffixed keys copied over the plain ones */
@@ -69,9 +71,14 @@ export interface ScmConfig {
   /** `ozone.scm.ratis.enable` (default true, as Ozone ≥1.3 for new clusters); false = standalone */
   readonly ratisEnabled: boolean;
   readonly skipBootstrapValidation: boolean;
+  /**
+   * `ozone.security.enabled`: certificates, join tokens and TLS on every port (the embedded SCM has no
+   * Kerberos: a verified certificate is how a caller proves who it is, so TLS is on whatever
+   * `hdds.grpc.tls.enabled` says)
+   */
   readonly securityEnabled: boolean;
-  /** `ozone.security.enabled` and `hdds.grpc.tls.enabled`: mutual TLS on the Raft and inter-SCM ports */
-  readonly grpcTlsEnabled: boolean;
+  /** per-listener resource limits (rpc-limits.ts) */
+  readonly limits: Readonly<Record<ListenerName, ConnectionLimits>>;
   /** interface to bind each listener on (`<proto>.bind.host`, default 0.0.0.0) */
   readonly bind: Readonly<Record<BindTarget, string>>;
   readonly httpEnabled: boolean;
@@ -157,6 +164,7 @@ export async function resolveScmConfig(raw: OzoneConf, locality: HostLocality, o
   const conf = local.serviceId === undefined ? raw : raw.withOverrides(nodeSpecificOverrides(raw, local.serviceId, local.self.nodeId));
   const bindOf = (key: string): string => conf.getString(key, '0.0.0.0');
   const httpAddr = conf.get(K.httpAddress);
+  const httpsAddr = conf.get(K.httpsAddress);
   const primordialNodeId = conf.get(K.primordialNodeId);
   return {
     conf,
@@ -167,7 +175,7 @@ export async function resolveScmConfig(raw: OzoneConf, locality: HostLocality, o
     ratisEnabled: conf.getBoolean(K.ratisEnable, true),
     skipBootstrapValidation: conf.getBoolean(K.skipBootstrapValidation, false),
     securityEnabled: conf.getBoolean(K.securityEnabled, false),
-    grpcTlsEnabled: conf.getBoolean(K.securityEnabled, false) && conf.getBoolean(K.grpcTlsEnabled, false),
+    limits: readRpcLimits(conf),
     bind: {
       client: bindOf(PROTOCOL_KEYS.client.bindHost),
       block: bindOf(PROTOCOL_KEYS.block.bindHost),
@@ -178,6 +186,7 @@ export async function resolveScmConfig(raw: OzoneConf, locality: HostLocality, o
       ratis: local.self.host,
       grpc: local.self.host,
       http: conf.get(K.httpBindHost) ?? (httpAddr === undefined ? '0.0.0.0' : splitHostPort(httpAddr).host),
+      https: conf.get(K.httpsBindHost) ?? (httpsAddr === undefined ? '0.0.0.0' : splitHostPort(httpsAddr).host),
     },
     httpEnabled: conf.getBoolean(K.httpEnabled, true),
     dirs: scmDirs(conf),

@@ -5,7 +5,7 @@
  * Pure: no DNS, no files.
  */
 import { ConfigError } from './config-error.js';
-import { GRPC_PORT_DEFAULT, GRPC_PORT_KEY, HTTP_PORT_DEFAULT, K, PROTOCOL_KEYS, RATIS_PORT_DEFAULT, RATIS_PORT_KEY, suffixed, type ScmProtocol } from './config-keys.js';
+import { GRPC_PORT_DEFAULT, GRPC_PORT_KEY, HTTP_PORT_DEFAULT, HTTPS_PORT_DEFAULT, K, PROTOCOL_KEYS, RATIS_PORT_DEFAULT, RATIS_PORT_KEY, suffixed, type ScmProtocol } from './config-keys.js';
 import type { OzoneConf } from './ozone-conf.js';
 
 export interface ScmPorts {
@@ -16,6 +16,8 @@ export interface ScmPorts {
   readonly ratis: number;
   readonly grpc: number;
   readonly http: number;
+  /** `ozone.scm.https-address` (secure mode: HTTPS instead of HTTP) */
+  readonly https: number;
 }
 
 export interface ScmNode {
@@ -63,9 +65,9 @@ function portOf(conf: OzoneConf, sid: string | undefined, nid: string | undefine
   return conf.getInt(portKey, def);
 }
 
-function httpPortOf(conf: OzoneConf, sid: string | undefined, nid: string | undefined): number {
-  const raw = (sid !== undefined && nid !== undefined ? conf.get(suffixed(K.httpAddress, sid, nid)) : undefined) ?? conf.get(K.httpAddress);
-  return (raw === undefined ? undefined : splitHostPort(raw).port) ?? HTTP_PORT_DEFAULT;
+function httpPortOf(conf: OzoneConf, sid: string | undefined, nid: string | undefined, key: string, def: number): number {
+  const raw = (sid !== undefined && nid !== undefined ? conf.get(suffixed(key, sid, nid)) : undefined) ?? conf.get(key);
+  return (raw === undefined ? undefined : splitHostPort(raw).port) ?? def;
 }
 
 export function portsOf(conf: OzoneConf, sid: string | undefined, nid: string | undefined): ScmPorts {
@@ -77,7 +79,8 @@ export function portsOf(conf: OzoneConf, sid: string | undefined, nid: string | 
     security: p('security'),
     ratis: portOf(conf, sid, nid, undefined, RATIS_PORT_KEY, RATIS_PORT_DEFAULT),
     grpc: portOf(conf, sid, nid, undefined, GRPC_PORT_KEY, GRPC_PORT_DEFAULT),
-    http: httpPortOf(conf, sid, nid),
+    http: httpPortOf(conf, sid, nid, K.httpAddress, HTTP_PORT_DEFAULT),
+    https: httpPortOf(conf, sid, nid, K.httpsAddress, HTTPS_PORT_DEFAULT),
   };
 }
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import { readCheckpoint, type CheckpointTrailer } from '../storage/checkpoint.js';
 import { RpcClient } from '../transport/rpc-client.js';
-import type { TlsMaterial } from '../transport/tls-options.js';
+import type { ClientTls } from '../transport/tls-options.js';
+import type { InterScmProtocol } from '../protocols/inter-scm-protocol.js';
 import type { ScmStateMachine } from './scm-state-machine.js';
 
 export interface LeaderEndpoint {
@@ -25,12 +26,12 @@ export async function downloadCheckpoint(
   leader: LeaderEndpoint,
   clusterId: string,
   snapshotDir: string,
-  options: { clock: Clock; tls?: TlsMaterial; timeoutMs?: number; signal?: AbortSignal },
+  options: { clock: Clock; tls?: ClientTls; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<{ file: string; trailer: CheckpointTrailer }> {
   mkdirSync(snapshotDir, { recursive: true });
   const file = join(snapshotDir, `scm.db-${leader.nodeId}-${Math.round(options.clock.wallTime().getTime())}.ckpt`);
   const partial = `${file}.partial`;
-  const client = new RpcClient(leader.host, leader.grpcPort, { timeoutMs: options.timeoutMs ?? 30 * 60_000, ...(options.tls ? { tls: options.tls } : {}) });
+  const client = new RpcClient<InterScmProtocol>(leader.host, leader.grpcPort, { timeoutMs: options.timeoutMs ?? 30 * 60_000, ...(options.tls ? { tls: options.tls } : {}) });
   const out = createWriteStream(partial);
   try {
     const source = client.stream('downloadCheckpoint', { clusterId }, options.signal ? { signal: options.signal } : {});
@@ -60,7 +61,7 @@ export async function catchUpFromLeader(
   leader: LeaderEndpoint,
   clusterId: string,
   snapshotDir: string,
-  options: { clock: Clock; tls?: TlsMaterial; signal?: AbortSignal },
+  options: { clock: Clock; tls?: ClientTls; signal?: AbortSignal },
 ): Promise<CheckpointTrailer> {
   const { file } = await downloadCheckpoint(leader, clusterId, snapshotDir, options);
   return sm.installCheckpoint(file, options.signal ? { signal: options.signal } : {});

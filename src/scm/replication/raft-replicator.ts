@@ -37,7 +37,8 @@ import { encodeCommand } from '../state/command-codec.js';
 import type { CommandResult, ScmCommand } from '../state/commands.js';
 import { listenRaftTransport, type RaftTlsOptions, type RaftTransport } from '../transport/raft-transport.js';
 import { FailoverRpcClient } from '../transport/rpc-failover-client.js';
-import type { TlsMaterial } from '../transport/tls-options.js';
+import type { BlockProtocol } from '../protocols/block-protocol.js';
+import type { ClientTls } from '../transport/tls-options.js';
 import type { LeaderEndpoint } from './checkpoint-downloader.js';
 import { raftAddressOf, raftGroupId, raftStoreLocation } from './raft-group.js';
 import { NotLeaderError, ReplicationError, type LeaderHint } from './replication-error.js';
@@ -51,8 +52,8 @@ export interface RaftReplicatorOptions {
   readonly stateMachine: ScmStateMachine;
   readonly logger: Logger;
   readonly clock: Clock;
-  /** mutual TLS for the Raft port and for checkpoint downloads from the inter-SCM port (the block port of addSCM stays plain, as Ozone's Hadoop RPC) */
-  readonly tls?: { readonly raft?: RaftTlsOptions; readonly rpc?: TlsMaterial };
+  /** secure mode: mutual TLS for the Raft port, and this SCM's client identity for addSCM (block port) and checkpoint downloads (inter-SCM port) */
+  readonly tls?: { readonly raft?: RaftTlsOptions; readonly rpc?: ClientTls };
   /** the node stopped on a fatal error (storage, state machine): the process must exit */
   readonly onFatal?: (err: Error) => void;
 }
@@ -184,9 +185,10 @@ export class RaftReplicator implements Replicator {
       });
     }
     const interval = config.timing.failoverRetryIntervalMs;
-    const client = new FailoverRpcClient(
+    const client = new FailoverRpcClient<BlockProtocol>(
       peers.map((p) => ({ nodeId: p.nodeId, host: p.host, port: p.ports.block })),
       {
+        ...(this.o.tls?.rpc ? { tls: this.o.tls.rpc } : {}),
         retryIntervalMs: interval,
         maxFailovers: Math.max(config.timing.failoverMaxRetry, Math.floor(config.timing.infoWaitMs / Math.max(1, interval))),
         deadlineMs: config.timing.infoWaitMs,
@@ -390,6 +392,24 @@ export class RaftReplicator implements Replicator {
       await this.o.clock.sleep(50, options.signal ? { signal: options.signal } : {});
     }
     this.o.logger.info('SCM is a voting member now', { scmId: peer.scmUuid, address });
+  }
+
+  async removePeer(scmUuid: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (scmUuid === this.o.version.scmUuid) {
+      throw new ReplicationError('REPLICATION_UNSUPPORTED', 'Cannot remove current leader.', { hint: 'transfer leadership to another SCM first (ozone admin scm transfer)' });
+    }
+    this.o.logger.info('removing SCM from the ring', { scmId: scmUuid });
+    for (;;) {
+      const node = this.requireLeader();
+      try {
+        await node.removeMember(nodeId(scmUuid), options.signal ? { signal: options.signal } : {});
+        break;
+      } catch (err) {
+        if (!(err instanceof RaftError && err.code === 'CONF_CHANGE_IN_PROGRESS')) throw this.mapError(err);
+      }
+      await this.o.clock.sleep(50, options.signal ? { signal: options.signal } : {});
+    }
+    this.o.logger.info('SCM removed from the ring', { scmId: scmUuid });
   }
 
   async transferLeadership(targetScmUuid: string, options: { signal?: AbortSignal } = {}): Promise<void> {

@@ -15,7 +15,9 @@
  *    terms (Ozone's isLeaderReady); leader-only work must check it, not `role()`.
  *  - `onRoleChange` listeners run after the change (synchronously, must not throw); the server uses it to
  *    invalidate id batches (HDDS-8973) and to drop leader-only queues.
- *  - `addPeer` is Ozone's addSCM → setConfiguration(+peer); `transferLeadership` is `scm transfer`.
+ *  - `addPeer` is Ozone's addSCM → setConfiguration(+peer); `removePeer` is removeSCM (`admin scm
+ *    decommission`) → setConfiguration(-peer), refused for the leader itself; `transferLeadership` is
+ *    `scm transfer`.
  */
 import type { CommandResult, ScmCommand } from '../state/commands.js';
 import type { LeaderHint } from './replication-error.js';
@@ -77,6 +79,7 @@ export interface Replicator {
   status(): ReplicatorStatus;
   onRoleChange(listener: (change: RoleChange) => void): () => void;
   addPeer(peer: { scmUuid: string; host: string; ratisPort: number }, options?: { signal?: AbortSignal }): Promise<void>;
+  removePeer(scmUuid: string, options?: { signal?: AbortSignal }): Promise<void>;
   transferLeadership(targetScmUuid: string, options?: { signal?: AbortSignal }): Promise<void>;
   close(): Promise<void>;
 }

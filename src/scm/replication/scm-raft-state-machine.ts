@@ -23,7 +23,7 @@ import type { Logger } from '../../common/logger.js';
 import type { AppliedEntry, SnapshotImage, SnapshotRef, SnapshotSource, StateMachine } from '../driver/state-machine.js';
 import { decodeCommand } from '../state/command-codec.js';
 import type { CommandResult, ScmCommand } from '../state/commands.js';
-import type { TlsMaterial } from '../transport/tls-options.js';
+import type { ClientTls } from '../transport/tls-options.js';
 import { downloadCheckpoint, type LeaderEndpoint } from './checkpoint-downloader.js';
 import { ReplicationError } from './replication-error.js';
 import type { ScmStateMachine } from './scm-state-machine.js';
@@ -36,7 +36,7 @@ export interface ScmRaftStateMachineOptions {
   readonly logger: Logger;
   /** the SCMs to fetch a checkpoint from: the sender of a snapshot, or (null) every other configured SCM */
   readonly checkpointSources: (from: SnapshotSource | null) => readonly LeaderEndpoint[];
-  readonly tls?: TlsMaterial;
+  readonly tls?: ClientTls;
   /** downloaded checkpoint files kept in the snapshot dir (newest first); default 2 */
   readonly keepCheckpoints?: number;
 }

@@ -100,6 +100,10 @@ export class StandaloneReplicator implements Replicator {
     });
   }
 
+  async removePeer(): Promise<void> {
+    throw new ReplicationError('REPLICATION_UNSUPPORTED', 'this SCM runs standalone (no Raft ring): there is no member to remove');
+  }
+
   async transferLeadership(): Promise<void> {
     throw new ReplicationError('REPLICATION_UNSUPPORTED', 'leadership transfer requires Ratis (ozone.scm.ratis.enable=true); this SCM runs standalone and is the only leader', {
       hint: 'enable Ratis and add SCMs before transferring leadership',

@@ -1,48 +1,41 @@
 /**
- * ScmBlockLocationProtocol on the block port (9863), every call leader-only (BPT): `getScmInfo`
- * (bootstrap fetches the clusterID here), `addScm` (a bootstrapped SCM joins the ring at first start),
- * `allocateBlock` (OM/freon).
+ * ScmBlockLocationProtocol handlers (block port 9863, protocols/block-protocol.ts), every call leader-only
+ * (BPT): `getScmInfo` (bootstrap and OMs fetch the cluster id here), `addScm` (a bootstrapped SCM joins the
+ * ring at first start), `allocateBlock` (OM/freon). In secure mode addScm adds only the caller itself: the
+ * scmId and the Raft host must be those its SCM certificate names (the access table lets only SCM
+ * certificates call it at all).
  */
-import type { ReplicationConfig } from '../state/records.js';
+import type { BlockProtocol } from '../protocols/block-protocol.js';
+import { splitAddress } from '../transport/peer-link.js';
+import { SecurityError } from '../security/security-error.js';
 import { ScmServiceError } from '../services/service-error.js';
-import type { RpcServer } from '../transport/rpc-server.js';
+import type { Handlers } from '../transport/rpc-server.js';
 import { leaderOnly } from './leader-gate.js';
 import type { ScmContext } from './scm-context.js';
 import { peerRoles } from './scm-info.js';
 
-export interface AllocateBlockParams {
-  readonly size: number;
-  readonly num?: number;
-  readonly replication: ReplicationConfig;
-  readonly owner: string;
-}
-
-export function registerBlockService(server: RpcServer, ctx: ScmContext): void {
-  server.handle(
-    'getScmInfo',
-    leaderOnly(ctx, async () => ({ clusterId: ctx.version.clusterId, scmId: ctx.version.scmUuid, peerRoles: (await peerRoles(ctx)).lines })),
-  );
-  server.handle(
-    'addScm',
-    leaderOnly(ctx, async (p, rpc) => {
-      const { clusterId, scmId, ratisAddress } = p as { clusterId: string; scmId: string; ratisAddress: string };
+export function blockHandlers(ctx: ScmContext): Handlers<BlockProtocol> {
+  return {
+    getScmInfo: leaderOnly(ctx, async () => ({ clusterId: ctx.version.clusterId, scmId: ctx.version.scmUuid, peerRoles: (await peerRoles(ctx)).lines })),
+    addScm: leaderOnly(ctx, async ({ clusterId, scmId, ratisAddress }, rpc) => {
+      const { host, port } = splitAddress(ratisAddress);
+      const caller = rpc.identity;
+      if (caller.kind === 'scm' && (caller.scmUuid !== scmId || caller.host !== host)) {
+        throw new SecurityError('ACCESS_DENIED', `SCM ${caller.scmUuid} (${caller.host}) may add only itself to the ring, not ${scmId} at ${ratisAddress}`);
+      }
+      if (ctx.config.securityEnabled && caller.kind !== 'scm') throw new SecurityError('ACCESS_DENIED', 'addScm needs the joining SCM\'s certificate');
       if (clusterId !== ctx.version.clusterId) {
         throw new ScmServiceError('SCM_CLUSTER_ID_MISMATCH', `SCM ${scmId} with addr ${ratisAddress} has cluster Id ${clusterId} but leader SCM cluster id is ${ctx.version.clusterId}`);
       }
-      const idx = ratisAddress.lastIndexOf(':');
-      await ctx.replicator.addPeer({ scmUuid: scmId, host: ratisAddress.slice(0, idx), ratisPort: Number(ratisAddress.slice(idx + 1)) }, { signal: rpc.signal });
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `${ratisAddress} has no valid port`);
+      ctx.logger.info('addSCM', { scmId, ratisAddress, caller: rpc.remote });
+      await ctx.replicator.addPeer({ scmUuid: scmId, host, ratisPort: port }, { signal: rpc.signal });
       return { success: true };
     }),
-  );
-  server.handle(
-    'allocateBlock',
-    leaderOnly(ctx, async (p, rpc) => {
-      const req = p as AllocateBlockParams;
-      const n = req.num ?? 1;
-      if (!Number.isSafeInteger(n) || n < 1 || n > 1000) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `num must be 1..1000, got ${String(req.num)}`);
+    allocateBlock: leaderOnly(ctx, async (req, rpc) => {
       const out = [];
-      for (let i = 0; i < n; i++) out.push(await ctx.blocks.allocateBlock({ size: req.size, replication: req.replication, owner: req.owner }, { signal: rpc.signal }));
+      for (let i = 0; i < (req.num ?? 1); i++) out.push(await ctx.blocks.allocateBlock({ size: req.size, replication: req.replication, owner: req.owner }, { signal: rpc.signal }));
       return out;
     }),
-  );
+  };
 }

@@ -1,38 +1,82 @@
 /**
- * StorageContainerLocationProtocol on the client port (9860): admin calls. Leader-only except
- * `status` (any SCM, used by tools and tests) as Ozone exempts a few follower-readable calls (CLT).
+ * StorageContainerLocationProtocol handlers (client port 9860, protocols/client-protocol.ts): admin calls.
+ * Leader-only except `status` (any SCM, used by tools and tests) as Ozone exempts a few follower-readable
+ * calls (CLT). Membership (decommission), join tokens and certificate revocation are secure-mode admin
+ * work: with security off the token and certificate calls answer SCM_SECURITY_DISABLED.
  */
+import type { ClientProtocol } from '../protocols/client-protocol.js';
+import { describeIdentity, type PeerIdentity } from '../security/peer-identity.js';
+import type { CertificateService } from '../services/certificate-service.js';
+import type { JoinTokenService } from '../services/join-token-service.js';
 import { ScmServiceError } from '../services/service-error.js';
-import type { ReplicationConfig } from '../state/records.js';
-import type { RpcServer } from '../transport/rpc-server.js';
+import type { RingPeer } from '../replication/replicator.js';
+import type { Handlers } from '../transport/rpc-server.js';
 import { leaderOnly } from './leader-gate.js';
 import type { ScmContext } from './scm-context.js';
 import { peerRoles, scmStatus } from './scm-info.js';
 
-export function registerClientService(server: RpcServer, ctx: ScmContext): void {
-  server.handle('getScmInfo', leaderOnly(ctx, async () => {
-    const { roles, lines } = await peerRoles(ctx);
-    return { clusterId: ctx.version.clusterId, scmId: ctx.version.scmUuid, peerRoles: lines, roles };
-  }));
-  server.handle('transferLeadership', leaderOnly(ctx, async (p, rpc) => {
-    const { target } = p as { target: string };
-    const peers = ctx.replicator.status().peers;
-    const node = ctx.config.local.nodes.find((n) => n.nodeId === target);
-    const peer =
-      peers.find((x) => x.scmUuid === target || (x.nodeId !== undefined && x.nodeId === target)) ??
-      (node ? peers.find((x) => x.host === node.host && x.ratisPort === node.ports.ratis) : undefined);
-    if (ctx.replicator.mode === 'standalone') await ctx.replicator.transferLeadership(target, { signal: rpc.signal });
-    if (!peer) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `${target} is neither the scmUuid nor the node id of a ring member (${peers.map((x) => x.scmUuid).join(', ')})`);
-    await ctx.replicator.transferLeadership(peer.scmUuid, { signal: rpc.signal });
-    return { newLeader: peer.scmUuid };
-  }));
-  server.handle('listContainers', leaderOnly(ctx, async (p) => {
-    const { start = 0, count = 1000 } = (p ?? {}) as { start?: number; count?: number };
-    return [...ctx.stateMachine.snapshotState.containers.values()].filter((c) => c.containerID >= start).sort((a, b) => a.containerID - b.containerID).slice(0, count);
-  }));
-  server.handle('createContainers', leaderOnly(ctx, async (p, rpc) => {
-    const { count = 1, replication, owner = 'admin' } = (p ?? {}) as { count?: number; replication?: ReplicationConfig; owner?: string };
-    return ctx.blocks.createContainers({ count, replication: replication ?? { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner }, { signal: rpc.signal });
-  }));
-  server.handle('status', async () => scmStatus(ctx));
+function secureOnly<T>(service: T | undefined, what: string): T {
+  if (!service) throw new ScmServiceError('SCM_SECURITY_DISABLED', `${what}: security is not enabled on this SCM (ozone.security.enabled=false)`);
+  return service;
+}
+
+/** A ring member by scmUuid, node id (configuration) or its Raft host. */
+function findPeer(ctx: ScmContext, target: string): RingPeer | undefined {
+  const peers = ctx.replicator.status().peers;
+  const node = ctx.config.local.nodes.find((n) => n.nodeId === target);
+  return (
+    peers.find((x) => x.scmUuid === target || (x.nodeId !== undefined && x.nodeId === target)) ??
+    (node ? peers.find((x) => x.host === node.host && x.ratisPort === node.ports.ratis) : undefined)
+  );
+}
+
+const who = (id: PeerIdentity, remote: string): string => `${describeIdentity(id)} from ${remote}`;
+
+export function clientHandlers(ctx: ScmContext): Handlers<ClientProtocol> {
+  const tokens = (): JoinTokenService => secureOnly(ctx.tokens, 'join tokens');
+  const certificates = (): CertificateService => secureOnly(ctx.certificates, 'certificates');
+  return {
+    getScmInfo: leaderOnly(ctx, async () => {
+      const { roles, lines } = await peerRoles(ctx);
+      return { clusterId: ctx.version.clusterId, scmId: ctx.version.scmUuid, peerRoles: lines, roles };
+    }),
+    transferLeadership: leaderOnly(ctx, async ({ target }, rpc) => {
+      if (ctx.replicator.mode === 'standalone') await ctx.replicator.transferLeadership(target, { signal: rpc.signal });
+      const peer = findPeer(ctx, target);
+      if (!peer) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `${target} is neither the scmUuid nor the node id of a ring member (${ctx.replicator.status().peers.map((x) => x.scmUuid).join(', ')})`);
+      await ctx.replicator.transferLeadership(peer.scmUuid, { signal: rpc.signal });
+      return { newLeader: peer.scmUuid };
+    }),
+    listContainers: leaderOnly(ctx, async ({ start = 0, count = 1000 }) =>
+      [...ctx.stateMachine.snapshotState.containers.values()].filter((c) => c.containerID >= start).sort((a, b) => a.containerID - b.containerID).slice(0, count),
+    ),
+    createContainers: leaderOnly(ctx, async ({ count = 1, replication, owner = 'admin' }, rpc) =>
+      ctx.blocks.createContainers({ count, replication: replication ?? { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner }, { signal: rpc.signal }),
+    ),
+    status: async () => scmStatus(ctx),
+    decommissionScm: leaderOnly(ctx, async ({ nodeId }, rpc) => {
+      const peer = findPeer(ctx, nodeId);
+      if (!peer) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `${nodeId} is neither the scmUuid nor the node id of a ring member (${ctx.replicator.status().peers.map((x) => x.scmUuid).join(', ')})`);
+      if (peer.scmUuid === ctx.version.scmUuid) {
+        throw new ScmServiceError('SCM_INVALID_ARGUMENT', 'Cannot remove current leader.', { hint: `transfer leadership first: ozone admin scm transfer -n <another scmUuid>, then decommission ${peer.scmUuid}` });
+      }
+      const address = `${peer.host}:${peer.ratisPort}`;
+      ctx.logger.warn('decommissioning SCM', { scmId: peer.scmUuid, address, by: who(rpc.identity, rpc.remote) });
+      await ctx.replicator.removePeer(peer.scmUuid, { signal: rpc.signal });
+      // its certificates prove nothing any more: it cannot call addScm again to rejoin with them
+      if (ctx.certificates) await ctx.certificates.revokeScm(peer.scmUuid, `decommissioned by ${describeIdentity(rpc.identity)}`, who(rpc.identity, rpc.remote), { signal: rpc.signal });
+      return { removed: peer.scmUuid, address };
+    }),
+    createJoinToken: leaderOnly(ctx, async (req, rpc) => tokens().create(req, who(rpc.identity, rpc.remote), { signal: rpc.signal })),
+    listJoinTokens: leaderOnly(ctx, async () => tokens().list()),
+    revokeJoinToken: leaderOnly(ctx, async ({ id }, rpc) => {
+      await tokens().revoke(id, who(rpc.identity, rpc.remote), { signal: rpc.signal });
+      return { id, revoked: true };
+    }),
+    listCertificates: leaderOnly(ctx, async ({ role }) => certificates().list(role)),
+    revokeCertificate: leaderOnly(ctx, async ({ serial, reason }, rpc) => {
+      await certificates().revoke(serial, reason ?? 'revoked by an administrator', who(rpc.identity, rpc.remote), { signal: rpc.signal });
+      return { serial, revoked: true };
+    }),
+  };
 }

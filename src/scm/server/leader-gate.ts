@@ -7,15 +7,15 @@
  */
 import type { ScmProtocol } from '../config/config-keys.js';
 import { NotLeaderError } from '../replication/replication-error.js';
-import { defaultErrorMapper, type ErrorMapper, type RpcContext, type UnaryHandler } from '../transport/rpc-server.js';
+import { defaultErrorMapper, type ErrorMapper, type RpcContext } from '../transport/rpc-server.js';
 import { notLeaderMessage } from '../transport/rpc-not-leader.js';
 import { formatHostPortLite } from '../transport/rpc-endpoint.js';
 import type { ScmContext } from './scm-context.js';
 
 export type PortName = ScmProtocol | 'grpc';
 
-export function leaderOnly(ctx: ScmContext, handler: UnaryHandler): UnaryHandler {
-  return (params: unknown, rpc: RpcContext) => {
+export function leaderOnly<P, R>(ctx: ScmContext, handler: (params: P, rpc: RpcContext) => Promise<R>): (params: P, rpc: RpcContext) => Promise<R> {
+  return async (params: P, rpc: RpcContext) => {
     if (!ctx.replicator.isLeaderReady()) throw new NotLeaderError(ctx.replicator.role(), ctx.replicator.leaderHint());
     return handler(params, rpc);
   };

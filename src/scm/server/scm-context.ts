@@ -7,6 +7,7 @@ import type { Replicator } from '../replication/replicator.js';
 import type { ScmStateMachine } from '../replication/scm-state-machine.js';
 import type { BlockManager } from '../services/block-manager.js';
 import type { CertificateService } from '../services/certificate-service.js';
+import type { JoinTokenService } from '../services/join-token-service.js';
 import type { NodeManager } from '../services/node-manager.js';
 import type { PipelineManager } from '../services/pipeline-manager.js';
 import type { ScmVersion } from '../storage/version-file.js';
@@ -24,6 +25,8 @@ export interface ScmContext {
   readonly logger: Logger;
   readonly locality: HostLocality;
   readonly metrics: ScmMetrics;
-  /** certificate signing on a secure cluster (`ozone.security.enabled`), else undefined */
+  /** certificate issuance and revocation on a secure cluster (`ozone.security.enabled`), else undefined */
   readonly certificates: CertificateService | undefined;
+  /** join tokens on a secure cluster, else undefined */
+  readonly tokens: JoinTokenService | undefined;
 }

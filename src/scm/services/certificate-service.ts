@@ -1,17 +1,36 @@
 /**
- * Leader-side certificate signing for SCMs that bootstrap into a secure cluster (§7, SPS getSCMCertChain):
- * checks the cluster id ("SCM ClusterId mismatch. Peer SCM ClusterId X, primary SCM ClusterId Y"), takes
- * the serial from the replicated CertificateId sequence (batches of one), signs the PKCS#10 request with
- * this SCM's signer (root CA on the primordial, its sub-CA elsewhere), records the certificate through a
- * replicated `storeValidCertificate` (validCerts + validSCMCerts) and returns it with its chain and root.
- * Leader only.
+ * Leader-side certificate issuance and revocation (§7, SPS getSCMCertChain; secure mode only). Nothing is
+ * signed without a join token (services/join-token-service.ts):
+ *   token checked (secret, state, kind) → request subject checked against the token's scope
+ *   (ca/certificate-profiles.ts; an SCM's OU must be a fresh scmUuid: no ring member and no issued SCM
+ *   certificate uses it) → the token's use replicated (a used-up token fails here, also in a race) →
+ *   serials from the replicated CertificateId sequence → certificates built from the profile by this
+ *   SCM's signer (root CA on the primordial, its sub-CA elsewhere) → recorded through the ring
+ *   (`storeValidCertificate`: validCerts, + validSCMCerts for SCMs) → returned with chain and root.
+ * Every issuance and every refusal is logged with the caller's address and the token id.
+ * Revocation (decommission, `admin cert revoke`) is a replicated `revokeCertificate`; `isRevoked` is what
+ * every port's authorization consults.
  */
-import { signCsr } from '../ca/certificate-authority.js';
-import type { CertificateSigner, IssuedCertificate } from '../ca/scm-certificates.js';
+import type { Clock } from '../../common/clock.js';
+import { isCodedError } from '../../common/coded-error.js';
+import type { Logger } from '../../common/logger.js';
+import { checkRequest, issueFromRequest, profileFor, type CertificateProfile } from '../ca/certificate-profiles.js';
+import { certificateInfo, parseCsr } from '../ca/forge-x509.js';
+import type { IssuedCertificate } from '../ca/identity-store.js';
+import type { CertificateSigner } from '../ca/scm-certificates.js';
+import type { CertificateListing } from '../protocols/client-protocol.js';
+import type { CertificateIssued, ScmCertificatesIssued } from '../protocols/security-protocol.js';
 import { NotLeaderError } from '../replication/replication-error.js';
 import type { Replicator } from '../replication/replicator.js';
+import { SecurityError } from '../security/security-error.js';
+import type { TokenScope } from '../state/join-token-records.js';
+import { CERT_REVOCATIONS_SERVICE, type CertificateRevocations, type CertRole } from '../state/records.js';
+import type { ScmState } from '../state/scm-state.js';
+import type { JoinTokenService } from './join-token-service.js';
 import type { SequenceIdGenerator } from './sequence-id-generator.js';
 import { ScmServiceError } from './service-error.js';
+
+const ROLE_OF: Readonly<Record<TokenScope['kind'], CertRole>> = { scm: 'SCM', admin: 'ADMIN', datanode: 'DATANODE', om: 'OM' };
 
 export class CertificateService {
   constructor(
@@ -19,17 +38,113 @@ export class CertificateService {
     private readonly seq: SequenceIdGenerator,
     readonly signer: CertificateSigner,
     private readonly clusterId: string,
+    private readonly scmUuid: string,
+    private readonly state: () => ScmState,
+    private readonly tokens: JoinTokenService,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
   ) {}
 
-  async signScmCsr(csrPem: string, peerClusterId: string, options: { signal?: AbortSignal } = {}): Promise<IssuedCertificate> {
+  isRevoked(serial: string): boolean {
+    const r = this.state().serviceConfig(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined;
+    return r?.serials[serial] !== undefined;
+  }
+
+  /** A joining SCM: its sub-CA and its host's admin identity, for one SCM token. */
+  async issueScm(p: { token: string; csr: string; adminCsr: string }, caller: string, options: { signal?: AbortSignal } = {}): Promise<ScmCertificatesIssued> {
+    return this.refusalsLogged(caller, 'SCM', async () => {
+      const record = this.tokens.check(p.token, ['scm']);
+      const scope = record.scope;
+      const scmUuid = parseCsr(p.csr).subject.OU ?? '';
+      this.checkFreshScmUuid(scmUuid);
+      const scmProfile = profileFor('scm', scope.host, this.clusterId, scmUuid);
+      const adminProfile = profileFor('admin', scope.host, this.clusterId);
+      // both requests are checked before the token is spent
+      this.precheck(p.csr, scmProfile);
+      this.precheck(p.adminCsr, adminProfile);
+      await this.tokens.use(record, options);
+      const scm = await this.sign(p.csr, scmProfile, record.id, caller, options);
+      const admin = await this.sign(p.adminCsr, adminProfile, record.id, caller, options);
+      return { clusterId: this.clusterId, scmId: this.scmUuid, scm, admin };
+    });
+  }
+
+  /** A datanode, OM or admin identity for the host its token names. */
+  async issue(p: { token: string; csr: string }, caller: string, options: { signal?: AbortSignal } = {}): Promise<CertificateIssued> {
+    return this.refusalsLogged(caller, 'identity', async () => {
+      const record = this.tokens.check(p.token, ['datanode', 'om', 'admin']);
+      const profile = profileFor(record.scope.kind, record.scope.host, this.clusterId);
+      this.precheck(p.csr, profile);
+      await this.tokens.use(record, options);
+      return { ...(await this.sign(p.csr, profile, record.id, caller, options)), clusterId: this.clusterId };
+    });
+  }
+
+  async revoke(serial: string, reason: string, by: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (!this.replicator.isLeaderReady()) throw new NotLeaderError(this.replicator.role(), this.replicator.leaderHint());
-    if (peerClusterId !== this.clusterId) {
-      throw new ScmServiceError('SCM_CLUSTER_ID_MISMATCH', `SCM ClusterId mismatch. Peer SCM ClusterId ${peerClusterId}, primary SCM ClusterId ${this.clusterId}`);
+    const r = await this.replicator.submit({ type: 'revokeCertificate', serial, reason, at: this.clock.wallTime().getTime() }, options);
+    if (!r.ok) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `cannot revoke certificate ${serial}: ${r.message}`);
+    this.logger.warn('certificate revoked', { serial, reason, by });
+  }
+
+  /** Revokes every SCM certificate whose OU is `scmUuid` (a decommissioned member). */
+  async revokeScm(scmUuid: string, reason: string, by: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    const serials = [...this.state().validSCMCerts.entries()].filter(([, pem]) => certificateInfo(pem).subject.OU === scmUuid).map(([serial]) => serial);
+    for (const serial of serials) if (!this.isRevoked(serial)) await this.revoke(serial, reason, by, options);
+    return serials;
+  }
+
+  list(role?: CertRole): CertificateListing[] {
+    const s = this.state();
+    const revocations = (s.serviceConfig(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined)?.serials ?? {};
+    const out: CertificateListing[] = [];
+    for (const [serial, pem] of s.validCerts) {
+      const c = certificateInfo(pem);
+      const certRole: CertRole = s.validSCMCerts.has(serial) ? 'SCM' : c.subject.CN.startsWith('admin@') ? 'ADMIN' : c.subject.CN.startsWith('om@') ? 'OM' : 'DATANODE';
+      if (role && role !== certRole) continue;
+      const dn = (d: { CN: string; OU?: string; O?: string }): string => [d.O && `O=${d.O}`, d.OU && `OU=${d.OU}`, `CN=${d.CN}`].filter(Boolean).join(', ');
+      out.push({ serial, role: certRole, subject: dn(c.subject), issuer: dn(c.issuer), notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), revoked: revocations[serial] ?? null });
     }
+    return out.sort((a, b) => Number(BigInt(a.serial) - BigInt(b.serial)));
+  }
+
+  /** parse + verify + subject check without signing: a bad request is refused before the token is spent */
+  private precheck(csrPem: string, profile: CertificateProfile): void {
+    checkRequest(csrPem, profile);
+  }
+
+  private checkFreshScmUuid(scmUuid: string): void {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(scmUuid)) {
+      throw new SecurityError('CSR_SUBJECT_MISMATCH', `an SCM certificate request must carry the new SCM's scmUuid as OU, got ${JSON.stringify(scmUuid)}`);
+    }
+    const members = this.replicator.status().peers.map((p) => p.scmUuid);
+    const issued = [...this.state().validSCMCerts.values()].map((pem) => certificateInfo(pem).subject.OU);
+    if (members.includes(scmUuid) || issued.includes(scmUuid)) {
+      throw new SecurityError('CSR_SUBJECT_MISMATCH', `scmUuid ${scmUuid} already belongs to an SCM of this cluster; a token gives a new SCM a new identity only`, {
+        hint: 'a new SCM generates a fresh scmUuid at --bootstrap; a member that lost its files must be decommissioned and bootstrapped again',
+      });
+    }
+  }
+
+  private async sign(csrPem: string, profile: CertificateProfile, tokenId: string, caller: string, options: { signal?: AbortSignal }): Promise<IssuedCertificate> {
+    if (!this.replicator.isLeaderReady()) throw new NotLeaderError(this.replicator.role(), this.replicator.leaderHint());
     const serial = String(await this.seq.next('CertificateId', options));
-    const certPem = signCsr(this.signer.ca, csrPem, { serial, clusterId: this.clusterId });
-    const res = await this.replicator.submit({ type: 'storeValidCertificate', serial, pem: certPem, role: 'SCM' }, options);
+    const certPem = issueFromRequest(this.signer.ca, csrPem, profile, serial, this.clock.wallTime());
+    const res = await this.replicator.submit({ type: 'storeValidCertificate', serial, pem: certPem, role: ROLE_OF[profile.kind] }, options);
     if (!res.ok) throw new ScmServiceError('SCM_ALLOCATION_FAILED', `could not record certificate ${serial}: ${res.message}`);
+    const s = profile.subject;
+    this.logger.info('certificate issued', { serial, kind: profile.kind, subject: `CN=${s.CN}${s.OU ? `, OU=${s.OU}` : ''}`, token: tokenId, caller });
     return { serial, certPem, chain: this.signer.chain, root: this.signer.root };
+  }
+
+  private async refusalsLogged<T>(caller: string, what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof NotLeaderError)) {
+        this.logger.warn('certificate request refused', { what, caller, code: isCodedError(err) ? err.code : 'INTERNAL', reason: err instanceof Error ? err.message : String(err) });
+      }
+      throw err;
+    }
   }
 }

@@ -7,7 +7,7 @@
 import type { Clock } from '../../common/clock.js';
 import type { Replicator } from '../replication/replicator.js';
 import type { DatanodeDetails } from '../state/records.js';
-import type { ContainerReplicaReport, DatanodeCommand, HeartbeatRequest, PipelineReport } from './datanode-protocol.js';
+import type { ContainerReplicaReport, DatanodeCommand, HeartbeatRequest, PipelineReport } from '../protocols/datanode-protocol.js';
 
 export type NodeHealth = 'HEALTHY' | 'STALE' | 'DEAD';
 

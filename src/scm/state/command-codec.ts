@@ -3,14 +3,18 @@
  * enough that a corrupt or foreign entry fails with STATE_BAD_COMMAND instead of reaching the reducer.
  */
 import { CodedError } from '../../common/coded-error.js';
-import type { ScmCommand } from './commands.js';
+import type { ScmCommand, ScmCommandType } from './commands.js';
 
 export class CommandCodecError extends CodedError<'STATE_BAD_COMMAND'> {}
 
-const TYPES = new Set<string>([
-  'allocateBatch', 'addContainer', 'addContainers', 'updateContainerState', 'updateContainerInfo', 'addPipeline', 'updatePipelineState', 'removePipeline',
-  'addTransactionsToDB', 'removeTransactionsFromDB', 'storeValidCertificate', 'saveConfiguration', 'deleteConfiguration', 'finalizeLayoutFeature',
-]);
+/** every command type, checked by the compiler against the ScmCommand union (a new type must be listed) */
+const KNOWN: Readonly<Record<ScmCommandType, true>> = {
+  allocateBatch: true, addContainer: true, addContainers: true, updateContainerState: true, updateContainerInfo: true, addPipeline: true,
+  updatePipelineState: true, removePipeline: true, addTransactionsToDB: true, removeTransactionsFromDB: true, storeValidCertificate: true,
+  revokeCertificate: true, addJoinToken: true, useJoinToken: true, revokeJoinToken: true, saveConfiguration: true, deleteConfiguration: true,
+  finalizeLayoutFeature: true,
+};
+const TYPES = new Set<string>(Object.keys(KNOWN));
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });

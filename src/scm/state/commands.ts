@@ -3,6 +3,7 @@
  * input its effect depends on — ids, timestamps and choices are made by the leader before proposing — so
  * applying it is deterministic on every SCM. Grouped by Ozone's RequestType in `requestType`.
  */
+import type { JoinTokenRecord } from './join-token-records.js';
 import type { CertRole, ContainerInfo, DeletedBlocksTransaction, LifeCycleEvent, PipelineInfo, PipelineState, SequenceIdType } from './records.js';
 
 export type ScmCommand =
@@ -19,6 +20,13 @@ export type ScmCommand =
   | { readonly type: 'addTransactionsToDB'; readonly transactions: readonly DeletedBlocksTransaction[] }
   | { readonly type: 'removeTransactionsFromDB'; readonly txIDs: readonly number[] }
   | { readonly type: 'storeValidCertificate'; readonly serial: string; readonly pem: string; readonly role: CertRole }
+  /** a certificate no longer proves anything (decommissioned SCM, revoked identity); `at` = leader's time */
+  | { readonly type: 'revokeCertificate'; readonly serial: string; readonly reason: string; readonly at: number }
+  /** a new join token (hashed); records that ended more than a day before `token.createdAt` are dropped */
+  | { readonly type: 'addJoinToken'; readonly token: JoinTokenRecord }
+  /** one use of a token at `at` (the leader's time): rejected when unknown, revoked, expired or used up */
+  | { readonly type: 'useJoinToken'; readonly id: string; readonly at: number }
+  | { readonly type: 'revokeJoinToken'; readonly id: string; readonly at: number }
   | { readonly type: 'saveConfiguration'; readonly serviceName: string; readonly config: unknown }
   | { readonly type: 'deleteConfiguration'; readonly serviceName: string }
   | { readonly type: 'finalizeLayoutFeature'; readonly layoutVersion: number };
@@ -44,7 +52,12 @@ export function requestType(c: ScmCommand): RequestType {
     case 'removeTransactionsFromDB':
       return 'BLOCK';
     case 'storeValidCertificate':
+    case 'revokeCertificate':
       return 'CERT_STORE';
+    case 'addJoinToken':
+    case 'useJoinToken':
+    case 'revokeJoinToken':
+      return 'STATEFUL_SERVICE_CONFIG';
     case 'saveConfiguration':
     case 'deleteConfiguration':
       return 'STATEFUL_SERVICE_CONFIG';
@@ -71,4 +84,10 @@ export type RejectionCode =
   | 'PIPELINE_NOT_FOUND'
   | 'INVALID_PIPELINE_TRANSITION'
   | 'CERT_EXISTS'
+  | 'CERT_NOT_FOUND'
+  | 'TOKEN_EXISTS'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_EXHAUSTED'
+  | 'TOKEN_REVOKED'
   | 'INVALID_COMMAND';

@@ -63,7 +63,13 @@ export interface DeletedBlocksTransaction {
 export const SEQUENCE_ID_TYPES = ['localId', 'delTxnId', 'containerId', 'CertificateId'] as const;
 export type SequenceIdType = (typeof SEQUENCE_ID_TYPES)[number];
 
-export type CertRole = 'SCM' | 'OM' | 'DATANODE';
+export type CertRole = 'SCM' | 'OM' | 'DATANODE' | 'ADMIN';
+
+/** Revoked certificates, kept replicated in `statefulServiceConfig` under `CertificateRevocations`. */
+export interface CertificateRevocations {
+  readonly serials: Readonly<Record<string, { readonly reason: string; readonly at: number }>>;
+}
+export const CERT_REVOCATIONS_SERVICE = 'CertificateRevocations';
 
 /** Container lifecycle (Ozone ContainerStateManager): event → allowed source states → target. */
 export const CONTAINER_TRANSITIONS: Readonly<Record<LifeCycleEvent, { readonly from: readonly ContainerState[]; readonly to: ContainerState }>> = {

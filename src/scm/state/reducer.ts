@@ -6,7 +6,8 @@
  * is consumed) so all replicas stay identical.
  */
 import type { CommandResult, RejectionCode, ScmCommand } from './commands.js';
-import { CONTAINER_TRANSITIONS, PIPELINE_TRANSITIONS, SEQUENCE_ID_TYPES } from './records.js';
+import { emptyJoinTokens, JOIN_TOKENS_SERVICE, pruneTokens, tokenUnusable, type JoinTokens } from './join-token-records.js';
+import { CERT_REVOCATIONS_SERVICE, CONTAINER_TRANSITIONS, PIPELINE_TRANSITIONS, SEQUENCE_ID_TYPES, type CertificateRevocations } from './records.js';
 import type { StateView } from './scm-state.js';
 import type { StateChange } from './state-change.js';
 
@@ -22,6 +23,13 @@ export interface Effect {
 
 const reject = (code: RejectionCode, message: string): Effect => ({ changes: [], result: { ok: false, code, message } });
 const ok = (changes: StateChange[], value?: unknown): Effect => ({ changes, result: value === undefined ? { ok: true } : { ok: true, value } });
+
+/** statefulServiceConfig records that only their own commands may change */
+const RESERVED_SERVICES: ReadonlySet<string> = new Set([JOIN_TOKENS_SERVICE, CERT_REVOCATIONS_SERVICE]);
+
+function joinTokens(view: StateView): JoinTokens {
+  return (view.serviceConfig(JOIN_TOKENS_SERVICE) as JoinTokens | undefined) ?? emptyJoinTokens();
+}
 
 export function reduce(view: StateView, command: ScmCommand, _at: AppliedAt): Effect {
   switch (command.type) {
@@ -99,9 +107,39 @@ export function reduce(view: StateView, command: ScmCommand, _at: AppliedAt): Ef
       if (command.role === 'SCM') changes.push({ cf: 'validSCMCerts', key: command.serial, value: command.pem });
       return ok(changes);
     }
+    case 'revokeCertificate': {
+      if (view.cert('validCerts', command.serial) === undefined) return reject('CERT_NOT_FOUND', `no certificate with serial ${command.serial} was issued`);
+      const current = (view.serviceConfig(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined) ?? { serials: {} };
+      if (current.serials[command.serial]) return ok([]);
+      const next: CertificateRevocations = { serials: { ...current.serials, [command.serial]: { reason: command.reason, at: command.at } } };
+      return ok([{ cf: 'statefulServiceConfig', key: CERT_REVOCATIONS_SERVICE, value: next }]);
+    }
+    case 'addJoinToken': {
+      const tokens = joinTokens(view);
+      if (tokens.tokens[command.token.id]) return reject('TOKEN_EXISTS', `a token with id ${command.token.id} exists`);
+      const pruned = pruneTokens(tokens, command.token.createdAt);
+      return ok([{ cf: 'statefulServiceConfig', key: JOIN_TOKENS_SERVICE, value: { tokens: { ...pruned.tokens, [command.token.id]: command.token } } satisfies JoinTokens }]);
+    }
+    case 'useJoinToken': {
+      const tokens = joinTokens(view);
+      const t = tokens.tokens[command.id];
+      const why = tokenUnusable(t, command.at);
+      if (why) return reject(why, `token ${command.id}: ${why.replace('TOKEN_', '').toLowerCase()}`);
+      const used = { ...t!, usesLeft: t!.usesLeft - 1, used: t!.used + 1, lastUsedAt: command.at };
+      return ok([{ cf: 'statefulServiceConfig', key: JOIN_TOKENS_SERVICE, value: { tokens: { ...tokens.tokens, [command.id]: used } } satisfies JoinTokens }], { usesLeft: used.usesLeft });
+    }
+    case 'revokeJoinToken': {
+      const tokens = joinTokens(view);
+      const t = tokens.tokens[command.id];
+      if (!t) return reject('TOKEN_INVALID', `no token with id ${command.id}`);
+      if (t.revokedAt !== null) return ok([]);
+      return ok([{ cf: 'statefulServiceConfig', key: JOIN_TOKENS_SERVICE, value: { tokens: { ...tokens.tokens, [command.id]: { ...t, revokedAt: command.at } } } satisfies JoinTokens }]);
+    }
     case 'saveConfiguration':
+      if (RESERVED_SERVICES.has(command.serviceName)) return reject('INVALID_COMMAND', `${command.serviceName} is kept by its own commands`);
       return ok([{ cf: 'statefulServiceConfig', key: command.serviceName, value: command.config }]);
     case 'deleteConfiguration':
+      if (RESERVED_SERVICES.has(command.serviceName)) return reject('INVALID_COMMAND', `${command.serviceName} is kept by its own commands`);
       return ok([{ cf: 'statefulServiceConfig', key: command.serviceName, value: null }]);
     case 'finalizeLayoutFeature':
       return ok([{ cf: 'meta', key: '#LAYOUTVERSION', value: String(command.layoutVersion) }]);

@@ -13,6 +13,8 @@ export interface StateView {
   sequence(type: SequenceIdType): number;
   deletedBlocks(txID: number): DeletedBlocksTransaction | undefined;
   cert(cf: 'validCerts' | 'validSCMCerts', serial: string): string | undefined;
+  /** a service's record in statefulServiceConfig (join tokens, revocations), if any */
+  serviceConfig(name: string): unknown;
 }
 
 export class ScmState implements StateView {
@@ -39,6 +41,9 @@ export class ScmState implements StateView {
   }
   cert(cf: 'validCerts' | 'validSCMCerts', serial: string): string | undefined {
     return (cf === 'validCerts' ? this.validCerts : this.validSCMCerts).get(serial);
+  }
+  serviceConfig(name: string): unknown {
+    return this.statefulServiceConfig.get(name);
   }
 
   apply(changes: readonly StateChange[]): void {

@@ -117,6 +117,14 @@ export class ScmDb {
     for await (const [k, v] of this.rawEntries(cf, options)) yield [decodeKey(c.key, k), decodeValue(c.value, v)];
   }
 
+  /** True when no column family holds a record (a database just created, or never written). */
+  async holdsRecords(): Promise<boolean> {
+    for (const cf of COLUMN_FAMILIES) {
+      for await (const _ of this.store.keys({ ...cfRange(cf), limit: 1 })) return true;
+    }
+    return false;
+  }
+
   async count(cf: ColumnFamily): Promise<number> {
     let n = 0;
     for await (const _ of this.store.keys(cfRange(cf))) n++;

@@ -6,6 +6,7 @@
  * container, a range summary for more.
  */
 import type { ReplicationConfig } from '../state/records.js';
+import type { ClientProtocol } from '../protocols/client-protocol.js';
 import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
 import type { ToolIo } from './tool-io.js';
 
@@ -15,8 +16,8 @@ export interface ContainerCreateOptions {
   readonly owner: string;
 }
 
-export async function runContainerCreate(client: FailoverRpcClient, o: ContainerCreateOptions, io: ToolIo, options: { signal?: AbortSignal } = {}): Promise<{ first: number; last: number; count: number }> {
-  const r = await client.call<{ first: number; last: number; count: number }>('createContainers', { count: o.count, replication: o.replication, owner: o.owner }, options);
+export async function runContainerCreate(client: FailoverRpcClient<ClientProtocol>, o: ContainerCreateOptions, io: ToolIo, options: { signal?: AbortSignal } = {}): Promise<{ first: number; last: number; count: number }> {
+  const r = await client.call('createContainers', { count: o.count, replication: o.replication, owner: o.owner }, options);
   io.out(r.count === 1 ? `Container ${r.first} is created.` : `${r.count} containers are created: #${r.first}..#${r.last}.`);
   return r;
 }

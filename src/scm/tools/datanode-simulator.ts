@@ -6,13 +6,16 @@
  *  - the answering SCM says it is LEADER, and
  *  - the command's term is not below the highest term seen ("drop a command from a stale leader SCM").
  * After executing commands a datanode reports to every SCM at once. Datanode ids are derived from the
- * host prefix and index, so a restarted simulator comes back as the same datanodes.
+ * host prefix and index, so a restarted simulator comes back as the same datanodes. On a secure cluster
+ * the simulator authenticates with a datanode certificate for its host (`tls`), which speaks for the
+ * datanodes `<host>-dn<N>` it simulates.
  */
 import { createHash } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { ScmNode } from '../config/scm-topology.js';
-import type { ContainerReplicaReport, DatanodeCommand, HeartbeatRequest, HeartbeatResponse } from '../services/datanode-protocol.js';
+import type { ContainerReplicaReport, DatanodeCommand, DatanodeProtocol, HeartbeatRequest } from '../protocols/datanode-protocol.js';
+import type { ClientTls } from '../transport/tls-options.js';
 import type { ContainerState, DatanodeDetails } from '../state/records.js';
 import { RpcClient } from '../transport/rpc-client.js';
 
@@ -53,7 +56,7 @@ class SimDatanode {
 
 export class DatanodeSimulator {
   private readonly datanodes: SimDatanode[];
-  private readonly clients: Array<{ node: ScmNode; client: RpcClient }>;
+  private readonly clients: Array<{ node: ScmNode; client: RpcClient<DatanodeProtocol> }>;
   private timer: TimerHandle | undefined;
   private stopped = false;
   private readonly inflight = new Set<Promise<void>>();
@@ -61,10 +64,10 @@ export class DatanodeSimulator {
 
   constructor(
     scms: readonly ScmNode[],
-    private readonly options: { count: number; prefix: string; intervalMs: number; clock: Clock; logger: Logger },
+    private readonly options: { count: number; prefix: string; intervalMs: number; clock: Clock; logger: Logger; tls?: ClientTls },
   ) {
     this.datanodes = Array.from({ length: options.count }, (_, i) => new SimDatanode({ uuid: datanodeUuid(options.prefix, i + 1), hostName: `${options.prefix}-dn${i + 1}`, ipAddress: '127.0.0.1' }));
-    this.clients = scms.map((node) => ({ node, client: new RpcClient(node.host, node.ports.datanode, { timeoutMs: Math.max(5000, options.intervalMs * 3), connectTimeoutMs: 2000 }) }));
+    this.clients = scms.map((node) => ({ node, client: new RpcClient<DatanodeProtocol>(node.host, node.ports.datanode, { timeoutMs: Math.max(5000, options.intervalMs * 3), connectTimeoutMs: 2000, ...(options.tls ? { tls: options.tls } : {}) }) }));
   }
 
   get uuids(): string[] {
@@ -110,7 +113,7 @@ export class DatanodeSimulator {
       this.clients.map(async ({ node, client }) => {
         try {
           if (!dn.healthyEndpoints.has(node.nodeId)) await client.call('register', { datanode: dn.details });
-          const res = await client.call<HeartbeatResponse>('heartbeat', dn.report());
+          const res = await client.call('heartbeat', dn.report());
           dn.healthyEndpoints.add(node.nodeId);
           this.stats.heartbeats++;
           return { node, res };

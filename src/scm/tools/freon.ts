@@ -6,8 +6,8 @@
  * Prints Ozone's summary block plus throughput, or JSON with `--json`.
  */
 import type { Clock } from '../../common/clock.js';
-import type { AllocatedBlock } from '../services/block-manager.js';
 import type { ReplicationFactor, ReplicationType } from '../state/records.js';
+import type { BlockProtocol } from '../protocols/block-protocol.js';
 import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
 import { ToolError } from './tool-error.js';
 import type { ToolIo } from './tool-io.js';
@@ -59,7 +59,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export async function runFreon(client: FailoverRpcClient, options: FreonOptions, clock: Clock, io: ToolIo, run: { signal?: AbortSignal } = {}): Promise<FreonResult> {
+export async function runFreon(client: FailoverRpcClient<BlockProtocol>, options: FreonOptions, clock: Clock, io: ToolIo, run: { signal?: AbortSignal } = {}): Promise<FreonResult> {
   for (const [k, v] of Object.entries({ numOfThreads: options.numOfThreads, numOfVolumes: options.numOfVolumes, numOfBuckets: options.numOfBuckets, numOfKeys: options.numOfKeys })) {
     if (!Number.isSafeInteger(v) || v < 1) throw new ToolError('FREON_BAD_OPTION', `${k} must be a positive integer, got ${v}`);
   }
@@ -83,7 +83,7 @@ export async function runFreon(client: FailoverRpcClient, options: FreonOptions,
         for (let b = 0; b < blocksPerKey; b++) {
           const size = Math.max(1, Math.min(options.blockSize, remaining));
           remaining -= size;
-          const [block] = await client.call<AllocatedBlock[]>(
+          const [block] = await client.call(
             'allocateBlock',
             { size, num: 1, replication: { replicationType: options.replicationType, replicationFactor: options.factor }, owner: 'freon' },
             run.signal ? { signal: run.signal } : {},

@@ -16,7 +16,8 @@ import { restoreCheckpoint } from '../storage/checkpoint.js';
 import { isColumnFamily, COLUMN_FAMILIES, type ColumnFamily } from '../storage/column-families.js';
 import { ScmDb } from '../storage/scm-db.js';
 import { RpcClient } from '../transport/rpc-client.js';
-import type { TlsMaterial } from '../transport/tls-options.js';
+import type { InterScmProtocol } from '../protocols/inter-scm-protocol.js';
+import type { ClientTls } from '../transport/tls-options.js';
 import { jacksonJson } from './jackson-json.js';
 import { ToolError } from './tool-error.js';
 import type { ToolIo } from './tool-io.js';
@@ -31,7 +32,7 @@ export interface LdbScanOptions {
 
 /** How to reach the SCM that holds a database, when it is locked (resolved by main from the config). */
 export interface LiveScmLocator {
-  (dbPath: string): Promise<{ host: string; grpcPort: number; clusterId: string; tls?: TlsMaterial } | undefined>;
+  (dbPath: string): Promise<{ host: string; grpcPort: number; clusterId: string; tls?: ClientTls } | undefined>;
 }
 
 export async function openForRead(dbPath: string, locate: LiveScmLocator | undefined): Promise<{ db: ScmDb; cleanup: () => Promise<void> }> {
@@ -50,7 +51,7 @@ export async function openForRead(dbPath: string, locate: LiveScmLocator | undef
       });
     }
     const dir = mkdtempSync(join(tmpdir(), 'ozone-ldb-'));
-    const client = new RpcClient(live.host, live.grpcPort, { timeoutMs: 600_000, ...(live.tls ? { tls: live.tls } : {}) });
+    const client = new RpcClient<InterScmProtocol>(live.host, live.grpcPort, { timeoutMs: 600_000, ...(live.tls ? { tls: live.tls } : {}) });
     try {
       await restoreCheckpoint(client.stream('downloadCheckpoint', { clusterId: live.clusterId }), join(dir, 'scm.db'));
     } catch (e) {

@@ -4,15 +4,16 @@
  * `host:ratisPort:ROLE:scmUuid:ip` lines, a JSON object keyed by host, or a table.
  */
 import { parsePeerRole, type PeerRole } from '../server/roles.js';
+import type { ClientProtocol } from '../protocols/client-protocol.js';
 import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
 import { jacksonJson } from './jackson-json.js';
 import type { ToolIo } from './tool-io.js';
 
 export type RolesFormat = 'plain' | 'json' | 'table';
 
-export async function fetchRoles(client: FailoverRpcClient, options: { signal?: AbortSignal } = {}): Promise<string[]> {
-  const info = await client.call<{ peerRoles: string[] }>('getScmInfo', {}, options);
-  return info.peerRoles;
+export async function fetchRoles(client: FailoverRpcClient<ClientProtocol>, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+  const info = await client.call('getScmInfo', {}, options);
+  return [...info.peerRoles];
 }
 
 export function renderRoles(lines: readonly string[], format: RolesFormat): string {
@@ -35,6 +36,6 @@ function table(roles: readonly PeerRole[]): string {
   return ['Storage Container Manager Roles', rule, line(head), rule, ...rows.map(line), rule].join('\n');
 }
 
-export async function runRoles(client: FailoverRpcClient, format: RolesFormat, io: ToolIo, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function runRoles(client: FailoverRpcClient<ClientProtocol>, format: RolesFormat, io: ToolIo, options: { signal?: AbortSignal } = {}): Promise<void> {
   io.out(renderRoles(await fetchRoles(client, options), format));
 }

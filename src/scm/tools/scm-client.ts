@@ -1,22 +1,34 @@
-/** A failover client for one protocol of the configured SCM service (or one `--scm host:port`). */
+/**
+ * A failover client for one protocol of the configured SCM service (or one `--scm host:port`), typed by
+ * that port's protocol. On a secure cluster it authenticates with the client identity of the
+ * configuration (tools/client-identity.ts) unless given other TLS.
+ */
 import type { OzoneConf } from '../config/ozone-conf.js';
 import { readTiming } from '../config/scm-config.js';
-import { clientService, readScmTopology, splitHostPort, type ScmPorts } from '../config/scm-topology.js';
+import { clientService, readScmTopology, splitHostPort } from '../config/scm-topology.js';
+import type { PortProtocols, RpcPortName } from '../security/access-policy.js';
 import { FailoverRpcClient, type FailoverOptions } from '../transport/rpc-failover-client.js';
+import { clientTlsFor } from './client-identity.js';
 
-export function scmClient(conf: OzoneConf, protocol: keyof ScmPorts, options: { serviceId?: string; scm?: string } & FailoverOptions = {}): FailoverRpcClient {
+export function scmClient<N extends RpcPortName>(
+  conf: OzoneConf,
+  port: N,
+  options: { serviceId?: string; scm?: string; env?: NodeJS.ProcessEnv } & FailoverOptions = {},
+): FailoverRpcClient<PortProtocols[N]> {
   const timing = readTiming(conf);
-  const { serviceId: _s, scm, ...failover } = options;
+  const { serviceId: _s, scm, env, ...failover } = options;
   const endpoints = scm
     ? (() => {
-        const { host, port } = splitHostPort(scm);
+        const { host, port: p } = splitHostPort(scm);
         const nodes = clientService(readScmTopology(conf), options.serviceId).nodes;
-        return [{ nodeId: scm, host, port: port ?? nodes[0]?.ports[protocol] ?? 9860 }];
+        return [{ nodeId: scm, host, port: p ?? nodes[0]?.ports[port] ?? 9860 }];
       })()
-    : clientService(readScmTopology(conf), options.serviceId).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports[protocol] }));
-  return new FailoverRpcClient(endpoints, {
+    : clientService(readScmTopology(conf), options.serviceId).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports[port] }));
+  const tls = failover.tls ?? clientTlsFor(conf, env ?? process.env);
+  return new FailoverRpcClient<PortProtocols[N]>(endpoints, {
     retryIntervalMs: timing.failoverRetryIntervalMs,
     maxFailovers: timing.failoverMaxRetry,
     ...failover,
+    ...(tls ? { tls } : {}),
   });
 }

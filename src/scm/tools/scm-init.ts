@@ -17,11 +17,17 @@
  * initialised without it is refused (Ozone: unsecure → secure HA is not supported).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
-import { PRIMORDIAL_SUB_CA_SERIAL, ROOT_CA_SERIAL, initPrimordialCa } from '../ca/certificate-authority.js';
-import { primordialCertCommands, sansOf, securityDir } from '../ca/scm-certificates.js';
+import { PRIMORDIAL_SUB_CA_SERIAL, ROOT_CA_SERIAL, generateRsaKeyPair, initPrimordialCa, type CaMaterial } from '../ca/certificate-authority.js';
+import { issueForKey, profileFor, sansOf } from '../ca/certificate-profiles.js';
+import { certificateInfo } from '../ca/forge-x509.js';
+import { hasIdentity, identityPaths, saveIdentity } from '../ca/identity-store.js';
+import { PRIMORDIAL_ADMIN_SERIAL, adminIdentityDir, primordialCertCommands, securityDir } from '../ca/scm-certificates.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataDirMode, tightenDataDirs } from '../storage/data-dir-permissions.js';
+import { privateDir } from '../storage/private-dir.js';
 import type { ScmConfig } from '../config/scm-config.js';
 import type { ScmCommand } from '../state/commands.js';
 import { ensureRaftGroup, markScmHa } from '../replication/raft-group.js';
@@ -45,6 +51,20 @@ export interface InitOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * The primordial's admin identity (serial 3, signed by the root CA) under `<M>/scm/admin`: operator tools
+ * on this host authenticate with it. Never regenerated; returns its certificate.
+ */
+function ensureAdminIdentity(metadataDir: string, root: CaMaterial, host: string, clusterId: string, io: ToolIo): string {
+  const dir = adminIdentityDir(metadataDir);
+  if (hasIdentity(dir)) return readFileSync(identityPaths(dir).certificate, 'utf8');
+  const keys = generateRsaKeyPair();
+  const certPem = issueForKey(root, keys.publicKeyPem, profileFor('admin', host, clusterId), PRIMORDIAL_ADMIN_SERIAL, new Date());
+  saveIdentity(dir, keys, { serial: PRIMORDIAL_ADMIN_SERIAL, certPem, chain: [], root: { serial: certificateInfo(root.certPem).serial, pem: root.certPem } });
+  io.out(`Admin identity (serial ${PRIMORDIAL_ADMIN_SERIAL}, CN=admin@${host}) is created under ${dir}: operator commands on this host authenticate with it.`);
+  return certPem;
+}
+
 /** Creates (or completes) the one-member Raft group and records scmHA=true in VERSION. */
 async function initializeRatis(config: ScmConfig, version: ScmVersion, io: ToolIo, options: InitOptions): Promise<ScmVersion> {
   const sm = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
@@ -54,7 +74,8 @@ async function initializeRatis(config: ScmConfig, version: ScmVersion, io: ToolI
       const host = config.local.self.host;
       const ca = initPrimordialCa({ metadataDir: securityDir(config), host, clusterId: version.clusterId, scmUuid: version.scmUuid, sans: sansOf(host) });
       if (ca.created) io.out(`Root CA (serial ${ROOT_CA_SERIAL}, CN=scm@${host}) and the primordial sub-CA (serial ${PRIMORDIAL_SUB_CA_SERIAL}) are created under ${securityDir(config)}/scm.`);
-      commands = primordialCertCommands(ca.root, ca.sub, sm.view);
+      const adminPem = ensureAdminIdentity(securityDir(config), ca.root, host, version.clusterId, io);
+      commands = primordialCertCommands(ca.root, ca.sub, adminPem, sm.view);
     }
     const applied = sm.lastApplied();
     const outcome = await ensureRaftGroup(config, version, applied, options.signal ? { signal: options.signal } : {});
@@ -71,6 +92,27 @@ async function initializeRatis(config: ScmConfig, version: ScmVersion, io: ToolI
     await sm.close();
   }
   return markScmHa(config, version, (options.now ?? (() => new Date()))());
+}
+
+/**
+ * Without VERSION, any Raft log or key material left in this SCM's directories belongs to an earlier
+ * cluster: a new clusterID must never be created next to it (INIT_STALE_DB, nothing changed).
+ */
+function refuseLeftovers(config: ScmConfig): void {
+  const nonEmpty = (dir: string): boolean => {
+    try {
+      return readdirSync(dir).length > 0;
+    } catch {
+      return false;
+    }
+  };
+  const leftovers = [config.dirs.ratis, ...(config.dirs.security ? ['ca', 'sub-ca', 'admin'].map((k) => join(config.dirs.security!, 'scm', k)) : [])].filter(nonEmpty);
+  if (leftovers.length > 0) {
+    throw new ToolError('INIT_STALE_DB', `${config.dirs.versionFile} is missing but ${leftovers.join(', ')} ${leftovers.length === 1 ? 'holds' : 'hold'} state of an earlier SCM; refusing to initialise a new cluster next to it`, {
+      hint: 'restore the VERSION file from a backup, or move the old directories away (never delete them) if they really are garbage',
+      exitCode: 255,
+    });
+  }
 }
 
 export async function scmInit(config: ScmConfig, io: ToolIo, options: InitOptions = {}): Promise<InitOutcome> {
@@ -91,6 +133,7 @@ export async function scmInit(config: ScmConfig, io: ToolIo, options: InitOption
       });
     }
     if (config.ratisEnabled && version.scmHA !== true) version = await initializeRatis(config, version, io, options);
+    tightenDataDirs(config);
     io.out(`SCM already initialized. Reusing existing cluster id for sd=${sd}; cid=${version.clusterId}; layoutVersion=${version.layoutVersion}; HAEnabled=${version.scmHA === true}`);
     return { status: 'already-initialized', version };
   }
@@ -100,19 +143,21 @@ export async function scmInit(config: ScmConfig, io: ToolIo, options: InitOption
     });
   }
   const clusterId = options.clusterIdUuid !== undefined ? clusterIdFromUuid(options.clusterIdUuid) : newClusterId();
+  refuseLeftovers(config);
   const db = await ScmDb.open(config.dirs.scmDb, { create: true });
   try {
-    if ((await db.transactionInfo()) !== undefined) {
-      throw new ToolError('INIT_STALE_DB', `${config.dirs.scmDb} holds applied data but ${config.dirs.versionFile} is missing; refusing to initialise over it`, {
-        hint: 'restore the VERSION file from a backup, or move the old scm.db away if it really is garbage',
+    if (await db.holdsRecords()) {
+      throw new ToolError('INIT_STALE_DB', `${config.dirs.scmDb} holds records but ${config.dirs.versionFile} is missing; refusing to initialise a new cluster next to old data`, {
+        hint: 'restore the VERSION file from a backup, or move the old scm.db away (never delete it) if it really is garbage',
         exitCode: 255,
       });
     }
   } finally {
     await db.close();
   }
-  mkdirSync(config.dirs.snapshot, { recursive: true });
-  if (config.ratisEnabled) mkdirSync(config.dirs.ratis, { recursive: true });
+  tightenDataDirs(config);
+  privateDir(config.dirs.snapshot, dataDirMode(config));
+  if (config.ratisEnabled) privateDir(config.dirs.ratis, dataDirMode(config));
   const scmUuid = randomUUID();
   const now = (options.now ?? (() => new Date()))();
   let version: ScmVersion = {
@@ -126,6 +171,7 @@ export async function scmInit(config: ScmConfig, io: ToolIo, options: InitOption
   };
   writeVersionFile(config.dirs.versionFile, version, now);
   if (config.ratisEnabled) version = await initializeRatis(config, version, io, options);
+  tightenDataDirs(config);
   io.out(`SCM initialization succeeded. Current cluster id for sd=${sd}; cid=${clusterId}; layoutVersion=${SOFTWARE_LAYOUT_VERSION}; scmId=${scmUuid}`);
   return { status: 'initialized', version };
 }

@@ -10,7 +10,10 @@
 import { CodedError } from '../../common/coded-error.js';
 
 export const WIRE_VERSION = 1;
-/** Upper bound of one frame (header + payload), 64 MiB: above Ozone's 32 MB appender byte limit. */
+/**
+ * Upper bound of any frame (header + payload), 64 MiB: above Ozone's 32 MB appender byte limit. Listeners
+ * use smaller per-port limits (connection-limits.ts); clients accept up to this from the servers they call.
+ */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 export type FrameErrorCode = 'FRAME_TOO_LARGE' | 'FRAME_WIRE_VERSION' | 'FRAME_MALFORMED';
@@ -47,6 +50,11 @@ export class FrameDecoder {
   private failed: FrameError | null = null;
 
   constructor(private readonly maxFrameBytes: number = MAX_FRAME_BYTES) {}
+
+  /** bytes held for a frame not complete yet (0 between frames) */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
 
   push(chunk: Uint8Array): Frame[] {
     if (this.failed) throw this.failed;

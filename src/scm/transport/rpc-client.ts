@@ -1,5 +1,6 @@
 /**
- * A client connection to one SCM port. Connects lazily, multiplexes concurrent calls by correlation id,
+ * A client connection to one SCM port, typed by the port's protocol declaration (`RpcClient<P>`; the
+ * declaration is imported as a type only). Connects lazily, multiplexes concurrent calls by correlation id,
  * reconnects on the next call after a loss. Each call has a timeout and an optional AbortSignal; on
  * abort/timeout the client sends CANCEL so the server stops work. Errors:
  * RPC_CONNECT (could not connect), RPC_CONNECTION_LOST (lost mid-call), RPC_TIMEOUT, RPC_ABORTED,
@@ -10,7 +11,8 @@ import { FrameDecoder, encodeFrame } from './frame-codec.js';
 import { RpcError } from './rpc-error.js';
 import { RPC_KIND, decodePayload, encodePayload } from './rpc-protocol.js';
 import { formatHostPortLite } from './rpc-endpoint.js';
-import { openSocket, type TlsMaterial } from './tls-options.js';
+import type { ParamsOf, Protocol, ResultOf, StreamNames, UnaryNames } from './protocol-definition.js';
+import { openSocket, type ClientTls } from './tls-options.js';
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
@@ -24,7 +26,7 @@ interface Waiter {
   onError(err: RpcError): void;
 }
 
-export class RpcClient {
+export class RpcClient<P extends Protocol> {
   private socket: Socket | undefined;
   private connecting: Promise<Socket> | undefined;
   private nextId = 1;
@@ -34,7 +36,7 @@ export class RpcClient {
   constructor(
     readonly host: string,
     readonly port: number,
-    private readonly options: { tls?: TlsMaterial; timeoutMs?: number; connectTimeoutMs?: number } = {},
+    private readonly options: { tls?: ClientTls; timeoutMs?: number; connectTimeoutMs?: number } = {},
   ) {}
 
   get endpoint(): string {
@@ -129,7 +131,8 @@ export class RpcClient {
   }
 
   /** Unary call: resolves with the server's result. */
-  call<T = unknown>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
+  call<M extends UnaryNames<P>>(method: M, params: ParamsOf<P, M>, options: CallOptions = {}): Promise<ResultOf<P, M>> {
+    type T = ResultOf<P, M>;
     return new Promise<T>((resolve, reject) => {
       this.begin(method, params, options, (_id, finish) => ({
         onResponse: (r) => {
@@ -146,7 +149,7 @@ export class RpcClient {
   }
 
   /** Streaming call: yields the server's chunks until eof. The per-call timeout bounds the whole stream. */
-  async *stream(method: string, params: unknown, options: CallOptions = {}): AsyncIterable<Uint8Array> {
+  async *stream<M extends StreamNames<P>>(method: M, params: ParamsOf<P, M>, options: CallOptions = {}): AsyncIterable<Uint8Array> {
     const queue: Uint8Array[] = [];
     let done = false;
     let failure: RpcError | undefined;

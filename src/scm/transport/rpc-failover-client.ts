@@ -11,7 +11,8 @@ import { systemClock } from '../../common/clock.js';
 import { RpcClient, type CallOptions } from './rpc-client.js';
 import { formatHostPortLite, type RpcEndpoint } from './rpc-endpoint.js';
 import { RpcError, isFailoverError } from './rpc-error.js';
-import type { TlsMaterial } from './tls-options.js';
+import type { ParamsOf, Protocol, ResultOf, UnaryNames } from './protocol-definition.js';
+import type { ClientTls } from './tls-options.js';
 
 export interface FailoverOptions {
   readonly maxFailovers?: number;
@@ -19,15 +20,15 @@ export interface FailoverOptions {
   /** overall deadline (ms) for one call including failovers */
   readonly deadlineMs?: number;
   readonly callTimeoutMs?: number;
-  readonly tls?: TlsMaterial;
+  readonly tls?: ClientTls;
   readonly clock?: Clock;
   /** told about each failover (for logs) */
   readonly onFailover?: (from: RpcEndpoint, to: RpcEndpoint, reason: RpcError) => void;
 }
 
-export class FailoverRpcClient {
+export class FailoverRpcClient<P extends Protocol> {
   private current = 0;
-  private readonly clients: RpcClient[];
+  private readonly clients: RpcClient<P>[];
 
   constructor(
     readonly endpoints: readonly RpcEndpoint[],
@@ -49,7 +50,7 @@ export class FailoverRpcClient {
     return this.endpoints.findIndex((e) => e.host === host);
   }
 
-  private async attempt<T>(run: (c: RpcClient) => Promise<T>, options: CallOptions): Promise<T> {
+  private async attempt<T>(run: (c: RpcClient<P>) => Promise<T>, options: CallOptions): Promise<T> {
     const clock = this.options.clock ?? systemClock;
     const maxFailovers = this.options.maxFailovers ?? 15;
     const interval = this.options.retryIntervalMs ?? 2000;
@@ -89,8 +90,8 @@ export class FailoverRpcClient {
     }
   }
 
-  call<T = unknown>(method: string, params: unknown, options: CallOptions = {}): Promise<T> {
-    return this.attempt((c) => c.call<T>(method, params, options), options);
+  call<M extends UnaryNames<P>>(method: M, params: ParamsOf<P, M>, options: CallOptions = {}): Promise<ResultOf<P, M>> {
+    return this.attempt((c) => c.call(method, params, options), options);
   }
 
   async close(): Promise<void> {

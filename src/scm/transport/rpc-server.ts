@@ -1,27 +1,46 @@
 /**
- * One RPC listener (one SCM port). Methods are registered as unary (`result`) or streaming (an
- * AsyncIterable of byte chunks, sent as CHUNK frames with socket back-pressure). Requests on a connection
- * run concurrently; each gets an AbortSignal that fires on CANCEL, connection loss or server close.
- * Errors become ERROR frames: CodedErrors keep their code/message/hint; NotLeaderError-like errors carry
- * Ozone's not-leader text and the `leader` hint (host:port of this protocol on the leader).
+ * One RPC listener (one SCM port) serving one declared protocol (protocol-definition.ts). Every request
+ * goes through, in order:
+ *   connection admission (ConnectionGovernor: connection caps, buffered-byte budget, idle/handshake
+ *   timeouts) → frame decoding (per-port max frame; unknown frame kinds close the connection) →
+ *   caller identity (secure mode: the verified client certificate; `anonymous` without one) →
+ *   authorization (`authorize(method, identity)`, the access table of security/access-policy.ts) →
+ *   params guard (RPC_INVALID_PARAMS) → the handler.
+ * Requests on a connection run concurrently (at most `maxInflightPerConnection`; reading pauses beyond);
+ * each gets an AbortSignal that fires on CANCEL, connection loss or server close. Errors become ERROR
+ * frames: CodedErrors keep their code/message/hint; the error mapper turns NotLeader into Ozone's text and
+ * the `leader` hint. Refusals (bad frames, denied calls, refused connections) are logged rate-limited
+ * with the caller's address.
  */
 import type { AddressInfo, Server, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { isCodedError } from '../../common/coded-error.js';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
+import { ANONYMOUS, describeIdentity, type PeerIdentity } from '../security/peer-identity.js';
+import { ConnectionGovernor, DEFAULT_LIMITS, type ConnectionLimits } from './connection-limits.js';
 import { FrameDecoder, encodeFrame } from './frame-codec.js';
-import { RPC_KIND, decodePayload, encodePayload, type ErrorHeader } from './rpc-protocol.js';
 import { listenExclusive } from './listen-exclusive.js';
-import { createListener, type TlsMaterial } from './tls-options.js';
+import type { ParamsOf, Protocol, ResultOf, StreamMethod, UnaryMethod } from './protocol-definition.js';
+import { RateLimitedLog } from './rate-limited-log.js';
+import { RPC_KIND, decodePayload, encodePayload, type ErrorHeader } from './rpc-protocol.js';
+import { createListener, presentedUnverifiedCertificate, type ServerTls } from './tls-options.js';
 
 export interface RpcContext {
   readonly signal: AbortSignal;
-  /** remote address of the caller */
+  /** remote address of the caller (host:port) */
   readonly remote: string;
+  /** who the caller is (secure mode: proven by its certificate); `anonymous` without TLS */
+  readonly identity: PeerIdentity;
 }
 
-export type UnaryHandler = (params: unknown, ctx: RpcContext) => Promise<unknown>;
-export type StreamHandler = (params: unknown, ctx: RpcContext) => AsyncIterable<Uint8Array>;
+export type Handlers<P extends Protocol> = {
+  readonly [M in keyof P]: P[M] extends UnaryMethod<any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+    ? (params: ParamsOf<P, M>, ctx: RpcContext) => Promise<ResultOf<P, M>>
+    : P[M] extends StreamMethod<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+      ? (params: ParamsOf<P, M>, ctx: RpcContext) => AsyncIterable<Uint8Array>
+      : never;
+};
 
 /** Thrown by handlers to send a coded error with an optional leader hint. */
 export interface RpcFailure {
@@ -39,39 +58,59 @@ export const defaultErrorMapper: ErrorMapper = (err) =>
     ? { code: err.code, message: err.message, ...(err.hint === undefined ? {} : { hint: err.hint }) }
     : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 
-export class RpcServer {
-  private readonly unary = new Map<string, UnaryHandler>();
-  private readonly streams = new Map<string, StreamHandler>();
+/** Secure mode: who a verified certificate is, and what each identity may call on this port. */
+export interface RpcSecurity {
+  readonly tls: ServerTls;
+  /** the identity a verified client certificate proves; undefined = none of ours (closed) */
+  readonly identify: (socket: TLSSocket) => PeerIdentity | undefined;
+  /** throws (a coded error, e.g. ACCESS_DENIED or CERT_REVOKED) when `identity` may not call `method` */
+  readonly authorize: (method: string, identity: PeerIdentity) => void;
+}
+
+export interface RpcServerOptions {
+  readonly security?: RpcSecurity;
+  readonly limits?: ConnectionLimits;
+  readonly logger?: Logger;
+  readonly errorMapper?: ErrorMapper;
+  /** told about every finished call (metrics): method, outcome, duration in seconds */
+  readonly onCall?: (method: string, outcome: 'ok' | 'error', seconds: number) => void;
+}
+
+type AnyHandler = (params: unknown, ctx: RpcContext) => Promise<unknown> | AsyncIterable<Uint8Array>;
+
+export class RpcServer<P extends Protocol> {
+  private handlers: Readonly<Record<string, AnyHandler>> = {};
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly inflight = new Set<AbortController>();
+  readonly governor: ConnectionGovernor;
+  private readonly log: RateLimitedLog;
+  private readonly logger: Logger;
 
   constructor(
     readonly name: string,
-    private readonly options: {
-      tls?: TlsMaterial;
-      logger?: Logger;
-      errorMapper?: ErrorMapper;
-      /** told about every finished call (metrics): method, outcome, duration in seconds */
-      onCall?: (method: string, outcome: 'ok' | 'error', seconds: number) => void;
-    } = {},
-  ) {}
-
-  handle(method: string, handler: UnaryHandler): this {
-    this.unary.set(method, handler);
-    return this;
+    private readonly protocol: P,
+    private readonly options: RpcServerOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.governor = new ConnectionGovernor(name, options.limits ?? DEFAULT_LIMITS, this.logger);
+    this.log = new RateLimitedLog(this.logger, 10_000);
   }
 
-  handleStream(method: string, handler: StreamHandler): this {
-    this.streams.set(method, handler);
+  /** Installs the handlers: exactly the protocol's methods. */
+  serve(handlers: Handlers<P>): this {
+    this.handlers = handlers as unknown as Record<string, AnyHandler>;
     return this;
   }
 
   async listen(host: string, port: number): Promise<AddressInfo> {
-    const server = createListener(this.options.tls, (s) => this.accept(s));
+    const security = this.options.security;
+    const tls = security ? { ...security.tls, handshakeTimeoutMs: this.governor.limits.handshakeTimeoutMs } : undefined;
+    const server = createListener(tls, (s) => this.accept(s));
+    if (security) server.on('tlsClientError', (err, socket) => this.log.warn(`${this.name}:tls`, `${this.name}: TLS handshake with ${socket.remoteAddress ?? '?'} failed`, { error: err.message }));
     this.server = server;
     const address = await listenExclusive(server, host, port);
-    server.on('error', (err) => (this.options.logger ?? silentLogger).error(`${this.name} listener error`, { error: err.message }));
+    server.on('error', (err) => this.logger.error(`${this.name} listener error`, { error: err.message }));
     return address;
   }
 
@@ -79,90 +118,152 @@ export class RpcServer {
     return (this.server?.address() as AddressInfo | null) ?? undefined;
   }
 
+  private identify(socket: Socket, remote: string): PeerIdentity | undefined {
+    const security = this.options.security;
+    if (!security) return ANONYMOUS;
+    const tlsSocket = socket as TLSSocket;
+    if (!tlsSocket.authorized) {
+      if (presentedUnverifiedCertificate(tlsSocket)) {
+        this.log.warn(`${this.name}:foreign-cert`, `${this.name}: closing a connection from ${remote}: its certificate is not issued by this cluster's CA`, { error: String(tlsSocket.authorizationError) });
+        return undefined;
+      }
+      return ANONYMOUS;
+    }
+    const id = security.identify(tlsSocket);
+    if (!id) this.log.warn(`${this.name}:unknown-identity`, `${this.name}: closing a connection from ${remote}: its certificate names no identity of this cluster`);
+    return id;
+  }
+
   private accept(socket: Socket): void {
-    const log = this.options.logger ?? silentLogger;
+    const admission = this.governor.admit(socket);
+    if (!admission) return;
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      admission.release();
+      this.sockets.delete(socket);
+      for (const ac of calls.values()) ac.abort(new Error('connection closed'));
+    });
+    const calls = new Map<number, AbortController>();
+    const identity = this.identify(socket, remote);
+    if (!identity) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    const decoder = new FrameDecoder();
-    const calls = new Map<number, AbortController>();
-    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    socket.on('data', (chunk) => {
+    const limits = this.governor.limits;
+    const decoder = new FrameDecoder(limits.maxFrameBytes);
+    const drop = (key: string, why: string, err?: unknown): void => {
+      this.log.warn(`${this.name}:${key}`, `${this.name}: dropping connection from ${remote}: ${why}`, err ? { error: (err as Error).message } : {});
+      socket.destroy();
+    };
+    const setInflight = (): void => {
+      admission.setInflight(calls.size);
+      if (calls.size >= limits.maxInflightPerConnection) socket.pause();
+      else if (socket.isPaused()) socket.resume();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      admission.touch();
       let frames;
       try {
         frames = decoder.push(chunk);
       } catch (err) {
-        log.warn(`${this.name}: dropping connection from ${remote}`, { error: (err as Error).message });
+        drop('bad-frame', 'bad frame', err);
+        return;
+      }
+      if (!admission.buffered(decoder.pendingBytes)) {
         socket.destroy();
         return;
       }
       for (const f of frames) {
+        let header: Record<string, unknown>;
         try {
-          const { header } = decodePayload(f.payload);
-          const id = header.id as number;
-          if (f.kind === RPC_KIND.CANCEL) {
-            calls.get(id)?.abort(new Error('cancelled by caller'));
-          } else if (f.kind === RPC_KIND.REQUEST) {
-            const ac = new AbortController();
-            calls.set(id, ac);
-            this.inflight.add(ac);
-            void this.dispatch(socket, id, String(header.method), header.params, { signal: ac.signal, remote }).finally(() => {
-              calls.delete(id);
-              this.inflight.delete(ac);
-            });
-          }
+          header = decodePayload(f.payload).header;
         } catch (err) {
-          log.warn(`${this.name}: bad frame from ${remote}`, { error: (err as Error).message });
-          socket.destroy();
+          drop('bad-frame', 'bad frame', err);
+          return;
+        }
+        const id = header.id as number;
+        if (f.kind === RPC_KIND.CANCEL) {
+          calls.get(id)?.abort(new Error('cancelled by caller'));
+        } else if (f.kind === RPC_KIND.REQUEST) {
+          if (calls.has(id)) {
+            drop('bad-frame', `request id ${id} is already in use on this connection`);
+            return;
+          }
+          const ac = new AbortController();
+          calls.set(id, ac);
+          this.inflight.add(ac);
+          setInflight();
+          void this.dispatch(socket, id, header.method, header.params, { signal: ac.signal, remote, identity }).finally(() => {
+            calls.delete(id);
+            this.inflight.delete(ac);
+            setInflight();
+          });
+        } else {
+          drop('bad-frame', `frame kind ${f.kind} is not a request`);
           return;
         }
       }
     });
-    const drop = (): void => {
-      this.sockets.delete(socket);
-      for (const ac of calls.values()) ac.abort(new Error('connection closed'));
-    };
-    socket.on('close', drop);
-    socket.on('error', () => socket.destroy());
   }
 
   private send(socket: Socket, kind: number, header: unknown, body?: Uint8Array): boolean {
     if (socket.destroyed) return false;
-    return socket.write(encodeFrame(kind, encodePayload(header, body)));
+    const ok = socket.write(encodeFrame(kind, encodePayload(header, body)));
+    if (socket.writableLength > this.governor.limits.maxConnectionBufferBytes) {
+      this.log.warn(`${this.name}:slow-reader`, `${this.name}: closing a connection from ${socket.remoteAddress ?? '?'} that does not read its responses`, { queued: socket.writableLength });
+      socket.destroy();
+      return false;
+    }
+    return ok;
   }
 
-  private async dispatch(socket: Socket, id: number, method: string, params: unknown, ctx: RpcContext): Promise<void> {
+  private async dispatch(socket: Socket, id: number, rawMethod: unknown, rawParams: unknown, ctx: RpcContext): Promise<void> {
     const mapper = this.options.errorMapper ?? defaultErrorMapper;
+    const method = typeof rawMethod === 'string' ? rawMethod : String(rawMethod);
     const t0 = performance.now();
     let outcome: 'ok' | 'error' = 'ok';
+    const spec = Object.hasOwn(this.protocol, method) ? this.protocol[method] : undefined;
+    const handler = spec ? this.handlers[method] : undefined;
     try {
-      const unary = this.unary.get(method);
-      if (unary) {
-        const result = await unary(params, ctx);
+      if (!spec || !handler) {
+        outcome = 'error';
+        this.send(socket, RPC_KIND.ERROR, { id, code: 'RPC_UNKNOWN_METHOD', message: `${this.name} has no method ${method.slice(0, 100)}` } satisfies ErrorHeader);
+        return;
+      }
+      try {
+        this.options.security?.authorize(method, ctx.identity);
+      } catch (err) {
+        this.log.warn(`${this.name}:denied:${method}`, `${this.name}: refused ${method} from ${ctx.remote}`, { caller: describeIdentity(ctx.identity), code: isCodedError(err) ? err.code : 'ACCESS_DENIED' });
+        throw err;
+      }
+      const params = spec.params.check(rawParams ?? {}, 'params');
+      if (spec.kind === 'unary') {
+        const result = await (handler(params, ctx) as Promise<unknown>);
         this.send(socket, RPC_KIND.RESPONSE, { id, result: result ?? null });
         return;
       }
-      const stream = this.streams.get(method);
-      if (stream) {
-        for await (const chunk of stream(params, ctx)) {
-          if (ctx.signal.aborted || socket.destroyed) return;
-          if (!this.send(socket, RPC_KIND.CHUNK, { id, eof: false }, chunk)) await waitDrain(socket, ctx.signal);
-        }
-        this.send(socket, RPC_KIND.CHUNK, { id, eof: true });
-        return;
+      for await (const chunk of handler(params, ctx) as AsyncIterable<Uint8Array>) {
+        if (ctx.signal.aborted || socket.destroyed) return;
+        if (!this.send(socket, RPC_KIND.CHUNK, { id, eof: false }, chunk)) await waitDrain(socket, ctx.signal);
       }
-      this.send(socket, RPC_KIND.ERROR, { id, code: 'RPC_UNKNOWN_METHOD', message: `${this.name} has no method ${method}` } satisfies ErrorHeader);
+      this.send(socket, RPC_KIND.CHUNK, { id, eof: true });
     } catch (err) {
       outcome = 'error';
       const f = mapper(err);
       this.send(socket, RPC_KIND.ERROR, { id, ...f } satisfies ErrorHeader);
     } finally {
-      this.options.onCall?.(method, outcome, (performance.now() - t0) / 1000);
+      // unknown method names never become metric labels (a caller could create unbounded series)
+      this.options.onCall?.(spec ? method : '(unknown)', outcome, (performance.now() - t0) / 1000);
     }
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.governor.close();
     for (const ac of this.inflight) ac.abort(new Error('server closing'));
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));

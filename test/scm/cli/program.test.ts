@@ -11,6 +11,8 @@ function recorder(): { actions: CliActions; calls: Array<[string, ...unknown[]]>
   const actions: CliActions = {
     version: rec('version'), scm: rec('scm'), roles: rec('roles'), transfer: rec('transfer'),
     ldbList: rec('ldbList'), ldbScan: rec('ldbScan'), freon: rec('freon'), datanode: rec('datanode'), containerCreate: rec('containerCreate'),
+    tokenCreate: rec('tokenCreate'), tokenList: rec('tokenList'), tokenRevoke: rec('tokenRevoke'), decommission: rec('decommission'),
+    certList: rec('certList'), certRevoke: rec('certRevoke'), certRequest: rec('certRequest'),
   };
   return { actions, calls };
 }

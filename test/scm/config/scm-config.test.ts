@@ -58,10 +58,10 @@ describe('OzoneConf from ozone-site.xml', () => {
 });
 
 describe('SCM topology and port fallback chain', () => {
-  it('uses the defaults 9860/9863/9861/9961/9894/9895/9876', () => {
+  it('uses the defaults 9860/9863/9861/9961/9894/9895/9876/9877', () => {
     const t = readScmTopology(conf(ha));
     expect(t.services.get('svc')!.map((n) => n.nodeId)).toEqual(['scm1', 'scm2', 'scm3']);
-    expect(t.services.get('svc')![0]!.ports).toEqual({ client: 9860, block: 9863, datanode: 9861, security: 9961, ratis: 9894, grpc: 9895, http: 9876 });
+    expect(t.services.get('svc')![0]!.ports).toEqual({ client: 9860, block: 9863, datanode: 9861, security: 9961, ratis: 9894, grpc: 9895, http: 9876, https: 9877 });
   });
 
   it('port in <addressKey>.<sid>.<nid> → <portKey>.<sid>.<nid> → <portKey> → default', () => {
@@ -122,7 +122,8 @@ describe('local node identification (§2)', () => {
     });
     expect(c.bind.client).toBe('10.9.0.2');
     expect(c.securityEnabled).toBe(false);
-    expect(c.grpcTlsEnabled).toBe(false);
+    expect(c.limits.client).toMatchObject({ maxFrameBytes: 1024 * 1024, idleTimeoutMs: 120_000 });
+    expect(c.limits.datanode.maxFrameBytes).toBe(32 * 1024 * 1024);
     expect(c.bind.block).toBe('0.0.0.0');
     expect(c.isPrimordial).toBe(false);
     expect(c.ratisEnabled).toBe(true);

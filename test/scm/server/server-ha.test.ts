@@ -25,6 +25,7 @@ import { scmInit } from '../../../src/scm/tools/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
 import { runContainerCreate } from '../../../src/scm/tools/container-create.js';
 import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-client.js';
+import type { UntypedProtocol } from '../../../src/scm/transport/protocol-definition.js';
 import { freeNodePorts } from '../../support/free-ports.js';
 import { siteConf, siteProperties } from '../../support/scm-site.js';
 import { waitUntil } from '../../support/wait.js';
@@ -75,8 +76,8 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     servers.delete(id);
   };
   const leaderId = (): string | undefined => [...servers.entries()].find(([, s]) => s.context.replicator.isLeaderReady())?.[0];
-  const blockClient = (): FailoverRpcClient => {
-    const c = new FailoverRpcClient(
+  const blockClient = (): FailoverRpcClient<UntypedProtocol> => {
+    const c = new FailoverRpcClient<UntypedProtocol>(
       IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.block })),
       { retryIntervalMs: 50, maxFailovers: 400 },
     );
@@ -129,7 +130,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     for (const id of ['scm2', 'scm3']) expect(servers.get(id)!.status()).toMatchObject({ raft: { membership: 'voter' } });
     const cid = readVersionFile(cfg.get('scm1')!.dirs.versionFile)!.clusterId;
     for (const id of ['scm2', 'scm3']) expect(readVersionFile(cfg.get(id)!.dirs.versionFile)).toMatchObject({ clusterId: cid, scmHA: true });
-    const client = new FailoverRpcClient(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50 });
+    const client = new FailoverRpcClient<UntypedProtocol>(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50 });
     closers.push(() => client.close());
     await waitUntil(async () => (await fetchRoles(client)).filter((l) => l.includes(':FOLLOWER:')).length === 2, 'two followers');
     const lines = await fetchRoles(client);
@@ -166,7 +167,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     const workers = Array.from({ length: 4 }, async () => {
       const c = blockClient();
       while (running) {
-        const [b] = await c.call<AllocatedBlock[]>('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' });
+        const [b] = (await c.call('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' })) as AllocatedBlock[];
         ids.push(b!.containerBlockID.localID);
       }
     });
@@ -188,7 +189,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
   });
 
   it('admin scm transfer moves leadership to a node id or scmUuid', async () => {
-    const admin = new FailoverRpcClient(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50, maxFailovers: 100 });
+    const admin = new FailoverRpcClient<UntypedProtocol>(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50, maxFailovers: 100 });
     closers.push(() => admin.close());
     const from = leaderId()!;
     const to = IDS.slice(0, 3).find((id) => id !== from)!;
@@ -206,7 +207,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     // enough replicated entries for several snapshots and a compacted log (threshold 40, 5 kept)
     const r = await runFreon(blockClient(), { ...FREON, numOfThreads: 8, numOfKeys: 400 }, systemClock, bufferIo());
     expect(r.status).toBe('Success');
-    const admin = new FailoverRpcClient(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50, maxFailovers: 100 });
+    const admin = new FailoverRpcClient<UntypedProtocol>(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50, maxFailovers: 100 });
     closers.push(() => admin.close());
     const io = bufferIo();
     const created = await runContainerCreate(admin, { count: 2500, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 'bulk' }, io);

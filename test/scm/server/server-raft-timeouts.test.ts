@@ -16,6 +16,7 @@ import { scmBootstrap } from '../../../src/scm/tools/scm-bootstrap.js';
 import { scmInit } from '../../../src/scm/tools/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
 import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
+import type { UntypedProtocol } from '../../../src/scm/transport/protocol-definition.js';
 import { freeNodePorts } from '../../support/free-ports.js';
 import { siteConf, siteProperties } from '../../support/scm-site.js';
 import { waitUntil } from '../../support/wait.js';
@@ -71,7 +72,7 @@ describe('Raft timeouts through the SCM (127.0.4.41-42)', () => {
 
     // check-quorum: without a majority the leader steps down; clients get Ozone's not-leader text
     await waitUntil(() => !scm1.context.replicator.isLeaderReady() && scm1.context.replicator.role() !== 'LEADER', 'scm1 steps down', 30_000);
-    const admin = new RpcClient(HOSTS[0]!, cfg1.local.self.ports.client);
+    const admin = new RpcClient<UntypedProtocol>(HOSTS[0]!, cfg1.local.self.ports.client);
     try {
       await expect(admin.call('getScmInfo', {})).rejects.toMatchObject({ code: 'RPC_NOT_LEADER', message: expect.stringMatching(/^(FOLLOWER|CANDIDATE) Server:[0-9a-f-]{36}\(127\.0\.4\.41\) is not the leader\./) });
     } finally {

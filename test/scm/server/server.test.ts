@@ -27,6 +27,8 @@ import { scmInit } from '../../../src/scm/tools/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
 import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-client.js';
 import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
+import type { UntypedProtocol } from '../../../src/scm/transport/protocol-definition.js';
+import type { InterScmProtocol } from '../../../src/scm/protocols/inter-scm-protocol.js';
 import { FollowerReplicator } from '../../support/follower-replicator.js';
 import { siteConf, siteProperties } from '../../support/scm-site.js';
 import { waitUntil } from '../../support/wait.js';
@@ -35,6 +37,7 @@ import { treeDigest } from '../../support/tree-digest.js';
 const H1 = '127.0.4.1';
 const H2 = '127.0.4.2';
 const H3 = '127.0.4.3';
+const OTHER_CID = 'CID-00000000-0000-4000-8000-000000000000';
 const ZERO = { grpc: 0, datanode: 0, block: 0, client: 0, security: 0, http: 0 };
 
 describe('SCM server in process (127.0.4.x)', () => {
@@ -49,7 +52,7 @@ describe('SCM server in process (127.0.4.x)', () => {
   const start1 = async (): Promise<ScmServer> => {
     const s = await startScmServer({ config: cfg1, logger: silentLogger, portOverrides: ZERO });
     const a = s.addresses;
-    liveNode = { nodeId: 'scm1', host: H1, ports: { client: a.client!.port, block: a.block!.port, datanode: a.datanode!.port, security: a.security!.port, grpc: a.grpc!.port, ratis: 9894, http: a.http!.port } };
+    liveNode = { nodeId: 'scm1', host: H1, ports: { client: a.client!.port, block: a.block!.port, datanode: a.datanode!.port, security: a.security!.port, grpc: a.grpc!.port, ratis: 9894, http: a.http!.port, https: 9877 } };
     return s;
   };
 
@@ -70,7 +73,7 @@ describe('SCM server in process (127.0.4.x)', () => {
   });
 
   it('allocates blocks for freon through the leader, creating pipelines and containers as needed', async () => {
-    const client = new FailoverRpcClient([{ nodeId: 'scm1', host: H1, port: liveNode.ports.block }], { retryIntervalMs: 50 });
+    const client = new FailoverRpcClient<UntypedProtocol>([{ nodeId: 'scm1', host: H1, port: liveNode.ports.block }], { retryIntervalMs: 50 });
     closers.push(() => client.close());
     const io = bufferIo();
     const r = await runFreon(client, { numOfThreads: 8, numOfVolumes: 1, numOfBuckets: 2, numOfKeys: 150, keySize: 512 * 1024, bufferSize: 4096, replicationType: 'RATIS', factor: 'THREE', validateWrites: false, json: '', blockSize: 1024 * 1024 }, systemClock, io);
@@ -86,7 +89,7 @@ describe('SCM server in process (127.0.4.x)', () => {
   });
 
   it('answers roles with one LEADER line in Ozone format and serves /prom', async () => {
-    const client = new FailoverRpcClient([{ nodeId: 'scm1', host: H1, port: liveNode.ports.client }]);
+    const client = new FailoverRpcClient<UntypedProtocol>([{ nodeId: 'scm1', host: H1, port: liveNode.ports.client }]);
     closers.push(() => client.close());
     const lines = await fetchRoles(client);
     expect(lines).toEqual([`${H1}:9894:LEADER:${readVersionFile(cfg1.dirs.versionFile)!.scmUuid}:${H1}`]);
@@ -96,26 +99,32 @@ describe('SCM server in process (127.0.4.x)', () => {
   });
 
   it('addScm checks the cluster id and needs Raft; the security port answers SCM_SECURITY_DISABLED', async () => {
-    const block = new RpcClient(H1, liveNode.ports.block);
-    const security = new RpcClient(H1, liveNode.ports.security);
+    const block = new RpcClient<UntypedProtocol>(H1, liveNode.ports.block);
+    const security = new RpcClient<UntypedProtocol>(H1, liveNode.ports.security);
     closers.push(() => block.close(), () => security.close());
     const cid = readVersionFile(cfg1.dirs.versionFile)!.clusterId;
-    await expect(block.call('addScm', { clusterId: 'CID-x', scmId: 'u9', ratisAddress: '127.0.4.9:9894' })).rejects.toMatchObject({
+    const u9 = '9c5ebe1d-46de-41f6-9e61-f564b7b1c324';
+    await expect(block.call('addScm', { clusterId: OTHER_CID, scmId: u9, ratisAddress: '127.0.4.9:9894' })).rejects.toMatchObject({
       remoteCode: 'SCM_CLUSTER_ID_MISMATCH',
-      message: `SCM u9 with addr 127.0.4.9:9894 has cluster Id CID-x but leader SCM cluster id is ${cid}`,
+      message: `SCM ${u9} with addr 127.0.4.9:9894 has cluster Id ${OTHER_CID} but leader SCM cluster id is ${cid}`,
     });
-    await expect(block.call('addScm', { clusterId: cid, scmId: 'u9', ratisAddress: '127.0.4.9:9894' })).rejects.toMatchObject({ remoteCode: 'REPLICATION_UNSUPPORTED' });
+    await expect(block.call('addScm', { clusterId: cid, scmId: u9, ratisAddress: '127.0.4.9:9894' })).rejects.toMatchObject({ remoteCode: 'REPLICATION_UNSUPPORTED' });
+    // malformed requests get a coded error naming the field, never a JavaScript message
+    await expect(block.call('addScm', { clusterId: cid, scmId: 'u9', ratisAddress: '127.0.4.9:9894' })).rejects.toMatchObject({ remoteCode: 'RPC_INVALID_PARAMS', message: expect.stringMatching(/^params\.scmId: expected /) });
+    await expect(block.call('addScm', { clusterId: cid, scmId: u9 })).rejects.toMatchObject({ remoteCode: 'RPC_INVALID_PARAMS', message: expect.stringMatching(/^params\.ratisAddress: /) });
+    await expect(block.call('addScm', { clusterId: cid, scmId: u9, ratisAddress: '127.0.4.9:9894', extra: 1 })).rejects.toMatchObject({ remoteCode: 'RPC_INVALID_PARAMS', message: expect.stringMatching(/^params\.extra: expected no such field/) });
+    await expect(block.call('allocateBlock', null)).rejects.toMatchObject({ remoteCode: 'RPC_INVALID_PARAMS' });
     await expect(security.call('getCaCertificate', {})).rejects.toMatchObject({ remoteCode: 'SCM_SECURITY_DISABLED' });
   });
 
   it('streams a consistent checkpoint over the inter-SCM port, refusing another cluster', async () => {
-    const c = new RpcClient(H1, liveNode.ports.grpc);
+    const c = new RpcClient<InterScmProtocol>(H1, liveNode.ports.grpc);
     closers.push(() => c.close());
     let bytes = 0;
     for await (const chunk of c.stream('downloadCheckpoint', { clusterId: readVersionFile(cfg1.dirs.versionFile)!.clusterId })) bytes += chunk.byteLength;
     expect(bytes).toBeGreaterThan(1000);
     const bad = (async () => {
-      for await (const _ of c.stream('downloadCheckpoint', { clusterId: 'CID-other' })) void _;
+      for await (const _ of c.stream('downloadCheckpoint', { clusterId: OTHER_CID })) void _;
     })();
     await expect(bad).rejects.toMatchObject({ code: 'RPC_REMOTE', remoteCode: 'SCM_CLUSTER_ID_MISMATCH' });
   });
@@ -151,7 +160,7 @@ describe('SCM server in process (127.0.4.x)', () => {
       createReplicator: async () => new FollowerReplicator({ scmUuid: leaderUuid, host: H1, nodeId: 'scm1' }),
     });
     closers.push(() => follower.close());
-    const direct = new RpcClient(H2, follower.addresses.block!.port);
+    const direct = new RpcClient<UntypedProtocol>(H2, follower.addresses.block!.port);
     closers.push(() => direct.close());
     const followerUuid = readVersionFile(cfg2.dirs.versionFile)!.scmUuid;
     const err = await direct.call('allocateBlock', { size: 1, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' }).catch((e: unknown) => e);
@@ -160,15 +169,15 @@ describe('SCM server in process (127.0.4.x)', () => {
       leader: `${H1}:${liveNode.ports.block}`,
       message: `FOLLOWER Server:${followerUuid}(${H2}) is not the leader. Suggested leader is Server:${H1}:${liveNode.ports.block}.`,
     });
-    const failover = new FailoverRpcClient([{ nodeId: 'scm2', host: H2, port: follower.addresses.block!.port }, { nodeId: 'scm1', host: H1, port: liveNode.ports.block }], { retryIntervalMs: 20 });
+    const failover = new FailoverRpcClient<UntypedProtocol>([{ nodeId: 'scm2', host: H2, port: follower.addresses.block!.port }, { nodeId: 'scm1', host: H1, port: liveNode.ports.block }], { retryIntervalMs: 20 });
     closers.push(() => failover.close());
-    const [block] = await failover.call<AllocatedBlock[]>('allocateBlock', { size: 1, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' });
+    const [block] = (await failover.call('allocateBlock', { size: 1, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' })) as AllocatedBlock[];
     expect(block!.containerBlockID.localID).toBeGreaterThan(0);
     // the datanode port is served by every SCM, but only a leader hands out commands
-    const dn = new RpcClient(H2, follower.addresses.datanode!.port);
+    const dn = new RpcClient<UntypedProtocol>(H2, follower.addresses.datanode!.port);
     closers.push(() => dn.close());
-    expect(await dn.call('heartbeat', { datanode: { uuid: 'u', hostName: 'h', ipAddress: H2 } })).toEqual({ role: 'FOLLOWER', term: 3, scmUuid: followerUuid, commands: [] });
-    const admin = new RpcClient(H2, follower.addresses.client!.port);
+    expect(await dn.call('heartbeat', { datanode: { uuid: '5e0c2d1a-0000-4000-8000-000000000001', hostName: 'h', ipAddress: H2 } })).toEqual({ role: 'FOLLOWER', term: 3, scmUuid: followerUuid, commands: [] });
+    const admin = new RpcClient<UntypedProtocol>(H2, follower.addresses.client!.port);
     closers.push(() => admin.close());
     expect(await admin.call('status', {})).toMatchObject({ role: 'FOLLOWER', mode: 'raft' });
     await expect(admin.call('getScmInfo', {})).rejects.toMatchObject({ code: 'RPC_NOT_LEADER', leader: `${H1}:9860` });
@@ -227,9 +236,9 @@ describe('SCM server in process (127.0.4.x)', () => {
     expect(JSON.stringify([...scm1.context.stateMachine.snapshotState.containers.values()])).toBe(containers);
     sim = new DatanodeSimulator([liveNode], { count: 3, prefix: 'it', intervalMs: 100, clock: systemClock, logger: silentLogger });
     sim.start();
-    const client = new FailoverRpcClient([{ nodeId: 'scm1', host: H1, port: liveNode.ports.block }], { retryIntervalMs: 50 });
+    const client = new FailoverRpcClient<UntypedProtocol>([{ nodeId: 'scm1', host: H1, port: liveNode.ports.block }], { retryIntervalMs: 50 });
     closers.push(() => client.close());
-    const [b] = await client.call<AllocatedBlock[]>('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' });
+    const [b] = (await client.call('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 't' })) as AllocatedBlock[];
     expect(b!.containerBlockID.localID).toBeGreaterThan(lastLocal);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/common/clock.js';
 import { silentLogger } from '../../../src/common/logger.js';
 import type { ScmNode } from '../../../src/scm/config/scm-topology.js';
-import type { DatanodeCommand, HeartbeatRequest } from '../../../src/scm/services/datanode-protocol.js';
+import { datanodeProtocol, type DatanodeCommand, type HeartbeatRequest } from '../../../src/scm/protocols/datanode-protocol.js';
 import { DatanodeSimulator, datanodeUuid } from '../../../src/scm/tools/datanode-simulator.js';
 import { RpcServer } from '../../../src/scm/transport/rpc-server.js';
 
@@ -21,16 +21,17 @@ describe('datanode simulator', () => {
   });
 
   const fakeScm = async (host: string, script: Script): Promise<ScmNode> => {
-    const s = new RpcServer('fake-scm')
-      .handle('register', async () => ({ clusterId: 'CID-x', scmUuid: host }))
-      .handle('heartbeat', async (p) => {
-        script.seen.push(p as HeartbeatRequest);
+    const s = new RpcServer('fake-scm', datanodeProtocol).serve({
+      register: async () => ({ clusterId: 'CID-x', scmUuid: host }),
+      heartbeat: async (p) => {
+        script.seen.push(p);
         const commands = script.commands.splice(0);
         return { role: script.role, term: script.term, scmUuid: host, commands };
-      });
+      },
+    });
     const a = await s.listen(host, 0);
     closers.push(() => s.close());
-    return { nodeId: host, host, ports: { client: 0, block: 0, datanode: a.port, security: 0, ratis: 0, grpc: 0, http: 0 } };
+    return { nodeId: host, host, ports: { client: 0, block: 0, datanode: a.port, security: 0, ratis: 0, grpc: 0, http: 0, https: 0 } };
   };
 
   it('reports to every SCM; executes leader commands; drops follower and stale-term commands', async () => {
@@ -57,7 +58,7 @@ describe('datanode simulator', () => {
   it('ignores commands until a majority of SCMs answered', async () => {
     const leader: Script = { role: 'LEADER', term: 1, commands: [], seen: [] };
     const live = await fakeScm('127.0.2.13', leader);
-    const dead = (h: string): ScmNode => ({ nodeId: h, host: h, ports: { client: 0, block: 0, datanode: 1, security: 0, ratis: 0, grpc: 0, http: 0 } });
+    const dead = (h: string): ScmNode => ({ nodeId: h, host: h, ports: { client: 0, block: 0, datanode: 1, security: 0, ratis: 0, grpc: 0, http: 0, https: 0 } });
     const sim = new DatanodeSimulator([live, dead('127.0.2.14'), dead('127.0.2.15')], { count: 1, prefix: 'm', intervalMs: 40, clock: systemClock, logger: silentLogger });
     closers.push(() => sim.close());
     leader.commands.push({ type: 'createPipeline', term: 1, pipelineID: 'p', members: [] });

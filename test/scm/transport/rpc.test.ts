@@ -4,6 +4,8 @@ import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
 import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-client.js';
 import { notLeaderMessage, parseSuggestedLeader } from '../../../src/scm/transport/rpc-not-leader.js';
 import { RpcServer } from '../../../src/scm/transport/rpc-server.js';
+import type { UntypedProtocol } from '../../../src/scm/transport/protocol-definition.js';
+import { looseProtocol } from '../support/loose-protocol.js';
 
 const HOST = '127.0.2.1';
 
@@ -12,27 +14,29 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
   afterEach(async () => {
     for (const c of closers.splice(0).reverse()) await c();
   });
-  const serve = async (s: RpcServer, host = HOST): Promise<number> => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const serve = async (s: RpcServer<any>, host = HOST): Promise<number> => {
     const a = await s.listen(host, 0);
     closers.push(() => s.close());
     return a.port;
   };
-  const client = (port: number, host = HOST, timeoutMs?: number): RpcClient => {
-    const c = new RpcClient(host, port, timeoutMs === undefined ? {} : { timeoutMs });
+  const client = (port: number, host = HOST, timeoutMs?: number): RpcClient<UntypedProtocol> => {
+    const c = new RpcClient<UntypedProtocol>(host, port, timeoutMs === undefined ? {} : { timeoutMs });
     closers.push(() => c.close());
     return c;
   };
 
   it('correlates concurrent calls answered out of order, and keeps coded errors', async () => {
-    const s = new RpcServer('test')
-      .handle('echo', async (p) => {
+    const s = new RpcServer('test', looseProtocol(['echo', 'fail'])).serve({
+      echo: async (p) => {
         const { v, delay } = p as { v: number; delay: number };
         await new Promise((r) => setTimeout(r, delay));
         return { v };
-      })
-      .handle('fail', async () => {
+      },
+      fail: async () => {
         throw new CodedError('SCM_SOMETHING', 'it broke', { hint: 'fix it' });
-      });
+      },
+    });
     const c = client(await serve(s));
     const results = await Promise.all([30, 1, 15, 0].map((delay, v) => c.call('echo', { v, delay })));
     expect(results).toEqual([{ v: 0 }, { v: 1 }, { v: 2 }, { v: 3 }]);
@@ -42,10 +46,15 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
 
   it('times out and aborts calls, telling the server to stop (CANCEL)', async () => {
     let serverSawAbort = 0;
-    const s = new RpcServer('test').handle('hang', (_p, ctx) => new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => {
-      serverSawAbort++;
-      reject(new Error('stopped'));
-    })));
+    const s = new RpcServer('test', looseProtocol(['hang'])).serve({
+      hang: (_p, ctx) =>
+        new Promise((_r, reject) =>
+          ctx.signal.addEventListener('abort', () => {
+            serverSawAbort++;
+            reject(new Error('stopped'));
+          }),
+        ),
+    });
     const c = client(await serve(s), HOST, 100);
     await expect(c.call('hang', {})).rejects.toMatchObject({ code: 'RPC_TIMEOUT' });
     const ac = new AbortController();
@@ -56,11 +65,15 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
   });
 
   it('streams chunks with back-pressure until eof', async () => {
-    const s = new RpcServer('test').handleStream('blob', async function* (p) {
-      const n = (p as { n: number }).n;
-      for (let i = 0; i < n; i++) yield Buffer.alloc(256 * 1024, i % 251);
+    const proto = looseProtocol([], ['blob']);
+    const s = new RpcServer('test', proto).serve({
+      blob: async function* (p) {
+        const n = (p as { n: number }).n;
+        for (let i = 0; i < n; i++) yield Buffer.alloc(256 * 1024, i % 251);
+      },
     });
-    const c = client(await serve(s));
+    const c = new RpcClient<typeof proto>(HOST, await serve(s));
+    closers.push(() => c.close());
     let total = 0;
     let chunks = 0;
     for await (const chunk of c.stream('blob', { n: 40 })) {
@@ -74,16 +87,22 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
   it('a consumer that stops reading cancels the stream on the server', async () => {
     let produced = 0;
     let serverAborted = false;
-    const s = new RpcServer('test').handleStream('endless', async function* (_p, ctx) {
-      ctx.signal.addEventListener('abort', () => (serverAborted = true));
-      while (!ctx.signal.aborted) {
-        produced++;
-        yield Buffer.alloc(64 * 1024);
-      }
+    const proto = looseProtocol([], ['endless']);
+    const s = new RpcServer('test', proto).serve({
+      endless: async function* (_p, ctx) {
+        ctx.signal.addEventListener('abort', () => (serverAborted = true));
+        while (!ctx.signal.aborted) {
+          produced++;
+          yield Buffer.alloc(64 * 1024);
+        }
+      },
     });
-    const c = client(await serve(s));
+    const port = await serve(s);
+    const sc = new RpcClient<typeof proto>(HOST, port);
+    closers.push(() => sc.close());
+    const c = client(port);
     let n = 0;
-    for await (const _ of c.stream('endless', {})) if (++n === 3) break;
+    for await (const _ of sc.stream('endless', {})) if (++n === 3) break;
     await expect.poll(() => serverAborted, { timeout: 20_000 }).toBe(true);
     const stoppedAt = produced;
     await new Promise((r) => setTimeout(r, 100));
@@ -92,7 +111,7 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
   });
 
   it('reports a connect failure and a lost connection with their own codes, and reconnects later', async () => {
-    const s = new RpcServer('test').handle('die', async () => new Promise(() => {}));
+    const s = new RpcServer('test', looseProtocol(['die'])).serve({ die: async () => new Promise(() => {}) });
     const port = await serve(s);
     const c = client(port);
     const p = c.call('die', {});
@@ -100,7 +119,7 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
     await s.close();
     await expect(p).rejects.toMatchObject({ code: expect.stringMatching(/RPC_CONNECTION_LOST/) });
     await expect(c.call('die', {})).rejects.toMatchObject({ code: 'RPC_CONNECT' });
-    const s2 = new RpcServer('again').handle('die', async () => 'back');
+    const s2 = new RpcServer('again', looseProtocol(['die'])).serve({ die: async () => 'back' });
     await s2.listen(HOST, port);
     closers.push(() => s2.close());
     expect(await c.call('die', {})).toBe('back');
@@ -118,18 +137,20 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
     const calls: string[] = [];
     const ports: number[] = [];
     const servers = hosts.map((h, i) =>
-      new RpcServer(`scm${i}`, {
+      new RpcServer(`scm${i}`, looseProtocol(['who']), {
         errorMapper: (e) => ({ code: 'NOT_LEADER', message: (e as Error).message, leader: `${hosts[2]}:${ports[2]}` }),
-      }).handle('who', async () => {
-        calls.push(h);
-        if (i !== 2) throw new Error(notLeaderMessage('FOLLOWER', `u${i}`, h, `${hosts[2]}:${ports[2]}`));
-        return h;
+      }).serve({
+        who: async () => {
+          calls.push(h);
+          if (i !== 2) throw new Error(notLeaderMessage('FOLLOWER', `u${i}`, h, `${hosts[2]}:${ports[2]}`));
+          return h;
+        },
       }),
     );
     for (const [i, srv] of servers.entries()) ports[i] = await serve(srv, hosts[i]);
     const endpoints = hosts.map((h, i) => ({ nodeId: `scm${i + 1}`, host: h, port: ports[i]! }));
     const moves: string[] = [];
-    const f = new FailoverRpcClient(endpoints, { retryIntervalMs: 10, onFailover: (a, b) => moves.push(`${a.nodeId}->${b.nodeId}`) });
+    const f = new FailoverRpcClient<UntypedProtocol>(endpoints, { retryIntervalMs: 10, onFailover: (a, b) => moves.push(`${a.nodeId}->${b.nodeId}`) });
     closers.push(() => f.close());
     expect(await f.call('who', {})).toBe(hosts[2]);
     expect(calls).toEqual([hosts[0], hosts[2]]);
@@ -137,13 +158,13 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
     expect(f.currentEndpoint.nodeId).toBe('scm3');
 
     await servers[0]!.close();
-    const g = new FailoverRpcClient(endpoints, { retryIntervalMs: 10 });
+    const g = new FailoverRpcClient<UntypedProtocol>(endpoints, { retryIntervalMs: 10 });
     closers.push(() => g.close());
     expect(await g.call('who', {})).toBe(hosts[2]);
   });
 
   it('failover client gives up with RPC_FAILOVER_EXHAUSTED when nobody answers', async () => {
-    const f = new FailoverRpcClient([{ nodeId: 'x', host: '127.0.2.9', port: 1 }], { retryIntervalMs: 5, maxFailovers: 3 });
+    const f = new FailoverRpcClient<UntypedProtocol>([{ nodeId: 'x', host: '127.0.2.9', port: 1 }], { retryIntervalMs: 5, maxFailovers: 3 });
     closers.push(() => f.close());
     await expect(f.call('who', {})).rejects.toMatchObject({ code: 'RPC_FAILOVER_EXHAUSTED' });
   });

@@ -1,0 +1,76 @@
+/**
+ * Who is calling: the identity a verified certificate of this cluster proves (secure mode). The signer
+ * (ca/certificate-profiles.ts) sets every subject from what a join token allows, never from the request,
+ * so the subject alone is trustworthy once the chain verified up to this cluster's root CA:
+ *
+ *   kind      subject                                              issued to
+ *   scm       CN=scm-sub@<host>, OU=<scmUuid>, O=<clusterId>, CA   an SCM (its sub-CA; --init / --bootstrap)
+ *   admin     CN=admin@<host>, O=<clusterId>                       operator tools on that host (0600 files)
+ *   datanode  CN=dn@<host>, O=<clusterId>                          the datanodes of that host
+ *   om        CN=om@<host>, O=<clusterId>                          an Ozone Manager
+ *
+ * A certificate of another cluster (O), an unknown CN form, a CA flag on a non-SCM identity or a missing
+ * CA flag on an SCM identity proves nothing: `identityOf` returns undefined and the connection is closed.
+ * Without TLS (security off) every caller is `anonymous`.
+ */
+
+export type IdentityKind = 'scm' | 'admin' | 'datanode' | 'om';
+
+export type PeerIdentity =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'scm'; readonly scmUuid: string; readonly host: string; readonly serial: string }
+  | { readonly kind: 'admin' | 'datanode' | 'om'; readonly host: string; readonly serial: string };
+
+export const ANONYMOUS: PeerIdentity = { kind: 'anonymous' };
+
+const CN_PREFIX: Readonly<Record<IdentityKind, string>> = { scm: 'scm-sub@', admin: 'admin@', datanode: 'dn@', om: 'om@' };
+
+export interface SubjectName {
+  readonly CN: string;
+  readonly OU?: string;
+  readonly O?: string;
+}
+
+/** The subject a certificate of `kind` for `host` carries (SCM: with its scmUuid as OU). */
+export function subjectFor(kind: IdentityKind, host: string, clusterId: string, scmUuid?: string): SubjectName {
+  return kind === 'scm' ? { CN: `${CN_PREFIX.scm}${host}`, OU: scmUuid ?? '', O: clusterId } : { CN: `${CN_PREFIX[kind]}${host}`, O: clusterId };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const one = (v: string | readonly string[] | undefined): string | undefined => (Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : (v as string | undefined));
+
+/** The identity a verified certificate proves in this cluster, or undefined when it proves none. */
+export function identityOf(
+  cert: { readonly subject?: Readonly<Record<string, string | readonly string[] | undefined>>; readonly ca?: boolean; readonly serialNumber?: string },
+  clusterId: string,
+): PeerIdentity | undefined {
+  const subject = cert.subject ?? {};
+  const cn = one(subject['CN']);
+  if (one(subject['O']) !== clusterId || cn === undefined) return undefined;
+  const serial = cert.serialNumber ? BigInt(`0x${cert.serialNumber}`).toString(10) : '';
+  for (const kind of ['scm', 'admin', 'datanode', 'om'] as const) {
+    const prefix = CN_PREFIX[kind];
+    if (!cn.startsWith(prefix) || cn.length === prefix.length) continue;
+    const host = cn.slice(prefix.length);
+    if (kind === 'scm') {
+      const ou = one(subject['OU']);
+      if (cert.ca !== true || ou === undefined || !UUID.test(ou)) return undefined;
+      return { kind, scmUuid: ou, host, serial };
+    }
+    if (cert.ca === true || subject['OU'] !== undefined) return undefined;
+    return { kind, host, serial };
+  }
+  return undefined;
+}
+
+export function describeIdentity(id: PeerIdentity): string {
+  switch (id.kind) {
+    case 'anonymous':
+      return 'an unauthenticated caller';
+    case 'scm':
+      return `SCM ${id.scmUuid} (${id.host}, certificate ${id.serial})`;
+    default:
+      return `${id.kind} ${id.host} (certificate ${id.serial})`;
+  }
+}

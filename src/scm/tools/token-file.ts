@@ -1,0 +1,26 @@
+/**
+ * Reads a join token handed over out of band: from a file that only its owner can read (mode 0600 or
+ * stricter, like ssh's identity files: a token others can read is refused, SECRET_FILE) or from stdin
+ * (`-`). The token is never taken from argv or the environment, and never echoed.
+ */
+import { readFileSync } from 'node:fs';
+import { parseToken } from '../security/join-token.js';
+import { SecurityError } from '../security/security-error.js';
+import { checkPrivateFile } from './client-identity.js';
+
+export async function readTokenFile(path: string, stdin: () => Promise<string>): Promise<string> {
+  let text: string;
+  if (path === '-') {
+    text = await stdin();
+  } else {
+    checkPrivateFile(path);
+    text = readFileSync(path, 'utf8');
+  }
+  const token = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+  if (token === undefined || !parseToken(token)) {
+    throw new SecurityError('TOKEN_INVALID', `${path === '-' ? 'stdin' : path} holds no join token (expected one line <6 chars>.<32 chars> of [a-z0-9])`, {
+      hint: 'write the token printed by `ozone admin scm token create` into the file, alone on its line',
+    });
+  }
+  return token;
+}

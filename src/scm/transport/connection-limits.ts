@@ -1,0 +1,174 @@
+/**
+ * Resource bounds of one listening port (RPC ports and the Raft port), so that no caller — authenticated
+ * or not — can make an SCM hold unbounded memory or sockets:
+ *
+ *   maxFrameBytes             largest frame a caller may send (the decoder refuses bigger ones at once)
+ *   maxBufferedBytes          inbound bytes held for partial frames across all connections of the port; a
+ *                             connection whose chunk would go beyond it is closed
+ *   maxConnectionBufferBytes  outbound bytes queued for one connection that does not read its responses
+ *   maxConnections            open connections on the port (the rest are closed on accept)
+ *   maxConnectionsPerAddress  open connections from one remote address
+ *   maxInflightPerConnection  requests running at once per connection; reading pauses beyond it
+ *   idleTimeoutMs             a connection that sent nothing for this long while no call of it runs, or
+ *                             whose partial frame has waited this long, is closed
+ *   handshakeTimeoutMs        a TLS handshake must finish within this
+ *
+ * Memory bound of a port under attack: maxBufferedBytes + maxConnections × (maxConnectionBufferBytes +
+ * socket overhead). `ConnectionGovernor` tracks admissions and buffered bytes and runs one idle sweep
+ * timer per port (unref'd: it never keeps a process alive).
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from '../../common/logger.js';
+import { RateLimitedLog } from './rate-limited-log.js';
+
+export interface ConnectionLimits {
+  readonly maxFrameBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly maxConnectionBufferBytes: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly maxInflightPerConnection: number;
+  readonly idleTimeoutMs: number;
+  readonly handshakeTimeoutMs: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Safe defaults for request/response ports (requests are small; checkpoints stream out, never in). */
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  maxFrameBytes: 1 * MiB,
+  maxBufferedBytes: 32 * MiB,
+  maxConnectionBufferBytes: 64 * MiB,
+  maxConnections: 1024,
+  maxConnectionsPerAddress: 256,
+  maxInflightPerConnection: 256,
+  idleTimeoutMs: 120_000,
+  handshakeTimeoutMs: 10_000,
+};
+
+export interface Admission {
+  /** the connection now holds `bytes` of partial frames (0 = none); false = over the port's cap: close it */
+  buffered(bytes: number): boolean;
+  /** bytes arrived */
+  touch(): void;
+  /** calls running on this connection (idle only counts when none runs) */
+  setInflight(n: number): void;
+  /** the connection closed: frees its share */
+  release(): void;
+}
+
+interface Tracked {
+  readonly socket: Socket;
+  readonly address: string;
+  buffered: number;
+  lastActivity: number;
+  partialSince: number;
+  inflight: number;
+}
+
+export class ConnectionGovernor {
+  private readonly open = new Set<Tracked>();
+  private readonly perAddress = new Map<string, number>();
+  private totalBuffered = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly log: RateLimitedLog;
+  /** counters for tests and /prom */
+  readonly stats = { refusedConnections: 0, idleClosed: 0, overBudgetClosed: 0 };
+
+  constructor(
+    readonly name: string,
+    readonly limits: ConnectionLimits,
+    logger: Logger,
+  ) {
+    this.log = new RateLimitedLog(logger, 10_000);
+  }
+
+  get bufferedBytes(): number {
+    return this.totalBuffered;
+  }
+
+  get connections(): number {
+    return this.open.size;
+  }
+
+  /** Admits a new connection, or closes it (over the port or per-address limit) and returns undefined. */
+  admit(socket: Socket): Admission | undefined {
+    const address = socket.remoteAddress ?? 'unknown';
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (this.open.size >= this.limits.maxConnections || fromAddress >= this.limits.maxConnectionsPerAddress) {
+      this.stats.refusedConnections++;
+      this.log.warn(`${this.name}:refused`, `${this.name}: refusing a connection from ${address}`, {
+        reason: this.open.size >= this.limits.maxConnections ? `${this.open.size} connections open (limit ${this.limits.maxConnections})` : `${fromAddress} connections from this address (limit ${this.limits.maxConnectionsPerAddress})`,
+      });
+      socket.destroy();
+      return undefined;
+    }
+    const t: Tracked = { socket, address, buffered: 0, lastActivity: Date.now(), partialSince: 0, inflight: 0 };
+    this.open.add(t);
+    this.perAddress.set(address, fromAddress + 1);
+    this.ensureSweeper();
+    let released = false;
+    return {
+      buffered: (bytes) => {
+        const next = this.totalBuffered - t.buffered + bytes;
+        if (bytes > t.buffered && next > this.limits.maxBufferedBytes) {
+          this.stats.overBudgetClosed++;
+          this.log.warn(`${this.name}:budget`, `${this.name}: closing a connection from ${address}: partial frames would hold ${next} bytes (limit ${this.limits.maxBufferedBytes})`);
+          return false;
+        }
+        if (bytes > 0 && t.buffered === 0) t.partialSince = Date.now();
+        if (bytes === 0) t.partialSince = 0;
+        this.totalBuffered = next;
+        t.buffered = bytes;
+        return true;
+      },
+      touch: () => {
+        t.lastActivity = Date.now();
+      },
+      setInflight: (n) => {
+        t.inflight = n;
+        if (n === 0) t.lastActivity = Date.now();
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.totalBuffered -= t.buffered;
+        t.buffered = 0;
+        this.open.delete(t);
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left <= 0) this.perAddress.delete(address);
+        else this.perAddress.set(address, left);
+        if (this.open.size === 0) this.stopSweeper();
+      },
+    };
+  }
+
+  private ensureSweeper(): void {
+    if (this.sweeper) return;
+    const every = Math.max(50, Math.min(5_000, Math.floor(this.limits.idleTimeoutMs / 4)));
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  private stopSweeper(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    const limit = this.limits.idleTimeoutMs;
+    for (const t of [...this.open]) {
+      const silent = t.inflight === 0 && now - t.lastActivity >= limit;
+      const stuckFrame = t.partialSince > 0 && now - t.partialSince >= limit;
+      if (!silent && !stuckFrame) continue;
+      this.stats.idleClosed++;
+      this.log.info(`${this.name}:idle`, `${this.name}: closing an idle connection from ${t.address}`, { reason: stuckFrame ? `a partial frame waited ${limit} ms` : `nothing received for ${limit} ms` });
+      t.socket.destroy();
+    }
+  }
+
+  close(): void {
+    this.stopSweeper();
+  }
+}

@@ -117,6 +117,7 @@ export class RaftReplicator implements Replicator {
           self: id,
           listen: { host: config.bind.ratis, port: config.local.self.ports.ratis },
           advertise: raftAddressOf(config.local.self),
+          limits: config.limits.ratis,
           logger: o.logger.child({ component: 'raft-transport' }),
           clock: o.clock,
           ...(o.tls?.raft ? { tls: o.tls.raft } : {}),

@@ -12,6 +12,9 @@
  *  - with `tls`, both sides use the given key/cert/CA; the server requires and verifies client
  *    certificates unless `requireClientCert: false`, and with `senderIdentity` only accepts frames whose
  *    sender id is the one the client certificate names. Enabling it changes no caller.
+ *  - inbound connections are bounded like every SCM port (connection-limits.ts: frame size, partial-frame
+ *    budget, connection caps per port and per address, idle and TLS handshake timeouts); refusals and bad
+ *    frames are logged rate-limited;
  *  - `close()` stops listening, closes every connection and is idempotent.
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
@@ -21,7 +24,9 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { Message, NodeId } from '../raft/types.js';
 import type { PeerTransport, PeerTransportHandler } from '../driver/peer-transport.js';
+import { ConnectionGovernor, DEFAULT_LIMITS, type ConnectionLimits } from './connection-limits.js';
 import { FrameDecoder } from './frame-codec.js';
+import { RateLimitedLog } from './rate-limited-log.js';
 import { PeerLink } from './peer-link.js';
 import { RaftTransportError } from './raft-transport-error.js';
 import { decodeRaftFrame, encodeRejectFrame, type RaftWireHeader } from './raft-wire.js';
@@ -60,7 +65,11 @@ export interface RaftTransportOptions {
   readonly maxQueueBytes?: number;
   /** Target size of one frame when many messages are queued. Default 4 MiB. */
   readonly maxBatchBytes?: number;
+  /** Bounds of the listening port (default: DEFAULT_LIMITS with 64 MiB frames). */
+  readonly limits?: ConnectionLimits;
 }
+
+const RAFT_DEFAULT_LIMITS: ConnectionLimits = { ...DEFAULT_LIMITS, maxFrameBytes: 64 * 1024 * 1024, maxBufferedBytes: 128 * 1024 * 1024, maxConnectionsPerAddress: 16 };
 
 export interface RaftTransportStats {
   readonly framesSent: number;
@@ -79,6 +88,8 @@ export class RaftTransport implements PeerTransport {
   private framesReceived = 0;
   private rejectedFrames = 0;
   private readonly header: RaftWireHeader;
+  private readonly governor: ConnectionGovernor;
+  private readonly log: RateLimitedLog;
 
   private constructor(
     private readonly o: RaftTransportOptions,
@@ -86,6 +97,9 @@ export class RaftTransport implements PeerTransport {
     readonly address: string,
   ) {
     this.header = { groupId: o.groupId, senderId: o.self, senderAddress: address };
+    const logger = o.logger ?? silentLogger;
+    this.governor = new ConnectionGovernor('raft', o.limits ?? RAFT_DEFAULT_LIMITS, logger);
+    this.log = new RateLimitedLog(logger, 10_000);
   }
 
   static async listen(o: RaftTransportOptions, options: { signal?: AbortSignal } = {}): Promise<RaftTransport> {
@@ -97,7 +111,15 @@ export class RaftTransport implements PeerTransport {
     const onSocket = (socket: Socket): void => transport?.accept(socket);
     const server: Server = o.tls
       ? createTlsServer(
-          { key: o.tls.key, cert: o.tls.cert, ca: o.tls.ca as string[], requestCert: o.tls.requireClientCert ?? true, rejectUnauthorized: o.tls.requireClientCert ?? true },
+          {
+            key: o.tls.key,
+            cert: o.tls.cert,
+            ca: o.tls.ca as string[],
+            requestCert: o.tls.requireClientCert ?? true,
+            rejectUnauthorized: o.tls.requireClientCert ?? true,
+            handshakeTimeout: (o.limits ?? RAFT_DEFAULT_LIMITS).handshakeTimeoutMs,
+            minVersion: 'TLSv1.2',
+          },
           onSocket,
         )
       : createNetServer(onSocket);
@@ -116,6 +138,7 @@ export class RaftTransport implements PeerTransport {
     const host = o.listen.host.includes(':') ? `[${o.listen.host}]` : o.listen.host;
     transport = new RaftTransport(o, server, o.advertise ?? `${host}:${port}`);
     server.on('error', (err) => (o.logger ?? silentLogger).error('raft listener error', { error: err.message }));
+    if (o.tls) server.on('tlsClientError', (err, socket) => transport?.log.warn('raft:tls', `raft: TLS handshake with ${socket.remoteAddress ?? '?'} failed`, { error: err.message }));
     if (options.signal) {
       if (options.signal.aborted) {
         await transport.close();
@@ -193,18 +216,33 @@ export class RaftTransport implements PeerTransport {
       socket.destroy();
       return;
     }
+    const admission = this.governor.admit(socket);
+    if (!admission) return;
     this.inbound.add(socket);
     socket.setNoDelay(true);
-    const decoder = new FrameDecoder();
-    const logger = this.o.logger ?? silentLogger;
+    const remote = socket.remoteAddress ?? '?';
+    const decoder = new FrameDecoder(this.governor.limits.maxFrameBytes);
     const identity = this.o.tls?.senderIdentity;
     const allowedSender = identity && socket instanceof TLSSocket ? (identity(socket.getPeerCertificate()) ?? null) : undefined;
+    if (allowedSender === null) {
+      this.rejectedFrames++;
+      this.log.warn('raft:not-scm', `closing a Raft connection from ${remote}: its certificate is not an SCM's`);
+      admission.release();
+      this.inbound.delete(socket);
+      socket.destroy();
+      return;
+    }
     socket.on('data', (chunk: Buffer) => {
+      admission.touch();
       let frames;
       try {
         frames = decoder.push(chunk);
       } catch (err) {
-        logger.warn('dropping a Raft connection that sent a bad frame', { error: (err as Error).message });
+        this.log.warn('raft:bad-frame', `dropping a Raft connection from ${remote} that sent a bad frame`, { error: (err as Error).message });
+        socket.destroy();
+        return;
+      }
+      if (!admission.buffered(decoder.pendingBytes)) {
         socket.destroy();
         return;
       }
@@ -214,20 +252,20 @@ export class RaftTransport implements PeerTransport {
           d = decodeRaftFrame(f.kind, f.payload);
         } catch (err) {
           this.rejectedFrames++;
-          logger.warn('rejecting an undecodable Raft frame', { error: (err as Error).message });
+          this.log.warn('raft:undecodable', `rejecting an undecodable Raft frame from ${remote}`, { error: (err as Error).message });
           socket.end(encodeRejectFrame(this.header, (err as Error).message));
           return;
         }
         if (d.kind === 'reject') continue;
         if (d.header.groupId !== this.o.groupId) {
           this.rejectedFrames++;
-          logger.warn('rejecting Raft traffic of another group', { group: d.header.groupId, sender: d.header.senderId, address: d.header.senderAddress });
+          this.log.warn('raft:group', `rejecting Raft traffic of another group from ${remote}`, { group: d.header.groupId, sender: d.header.senderId, address: d.header.senderAddress });
           socket.end(encodeRejectFrame(this.header, `this node serves group ${this.o.groupId}, not ${d.header.groupId}`));
           return;
         }
         if (allowedSender !== undefined && d.header.senderId !== allowedSender) {
           this.rejectedFrames++;
-          logger.warn('rejecting Raft traffic whose sender is not the one its certificate names', { sender: d.header.senderId, certificate: allowedSender });
+          this.log.warn('raft:sender', `rejecting Raft traffic from ${remote} whose sender is not the one its certificate names`, { sender: d.header.senderId, certificate: allowedSender });
           socket.end(encodeRejectFrame(this.header, `sender ${d.header.senderId} does not match the client certificate (${String(allowedSender)})`));
           return;
         }
@@ -239,7 +277,10 @@ export class RaftTransport implements PeerTransport {
       }
     });
     socket.on('error', () => {});
-    socket.on('close', () => this.inbound.delete(socket));
+    socket.on('close', () => {
+      admission.release();
+      this.inbound.delete(socket);
+    });
   }
 
   stats(): RaftTransportStats {
@@ -255,6 +296,7 @@ export class RaftTransport implements PeerTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.governor.close();
     for (const l of this.links.values()) l.close();
     this.links.clear();
     for (const s of this.inbound) s.destroy();

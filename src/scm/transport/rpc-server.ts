@@ -19,7 +19,7 @@ import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import { ANONYMOUS, describeIdentity, type PeerIdentity } from '../security/peer-identity.js';
 import { ConnectionGovernor, DEFAULT_LIMITS, type ConnectionLimits } from './connection-limits.js';
-import { FrameDecoder, encodeFrame } from './frame-codec.js';
+import { FrameDecoder, encodeFrame, type Frame } from './frame-codec.js';
 import { listenExclusive } from './listen-exclusive.js';
 import type { ParamsOf, Protocol, ResultOf, StreamMethod, UnaryMethod } from './protocol-definition.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -158,10 +158,48 @@ export class RpcServer<P extends Protocol> {
       this.log.warn(`${this.name}:${key}`, `${this.name}: dropping connection from ${remote}: ${why}`, err ? { error: (err as Error).message } : {});
       socket.destroy();
     };
-    const setInflight = (): void => {
+    // frames of requests beyond maxInflightPerConnection wait here (reading is paused meanwhile, so
+    // at most what one read delivered is held)
+    const waiting: Frame[] = [];
+    const pump = (): void => {
+      while (waiting.length > 0 && calls.size < limits.maxInflightPerConnection && !socket.destroyed) {
+        if (!handle(waiting.shift()!)) return;
+      }
       admission.setInflight(calls.size);
-      if (calls.size >= limits.maxInflightPerConnection) socket.pause();
+      if (calls.size >= limits.maxInflightPerConnection || waiting.length > 0) socket.pause();
       else if (socket.isPaused()) socket.resume();
+    };
+    /** false when the connection was dropped */
+    const handle = (f: Frame): boolean => {
+      let header: Record<string, unknown>;
+      try {
+        header = decodePayload(f.payload).header;
+      } catch (err) {
+        drop('bad-frame', 'bad frame', err);
+        return false;
+      }
+      const id = header.id as number;
+      if (f.kind === RPC_KIND.CANCEL) {
+        calls.get(id)?.abort(new Error('cancelled by caller'));
+        return true;
+      }
+      if (f.kind !== RPC_KIND.REQUEST) {
+        drop('bad-frame', `frame kind ${f.kind} is not a request`);
+        return false;
+      }
+      if (calls.has(id)) {
+        drop('bad-frame', `request id ${id} is already in use on this connection`);
+        return false;
+      }
+      const ac = new AbortController();
+      calls.set(id, ac);
+      this.inflight.add(ac);
+      void this.dispatch(socket, id, header.method, header.params, { signal: ac.signal, remote, identity }).finally(() => {
+        calls.delete(id);
+        this.inflight.delete(ac);
+        pump();
+      });
+      return true;
     };
     socket.on('data', (chunk: Buffer) => {
       admission.touch();
@@ -176,36 +214,13 @@ export class RpcServer<P extends Protocol> {
         socket.destroy();
         return;
       }
+      // a CANCEL must reach its call even while requests wait: it is handled at once
       for (const f of frames) {
-        let header: Record<string, unknown>;
-        try {
-          header = decodePayload(f.payload).header;
-        } catch (err) {
-          drop('bad-frame', 'bad frame', err);
-          return;
-        }
-        const id = header.id as number;
-        if (f.kind === RPC_KIND.CANCEL) {
-          calls.get(id)?.abort(new Error('cancelled by caller'));
-        } else if (f.kind === RPC_KIND.REQUEST) {
-          if (calls.has(id)) {
-            drop('bad-frame', `request id ${id} is already in use on this connection`);
-            return;
-          }
-          const ac = new AbortController();
-          calls.set(id, ac);
-          this.inflight.add(ac);
-          setInflight();
-          void this.dispatch(socket, id, header.method, header.params, { signal: ac.signal, remote, identity }).finally(() => {
-            calls.delete(id);
-            this.inflight.delete(ac);
-            setInflight();
-          });
-        } else {
-          drop('bad-frame', `frame kind ${f.kind} is not a request`);
-          return;
-        }
+        if (f.kind === RPC_KIND.CANCEL && waiting.length > 0) {
+          if (!handle(f)) return;
+        } else waiting.push(f);
       }
+      pump();
     });
   }
 

@@ -58,7 +58,7 @@ function run(source: SourceText, format: TopologyFormat, env: Environment): Omit
     for (const p of parsed.problems) {
       const duplicate = p.yamlCode === 'DUPLICATE_KEY';
       const message = p.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '');
-      reporter.atSpan(p.span, p.severity, duplicate ? 'TOPOLOGY_YAML_DUPLICATE_KEY' : 'TOPOLOGY_YAML_SYNTAX', duplicate ? 'a key appears twice in one mapping' : message, {
+      reporter.atSpan(p.span, p.severity, duplicate ? 'TOPOLOGY_YAML_DUPLICATE_KEY' : 'TOPOLOGY_YAML_SYNTAX', message, {
         detail: `YAML ${p.yamlCode}`,
         hint: duplicate ? 'remove or rename one of the two keys' : 'fix the YAML syntax here (indentation, brackets, quotes, colons)',
       });

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../../src/provisioner/topology/load.js';
+import { TOPOLOGY_MAX_BYTES } from '../../../src/provisioner/topology/topology-file.js';
 import { INVALID_CASES, INVALID_DIR } from './fixtures/invalid-cases.js';
 import { codes, errorsOf, load, only, threeNodes, valid } from './helpers.js';
 
@@ -24,6 +26,64 @@ describe('loadTopology: the acceptance cases', () => {
     const r = await loadTopology(join(INVALID_DIR, 'no-such-file.yaml'));
     expect(codes(r)).toEqual(['TOPOLOGY_FILE_UNREADABLE']);
     expect(r.diagnostics[0]!.range.start).toEqual({ line: 1, column: 1, byte: 0 });
+  });
+});
+
+describe('the size limit', () => {
+  const withTemp = async (body: (dir: string) => Promise<void>): Promise<void> => {
+    const dir = mkdtempSync(join(tmpdir(), 'scmctl-size-'));
+    try {
+      await body(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // valid text padded with a comment (YAML) or an XML comment to exactly `bytes` bytes
+  const padded = (text: string, bytes: number, comment: (pad: string) => string): string => text + comment('x'.repeat(bytes - Buffer.byteLength(text) - comment('').length));
+
+  it('is 4 MiB', () => {
+    expect(TOPOLOGY_MAX_BYTES).toBe(4 * 1024 * 1024);
+  });
+
+  it('refuses a YAML file over the limit with TOPOLOGY_FILE_TOO_LARGE naming the file, its size and the limit', async () => {
+    await withTemp(async (dir) => {
+      const file = join(dir, 'big.yaml');
+      writeFileSync(file, padded(threeNodes(), TOPOLOGY_MAX_BYTES + 1, (x) => `# ${x}\n`));
+      const r = await loadTopology(file, { displayName: 'big.yaml' });
+      expect(r.topology).toBeUndefined();
+      expect(codes(r)).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
+      const d = r.diagnostics[0]!;
+      expect(d.summary).toContain('big.yaml');
+      expect(d.summary).toContain(String(TOPOLOGY_MAX_BYTES + 1));
+      expect(d.summary).toContain(String(TOPOLOGY_MAX_BYTES));
+      expect(d.hint).toBeDefined();
+      expect(r.text).toBe('');
+    });
+  });
+
+  it('loads a file of exactly the limit', async () => {
+    await withTemp(async (dir) => {
+      const file = join(dir, 'edge.yaml');
+      writeFileSync(file, padded(threeNodes(), TOPOLOGY_MAX_BYTES, (x) => `# ${x}\n`));
+      const r = await loadTopology(file);
+      expect(codes(r)).toEqual([]);
+      expect(r.topology).toBeDefined();
+    });
+  });
+
+  it('refuses an ozone-site.xml over the limit the same way', async () => {
+    await withTemp(async (dir) => {
+      const file = join(dir, 'ozone-site.xml');
+      const xml = '<?xml version="1.0"?>\n<configuration>\n</configuration>\n';
+      writeFileSync(file, padded(xml, TOPOLOGY_MAX_BYTES + 4096, (x) => `<!-- ${x} -->\n`));
+      expect(codes(await loadTopology(file))).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
+    });
+  });
+
+  it('refuses text over the limit given to loadTopologyText too', () => {
+    expect(codes(load(padded(threeNodes(), TOPOLOGY_MAX_BYTES + 1, (x) => `# ${x}\n`)))).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
+    // multi-byte characters count as bytes: 1.5 M characters of 3 bytes each
+    expect(codes(load(`${threeNodes()}# ${'€'.repeat(1_500_000)}\n`))).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
   });
 });
 

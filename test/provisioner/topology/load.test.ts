@@ -265,6 +265,40 @@ describe('semantic rules', () => {
     expect(codes(r)).toContain('TOPOLOGY_DUPLICATE_HOST');
   });
 
+  it('validates addresses as IPv4, IPv6 or DNS names, at the field, with a hint', () => {
+    const hosts = (a: string, b: string): string => threeNodes(`  hosts:\n    - { name: scm1, address: "${a}" }\n    - { name: scm2, address: "${b}" }\n    - { name: scm3 }\n`);
+    const r = load(hosts('300.1.1.1', ':::::'));
+    expect(codes(r)).toEqual(['TOPOLOGY_INVALID_ADDRESS', 'TOPOLOGY_INVALID_ADDRESS']);
+    expect(r.diagnostics.map((d) => [d.pointer, d.range.start.line, d.range.start.column])).toEqual([
+      ['/spec/hosts/0/address', 13, 30],
+      ['/spec/hosts/1/address', 14, 30],
+    ]);
+    expect(r.diagnostics[0]!.summary).toContain('IPv4');
+    expect(r.diagnostics[0]!.hint).toContain('0 to 255');
+    expect(r.diagnostics[1]!.summary).toContain('IPv6');
+    expect(codes(load(hosts('scm1..example.com', 'scm2-.example.com')))).toEqual(['TOPOLOGY_INVALID_ADDRESS', 'TOPOLOGY_INVALID_ADDRESS']);
+    expect(valid(hosts('10.0.0.1', 'fd00::2')).hosts.map((h) => h.address)).toEqual(['10.0.0.1', 'fd00::2', 'scm3']);
+    expect(valid(hosts('scm1.example.com', 'SCM-2.example.com')).hosts[1]!.address).toBe('SCM-2.example.com');
+  });
+
+  it('validates the other places an address is taken from: host names without address, node hosts without spec.hosts, bastions, listen IPs', () => {
+    const noAddress = load(threeNodes('  hosts:\n    - { name: 300.1.1.1 }\n    - { name: scm2 }\n    - { name: scm3 }\n', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: 300.1.1.1 }, { nodeId: b, host: scm2 }, { nodeId: c, host: scm3 }]\n'));
+    expect(only(noAddress, 'TOPOLOGY_INVALID_ADDRESS').pointer).toBe('/spec/hosts/0/name');
+    const implied = load(threeNodes('', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: 10.0.0.256 }, { nodeId: b, host: scm_2 }, { nodeId: c, host: scm3 }]\n'));
+    expect(implied.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/services/0/nodes/0/host'],
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/services/0/nodes/1/host'],
+    ]);
+    const bastion = load(threeNodes('  ssh:\n    bastions: [{ host: 1.2.3.999 }]\n  hosts:\n    - { name: scm1, ssh: { bastions: [{ host: "jump..example.com" }] } }\n    - { name: scm2 }\n    - { name: scm3 }\n'));
+    expect(bastion.diagnostics.map((d) => d.pointer)).toEqual(['/spec/ssh/bastions/0/host', '/spec/hosts/0/ssh/bastions/0/host']);
+    expect(codes(bastion)).toEqual(['TOPOLOGY_INVALID_ADDRESS', 'TOPOLOGY_INVALID_ADDRESS']);
+    const listen = load(threeNodes('  listen: 256.0.0.1\n  hosts:\n    - { name: scm1, listen: "1::2::3" }\n    - { name: scm2, listen: "::1" }\n    - { name: scm3, listen: 127.0.0.1 }\n'));
+    expect(listen.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/listen'],
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/hosts/0/listen'],
+    ]);
+  });
+
   it('requires declared hosts once spec.hosts exists, with a did-you-mean', () => {
     const r = load(threeNodes('  hosts:\n    - { name: alpha }\n    - { name: beta }\n    - { name: gamma }\n', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: alpha }, { nodeId: b, host: beta }, { nodeId: c, host: gama }]\n'));
     const d = only(r, 'TOPOLOGY_UNKNOWN_HOST');

@@ -368,6 +368,34 @@ describe('semantic rules', () => {
     expect(new Set(shared.diagnostics.map((d) => d.pointer))).toEqual(new Set(['/spec/hosts/2/directories/metadata']));
   });
 
+  it('compares directories normalised: a//b and a/b/ are a/b', () => {
+    const within = load(threeNodes('  directories: { metadata: /data/meta, snapshot: /data//meta/ }\n'));
+    // snapshot = metadata = db, in each of the three SCMs
+    expect(codes(within)).toEqual(Array(6).fill('TOPOLOGY_DIRECTORY_CONFLICT'));
+    expect(new Set(within.diagnostics.map((d) => d.pointer))).toEqual(new Set(['/spec/directories/snapshot']));
+    const across = load(
+      threeNodes('  transport: local\n  listen: address\n  hosts:\n    - { name: scm1, address: 127.0.0.1 }\n    - { name: scm2, address: 127.0.0.2, directories: { config: /b/c, metadata: /b/m, logs: /b/l } }\n    - { name: scm3, address: 127.0.0.3, directories: { config: /c/c, metadata: /b//m/, logs: /c/l } }\n'),
+    );
+    expect(codes(across)).toContain('TOPOLOGY_DIRECTORY_CONFLICT');
+    expect(new Set(across.diagnostics.map((d) => d.pointer))).toEqual(new Set(['/spec/hosts/2/directories/metadata']));
+    // db given as the metadata directory with a trailing slash is still the default sharing, not a conflict
+    expect(codes(load(threeNodes('  directories: { metadata: /data/meta, db: /data/meta/ }\n')))).toEqual([]);
+  });
+
+  it('refuses / (and what normalises to it) as a data directory, not as others', () => {
+    for (const d of ['metadata', 'db', 'ratis', 'snapshot']) {
+      const r = load(threeNodes(`  directories: { ${d}: / }\n`));
+      expect(codes(r), d).toEqual(['TOPOLOGY_DIRECTORY_ROOT']);
+      expect(r.diagnostics[0]!.pointer).toBe(`/spec/directories/${d}`);
+      expect(r.diagnostics[0]!.hint).toContain('/var/lib/ozone/');
+    }
+    const slashes = load(threeNodes('  hosts:\n    - { name: scm1, directories: { metadata: "//" } }\n    - { name: scm2 }\n    - { name: scm3 }\n'));
+    expect(only(slashes, 'TOPOLOGY_DIRECTORY_ROOT').pointer).toBe('/spec/hosts/0/directories/metadata');
+    const node = load(threeNodes('', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: h1, directories: { ratis: /// } }, { nodeId: b, host: h2 }, { nodeId: c, host: h3 }]\n'));
+    expect(only(node, 'TOPOLOGY_DIRECTORY_ROOT').pointer).toBe('/spec/services/0/nodes/0/directories/ratis');
+    expect(codes(load(threeNodes('  directories: { install: / }\n')))).not.toContain('TOPOLOGY_DIRECTORY_ROOT');
+  });
+
   it('keeps spec.properties away from keys the topology renders and catches mistyped SCM keys', () => {
     const r = load(threeNodes('  properties:\n    ozone.scm.nodes.scmservice: a,b\n    ozone.scm.service.id: x\n    ozone.scm.ratis.port.scmservice.scm9: "1"\n    scmctl.name: x\n    ozone.scm.db.dirs.permissions: "750"\n    ozone.scm.container.size: 5GB\n'));
     expect(codes(r)).toEqual(['TOPOLOGY_MANAGED_PROPERTY', 'TOPOLOGY_UNKNOWN_SCM_KEY', 'TOPOLOGY_UNKNOWN_SCM_KEY', 'TOPOLOGY_MANAGED_PROPERTY']);

@@ -2,12 +2,19 @@
 /**
  * scmctl entry point: argv → command. The only file of the provisioner that touches process, console and
  * commander (docs/design.md §2). Exit codes: 0 ok, 1 error, 2 `plan` found changes, 130 interrupted.
+ *
+ * A reader that goes away (`scmctl plan FILE | head -1`, EPIPE on stdout or stderr) ends the run quietly:
+ * no stack trace, no message, exit 0 at once (BROKEN_PIPE_EXIT_CODE: the `| head` custom; not 141, the
+ * reader chose to stop and nothing failed). Except while `apply` or `migrate` run: they are not cut short
+ * half-way: the rest of that stream is dropped, the run ends as it would have (cluster lock released,
+ * journal closed) and the exit code is its own.
  */
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { BROKEN_PIPE_EXIT_CODE, onBrokenPipe } from '../common/broken-pipe.js';
 import { isCodedError } from '../common/coded-error.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { commands } from './commands/index.js';
@@ -25,7 +32,23 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-function register(program: Command, spec: CommandSpec, ctx: CommandContext, setExit: (code: number) => void): void {
+/** Commands that change hosts: a broken pipe does not stop them half-way. */
+const FINISH_ON_BROKEN_PIPE: ReadonlySet<string> = new Set(['apply', 'migrate']);
+
+/**
+ * Ends the run quietly when the reader of stdout or stderr goes away. During apply/migrate nothing happens:
+ * the broken stream is destroyed, and Node drops later writes to a destroyed stream without another error.
+ */
+function quietOnBrokenPipe(running: () => string | undefined): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    onBrokenPipe(stream, () => {
+      const name = running();
+      if (name === undefined || !FINISH_ON_BROKEN_PIPE.has(name)) process.exit(BROKEN_PIPE_EXIT_CODE);
+    });
+  }
+}
+
+function register(program: Command, spec: CommandSpec, ctx: CommandContext, setExit: (code: number) => void, setRunning: (name: string) => void): void {
   const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
   for (const a of spec.args) cmd.argument(a);
   for (const o of spec.options) {
@@ -38,6 +61,7 @@ function register(program: Command, spec: CommandSpec, ctx: CommandContext, setE
   cmd.action(async (...received: unknown[]) => {
     const positional = received.slice(0, spec.args.length).flatMap((v) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]));
     const options = cmd.opts();
+    setRunning(spec.name);
     setExit(await spec.run(positional, options, ctx));
   });
 }
@@ -48,6 +72,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   setMaxListeners(0, abort.signal);
   const onSignal = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
+  let running: string | undefined;
+  quietOnBrokenPipe(() => running);
   const ctx: CommandContext = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -62,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const spec of commands) register(program, spec, ctx, (c) => (exitCode = c));
+  for (const spec of commands) register(program, spec, ctx, (c) => (exitCode = c), (name) => (running = name));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

@@ -4,8 +4,15 @@
  * The only place that touches process (argv, stdout/stderr, signals, exit code).
  */
 import { fileURLToPath } from 'node:url';
+import { BROKEN_PIPE_EXIT_CODE, onBrokenPipe } from '../common/broken-pipe.js';
 import { createActions } from './cli/actions.js';
 import { runProgram } from './cli/program.js';
+
+// A reader that went away (`ozone debug ldb --db=… scan | head -1`): exit at once, quietly (no stack
+// trace, no message) with 0, as tools in a `| head` pipeline customarily end — not 141, the reader chose to
+// stop and nothing failed. Also for a foreground `ozone scm`: its state is on disk (fsynced Raft log and
+// DB), so ending like a process killed by SIGPIPE loses nothing; `--daemon start` writes to a file.
+for (const stream of [process.stdout, process.stderr]) onBrokenPipe(stream, () => process.exit(BROKEN_PIPE_EXIT_CODE));
 
 const io = {
   out: (t: string): void => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),

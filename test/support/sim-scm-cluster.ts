@@ -43,7 +43,7 @@ export interface SimOptions {
   readonly commandPolicy?: (command: string, sudo: boolean) => string | null;
 }
 
-const dir = (): FakeFile => ({ type: 'directory', mode: 0o755, owner: 'ozone', group: 'ozone', uid: 1000, gid: 1000 });
+const dir = (mode = 0o755): FakeFile => ({ type: 'directory', mode, owner: 'ozone', group: 'ozone', uid: 1000, gid: 1000 });
 
 export class SimCluster {
   readonly nodes = new Map<string, SimNode>();
@@ -330,9 +330,13 @@ export class SimCluster {
         },
       },
       {
-        match: /^umask 022 && mkdir -p -- /,
+        // umask 022 && [mkdir -p -m 0700 -- <data dirs>] && [mkdir -p -- <others>]: new directories get the mode
+        match: /^umask 022 && mkdir -p /,
         reply: (c: ExecCall) => {
-          for (const p of argsAfterDashDash(c.command)) if (!exists(p)) fs().set(p, dir());
+          for (const part of c.command.split(' && ').slice(1)) {
+            const mode = /^mkdir -p -m 0700 -- /.test(part) ? 0o700 : 0o755;
+            for (const p of argsAfterDashDash(part)) if (!exists(p)) fs().set(p, dir(mode));
+          }
           return { exitCode: 0 };
         },
       },

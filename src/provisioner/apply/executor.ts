@@ -22,7 +22,7 @@ import type { BundleInfo } from '../bundle/bundle-info.js';
 import { installBundle, type InstallBundleOptions, type InstallResult } from '../bundle/install-bundle.js';
 import { ConcurrencyLimit } from '../hosts/concurrency-limit.js';
 import type { RemoteHost } from '../hosts/remote-host.js';
-import { sh } from '../hosts/shell-quote.js';
+import { sh, shJoin } from '../hosts/shell-quote.js';
 import type { NodeKey, Phase, Plan, PlanNode, Task } from '../plan/plan-model.js';
 import type { RolePeer } from '../facts/host-facts.js';
 import { ratisAddress, ringHealth, type RingHealth } from '../plan/ring-view.js';
@@ -153,7 +153,11 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
       }
       case 'create-directories': {
         const h = await host(t.host);
-        const r = await h.exec(sh`umask 022 && mkdir -p -- ${t.paths}`, { ...(t.sudo ? { sudo: true } : {}), ...sig });
+        // data directories first, each with mode 0700 from its mkdir (no window with a wider mode); parents
+        // and the other directories 0755; a directory that exists keeps its mode
+        const open = t.paths.filter((d) => !t.privatePaths.includes(d));
+        const mkdirs = [sh`umask 022`, ...(t.privatePaths.length > 0 ? [sh`mkdir -p -m 0700 -- ${t.privatePaths}`] : []), ...(open.length > 0 ? [sh`mkdir -p -- ${open}`] : [])];
+        const r = await h.exec(shJoin(mkdirs, ' && '), { ...(t.sudo ? { sudo: true } : {}), ...sig });
         if (r.exitCode !== 0) throw new ApplyError('APPLY_DIRECTORY_FAILED', `mkdir failed: ${tail(r, 3)}`, { host: t.host, hint: 'check the directories\' parents and permissions (become.enabled for root-owned paths)' });
         return undefined;
       }

@@ -1,6 +1,7 @@
 /**
  * `scmctl apply FILE|plan.json [--yes] [--concurrency N] [--timeout D] [--output json] [--bundle FILE]`:
- * reads the hosts, plans (or checks a saved plan against fresh facts), shows the plan, asks on a terminal,
+ * reads the hosts, plans (or re-validates a saved plan: its topology, fresh facts, and planning again must
+ * give the saved plan — saved-plan-check.ts), shows the plan, asks on a terminal,
  * takes the cluster lock, journals, runs the plan (listr2 view; plain lines when not a terminal; NDJSON
  * events with --output json), releases the lock. Exit 0 done or no changes, 1 error, 130 interrupted.
  *
@@ -22,6 +23,7 @@ import { journalPath } from '../apply/state-dirs.js';
 import { findDangerousStates } from '../plan/dangerous-states.js';
 import { changedHosts, factsFingerprint } from '../plan/fingerprint.js';
 import { PlanError } from '../plan/plan-error.js';
+import { checkSamePlan, savedTopology } from '../plan/saved-plan-check.js';
 import { changeCount, isRunnable, type Plan } from '../plan/plan-model.js';
 import { formatPlan, NO_CHANGES } from '../plan/plan-text.js';
 import { plan as makePlan } from '../plan/planner.js';
@@ -71,7 +73,8 @@ async function prepare(
 ): Promise<{ prepared: Prepared; session: ClusterSession } | null> {
   const input = await loadClusterInput(file, ctx, { allowSaved: true });
   if (!input) return null;
-  const topology = input.kind === 'saved' ? input.saved.topology : input.topology;
+  // a saved plan's topology is validated again before any host is contacted (saved-plan-check.ts)
+  const topology = input.kind === 'saved' ? savedTopology(input.saved, file) : input.topology;
   const s = session(topology);
   try {
     const facts = await s.gather(ctx.signal);
@@ -90,13 +93,17 @@ async function prepare(
       let bundle: BundleInfo | null = null;
       if (wanted) {
         bundle = deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx, wanted.bundledNode));
-        if (bundle.release !== wanted.release) {
-          throw new ApplyError('APPLY_BUNDLE_MISMATCH', `the saved plan installs release ${wanted.release}, but the runtime bundle at hand is ${bundle.release}`, {
+        const have = planBundle(bundle);
+        if (have.release !== wanted.release || have.platform !== wanted.platform || have.arch !== wanted.arch || have.bundledNode !== wanted.bundledNode) {
+          throw new ApplyError('APPLY_BUNDLE_MISMATCH', `the saved plan installs release ${wanted.release} (${wanted.platform}-${wanted.arch}), but the runtime bundle at hand is ${have.release} (${have.platform}-${have.arch})`, {
             hint: 'give the bundle the plan was made with (--bundle FILE), or make a new plan',
           });
         }
       }
-      return { prepared: { topology, topologyFile: input.saved.topologyFile, plan: input.saved.plan, bundle }, session: s };
+      // plan again from the saved inputs; run that plan, and only when it is the saved one
+      const again = makePlan({ topology, rendered: s.rendered, facts, bundle: wanted, ignorePreflightErrors: parseIgnoreList(input.saved.ignorePreflightErrors) });
+      if (isRunnable(again)) checkSamePlan(input.saved.plan, again, file, input.saved.topologyFile);
+      return { prepared: { topology, topologyFile: input.saved.topologyFile, plan: again, bundle }, session: s };
     }
     const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
     const reachable = Object.values(facts.hosts).every((h) => h.ok);
@@ -114,7 +121,8 @@ export const applyCommand: CommandSpec = {
   name: 'apply',
   summary: 'make the hosts match the topology (or run a saved plan)',
   description:
-    'Plans like `scmctl plan` (or takes a saved plan and refuses it when the hosts changed since), shows the plan, ' +
+    'Plans like `scmctl plan` (or takes a saved plan, plans again from its inputs and refuses it when the result ' +
+    'differs or the hosts changed since), shows the plan, ' +
     'asks for confirmation on a terminal (--yes skips it; without a terminal --yes is required), takes the cluster ' +
     'lock on every host, journals progress, and runs the phases: runtime install, files, init of the primordial ' +
     'SCM, bootstrap and start of the others one at a time, rolling restart (leader last, after a leadership ' +

@@ -13,6 +13,7 @@ import { ClusterSession, type SessionOptions } from '../apply/cluster-session.js
 import { givenBundle, selfBundle } from '../apply/runtime-bundle.js';
 import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
+import { hostKeyWarning } from '../plan/host-key-warning.js';
 import { PlanError } from '../plan/plan-error.js';
 import type { Plan } from '../plan/plan-model.js';
 import { looksLikeSavedPlan, parseSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
@@ -57,7 +58,10 @@ export function parseConcurrency(value: unknown): number {
   return n;
 }
 
+/** The run's one session; warns on stderr first when host keys go unchecked (knownHosts: off). */
 export function openSession(topology: Topology, ctx: CommandContext, concurrency: number, connect?: SessionOptions['connect']): ClusterSession {
+  const warning = hostKeyWarning(topology);
+  if (warning !== null) ctx.stderr.write(warning);
   return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency, ...(connect ? { connect } : {}) });
 }
 

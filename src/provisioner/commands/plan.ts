@@ -3,8 +3,9 @@
  * reads every host (read-only), prints what apply would do — phases, tasks, per-host file diffs — and exits
  * 0 when there is nothing to do ("No changes. The cluster matches the topology."), 2 when there are changes,
  * 1 on errors (invalid topology, unreachable host, failed preflight check, refused state).
- * `--out` saves the plan with the fingerprint of the facts; `scmctl apply plan.json` refuses it if the hosts
- * changed since.
+ * `--out` saves the plan with its inputs (topology, ignore list, bundle identity) and the fingerprint of the
+ * facts; `scmctl apply plan.json` refuses it if the hosts changed since, or if planning again from those
+ * inputs does not give the same plan (saved-plan-check.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
@@ -79,7 +80,8 @@ export const planCommand: CommandSpec = {
     'Reads every host of the topology without changing anything (facts), then prints the ordered phases apply ' +
     'would run — preflight checks, runtime install, file changes with diffs, init, bootstrap, rolling restart, ' +
     'verification. Exit status: 0 no changes, 2 changes, 1 error. With --out the plan is saved; ' +
-    '`scmctl apply plan.json` runs exactly it, and refuses when the hosts changed since.',
+    '`scmctl apply plan.json` plans again from the saved inputs and runs it only when that gives the same plan ' +
+    '(refused when it was edited or the hosts changed since).',
   args: ['<file>'],
   options: [
     { flags: '--output <format>', description: 'text or json', defaultValue: 'text', choices: ['text', 'json'] },

@@ -21,6 +21,8 @@ export type PlanErrorCode =
   | 'PLAN_UNKNOWN_CHECK'
   /** a saved plan's hosts changed since it was made */
   | 'PLAN_STALE'
+  /** a saved plan is not what scmctl plans from its own inputs (edited, or an embedded topology that does not validate) */
+  | 'PLAN_TAMPERED'
   /** a saved plan file is unreadable or not a plan of this scmctl */
   | 'PLAN_FILE_INVALID'
   /** a command-line option has an unusable value */

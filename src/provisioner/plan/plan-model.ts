@@ -104,7 +104,13 @@ export type TaskBase = {
 
 export type Task =
   | (TaskBase & { readonly kind: 'install-runtime'; readonly installDir: string; readonly release: string; readonly sudo: boolean })
-  | (TaskBase & { readonly kind: 'create-directories'; readonly paths: readonly string[]; readonly sudo: boolean })
+  | (TaskBase & {
+      readonly kind: 'create-directories';
+      readonly paths: readonly string[];
+      /** those of `paths` holding SCM data (metadata, db, ratis, snapshot): created 0700, the others 0755 */
+      readonly privatePaths: readonly string[];
+      readonly sudo: boolean;
+    })
   | (TaskBase & { readonly kind: 'mark-restart-pending'; readonly node: NodeKey; readonly marker: string; readonly reason: string; readonly sudo: boolean })
   | (TaskBase & {
       readonly kind: 'write-file';

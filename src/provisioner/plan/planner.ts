@@ -228,6 +228,8 @@ export function plan(input: PlanInput): Plan {
       ]),
     ];
     const missing = wanted.filter((d) => !obs.facts.directories.some((x) => x.path === d && x.exists && !x.notDirectory));
+    // SCM data directories are created 0700 (Ozone's ozone.metadata.dirs.permissions default), parents first
+    const data = new Set(onHost.flatMap((n) => (['metadata', 'db', 'ratis', 'snapshot'] as const).map((d) => n.directories[d])));
     if (missing.length > 0) {
       b.add('files', {
         kind: 'create-directories',
@@ -235,6 +237,7 @@ export function plan(input: PlanInput): Plan {
         title: `create ${missing.length} director${missing.length === 1 ? 'y' : 'ies'} on ${host.name}`,
         host: host.name,
         paths: missing,
+        privatePaths: missing.filter((d) => data.has(d)).sort(),
         sudo: hostSudo(host),
       });
     }

@@ -1,8 +1,10 @@
 /**
- * Saved plans (`scmctl plan --out plan.json`, then `scmctl apply plan.json`): the plan, the normalised
- * topology it was made from, and the fingerprint of the facts (fingerprint.ts). Apply re-reads the hosts and
- * refuses the plan (PLAN_STALE) when any host's fingerprint changed. No secrets are inside: the topology
- * names environment variables only, and rendered files carry none.
+ * Saved plans (`scmctl plan --out plan.json`, then `scmctl apply plan.json`): the plan, every input the
+ * planner took besides the facts (the normalised topology, the `--ignore-preflight-errors` list, the bundle
+ * identity as `plan.bundle`), and the fingerprint of the facts (fingerprint.ts). Apply re-reads the hosts and
+ * refuses the plan (PLAN_STALE) when any host's fingerprint changed, and plans again from these inputs: it
+ * runs only a plan equal to the saved one (PLAN_TAMPERED otherwise, saved-plan-check.ts). No secrets are
+ * inside: the topology names environment variables only, and rendered files carry none.
  */
 import type { Topology } from '../topology/model.js';
 import { API_VERSION } from '../topology/model.js';

@@ -1,12 +1,12 @@
 /**
- * Loading a topology: read → parse (YAML with positions, or ozone-site.xml import) → `${ENV}` expansion
- * (YAML only) → schema (ajv) → normalise (defaults, references) → semantic rules.
+ * Loading a topology: read (at most TOPOLOGY_MAX_BYTES, topology-file.ts) → parse (YAML with positions, or
+ * ozone-site.xml import) → `${ENV}` expansion (YAML only) → schema (ajv) → normalise (defaults, references)
+ * → semantic rules.
  *
  * Contract: never throws for anything wrong with the input; every problem is a coded diagnostic with a
  * position. `topology` is present exactly when there is no error (warnings allowed). A bug in scmctl is
  * reported as TOPOLOGY_INTERNAL rather than thrown, so one bad file cannot stop `validate` of the others.
  */
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { expandEnvironment, type Environment } from './env-expand.js';
@@ -18,6 +18,7 @@ import { RULES } from './rules/index.js';
 import { checkCharacters, checkSchema } from './schema-check.js';
 import { SourceText } from './source-text.js';
 import type { TopologyDocument } from './spec-types.js';
+import { formatSize, readTopologyFile, TOPOLOGY_MAX_BYTES } from './topology-file.js';
 import { importOzoneSite } from './xml-import.js';
 import { parseYaml } from './yaml-adapter.js';
 
@@ -58,7 +59,7 @@ function run(source: SourceText, format: TopologyFormat, env: Environment): Omit
     for (const p of parsed.problems) {
       const duplicate = p.yamlCode === 'DUPLICATE_KEY';
       const message = p.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '');
-      reporter.atSpan(p.span, p.severity, duplicate ? 'TOPOLOGY_YAML_DUPLICATE_KEY' : 'TOPOLOGY_YAML_SYNTAX', duplicate ? 'a key appears twice in one mapping' : message, {
+      reporter.atSpan(p.span, p.severity, duplicate ? 'TOPOLOGY_YAML_DUPLICATE_KEY' : 'TOPOLOGY_YAML_SYNTAX', message, {
         detail: `YAML ${p.yamlCode}`,
         hint: duplicate ? 'remove or rename one of the two keys' : 'fix the YAML syntax here (indentation, brackets, quotes, colons)',
       });
@@ -89,8 +90,20 @@ function internal(source: SourceText, err: unknown): Omit<LoadResult, 'text'> {
   return { diagnostics: reporter.diagnostics };
 }
 
-/** Loads topology text (no I/O): the function tests and `loadTopology` share. */
+function tooLarge(shown: string, size: number): LoadResult {
+  const reporter = new Reporter(new SourceText(shown, ''));
+  reporter.atSpan(undefined, 'error', 'TOPOLOGY_FILE_TOO_LARGE', `${shown} is ${formatSize(size)}, over the ${formatSize(TOPOLOGY_MAX_BYTES)} limit for topology files; it was not parsed`, {
+    hint: 'a topology is a few kilobytes: check that this is the right file',
+  });
+  return { diagnostics: reporter.diagnostics, text: '' };
+}
+
+/** Loads topology text (no I/O): the function tests and `loadTopology` share. Text over the size limit is refused too. */
 export function loadTopologyText(text: string, filename: string, options: LoadOptions = {}): LoadResult {
+  // UTF-16 units ≤ UTF-8 bytes ≤ 3 × units: count bytes only when the length does not decide
+  if (text.length > TOPOLOGY_MAX_BYTES || (text.length * 3 > TOPOLOGY_MAX_BYTES && Buffer.byteLength(text, 'utf8') > TOPOLOGY_MAX_BYTES)) {
+    return tooLarge(filename, Buffer.byteLength(text, 'utf8'));
+  }
   const source = new SourceText(filename, text);
   try {
     return { ...run(source, options.format ?? detectFormat(filename, text), options.env ?? {}), text };
@@ -99,19 +112,19 @@ export function loadTopologyText(text: string, filename: string, options: LoadOp
   }
 }
 
-/** Reads and loads a topology file (YAML, or an ozone-site.xml to import). */
+/** Reads and loads a topology file (YAML, or an ozone-site.xml to import); files over TOPOLOGY_MAX_BYTES are refused unread. */
 export async function loadTopology(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const shown = options.displayName ?? file;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
+  const read = await readTopologyFile(file);
+  if (!read.ok && read.reason === 'too-large') return tooLarge(shown, read.size);
+  if (!read.ok) {
     const reporter = new Reporter(new SourceText(shown, ''));
-    const code = (err as NodeJS.ErrnoException).code;
-    reporter.atSpan(undefined, 'error', 'TOPOLOGY_FILE_UNREADABLE', `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(err))}`, {
+    const code = read.code;
+    reporter.atSpan(undefined, 'error', 'TOPOLOGY_FILE_UNREADABLE', `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code}`, {
       hint: code === 'ENOENT' ? 'check the path' : 'check the file permissions',
     });
     return { diagnostics: reporter.diagnostics, text: '' };
   }
+  const text = read.text;
   return loadTopologyText(text, shown, { ...options, format: options.format ?? detectFormat(file, text) });
 }

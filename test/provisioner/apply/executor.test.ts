@@ -3,8 +3,14 @@
  * facts → plan → apply loop, the order of ring operations, quorum kept during rolling restarts, failures,
  * interruption and resume, the restart marker after a crash between push and restart.
  */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changeCount } from '../../../src/provisioner/plan/plan-model.js';
+import { systemClock } from '../../../src/common/clock.js';
+import { executePlan } from '../../../src/provisioner/apply/executor.js';
+import { connectLocal } from '../../../src/provisioner/hosts/local-host.js';
+import { changeCount, PLAN_FORMAT, type Plan } from '../../../src/provisioner/plan/plan-model.js';
 import { SimCluster } from '../../support/sim-scm-cluster.js';
 import { standaloneText, threeNodeText, topologyOf } from '../plan/cluster-fixture.js';
 import { applyOn, planOn } from './sim-loop.js';
@@ -42,6 +48,22 @@ describe('executor on simulated SCM hosts', () => {
     expect(events.filter((e) => e.type === 'task-done' && e.task.kind === 'verify-service')).toHaveLength(1);
     const again = await planOn(sim, t3);
     expect(changeCount(again.plan)).toBe(0);
+  });
+
+  it('creates the SCM data directories (metadata/db, ratis, snapshot) 0700 and the others 0755', async () => {
+    const sim = new SimCluster(t3);
+    expect((await applyOn(sim, t3)).outcome.ok).toBe(true);
+    assertClean(sim);
+    const h = sim.host('scm1');
+    const mode = (p: string): string | undefined => {
+      const f = h.files.get(p);
+      return f && f.type === 'directory' ? f.mode.toString(8) : undefined;
+    };
+    expect(['/srv/scm1/meta', '/srv/scm1/meta/scm.ratis', '/srv/scm1/meta/scm.ratis.snapshot'].map(mode)).toEqual(['700', '700', '700']);
+    expect(['/srv/scm1/conf', '/srv/scm1/logs'].map(mode)).toEqual(['755', '755']);
+    expect(h.execs.find((e) => e.command.startsWith('umask 022 && mkdir'))!.command).toBe(
+      'umask 022 && mkdir -p -m 0700 -- /srv/scm1/meta /srv/scm1/meta/scm.ratis /srv/scm1/meta/scm.ratis.snapshot && mkdir -p -- /srv/scm1/conf /srv/scm1/logs',
+    );
   });
 
   it('a config change restarts followers first, the leader last after a transfer, never losing quorum, and clears the markers', async () => {
@@ -147,5 +169,46 @@ describe('executor on simulated SCM hosts', () => {
     const { outcome } = await applyOn(sim, changed);
     expect(outcome.failures[0]!.error).toMatchObject({ code: 'APPLY_HEALTH_TIMEOUT', host: 'scm2', message: expect.stringContaining('not in the ring: scm3') });
     expect(sim.ops).toEqual([]);
+  });
+});
+
+describe('create-directories with a real shell (local host)', () => {
+  it('data directories 0700 whatever the umask, missing parents and other directories 0755', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scmctl-mkdir-'));
+    const host = await connectLocal({ name: 'local1', secrets: { env: {} } });
+    try {
+      const d = (p: string): string => join(dir, p);
+      const plan: Plan = {
+        format: PLAN_FORMAT,
+        cluster: 'c',
+        phases: [
+          {
+            id: 'files',
+            title: 'files',
+            mode: 'per-host',
+            tasks: [{ kind: 'create-directories', id: 'mkdir:local1', title: 'mkdir', host: 'local1', paths: [d('conf'), d('data/meta'), d('data/meta/scm.ratis'), d('logs')], privatePaths: [d('data/meta'), d('data/meta/scm.ratis')], sudo: false }],
+          },
+        ],
+        nodes: {},
+        hosts: {},
+        preflight: [],
+        problems: [],
+        fileChanges: [],
+        bundle: null,
+        timeouts: { commandMs: 10_000, scmStartMs: 10_000, scmInfoWaitMs: 10_000 },
+      };
+      const old = process.umask(0o000); // the command sets its own umask
+      try {
+        expect((await executePlan(plan, { hosts: { get: async () => host }, bundle: null, clock: systemClock })).ok).toBe(true);
+      } finally {
+        process.umask(old);
+      }
+      const mode = (p: string): string => (statSync(d(p)).mode & 0o777).toString(8);
+      expect(['data/meta', 'data/meta/scm.ratis'].map(mode)).toEqual(['700', '700']);
+      expect(['data', 'conf', 'logs'].map(mode)).toEqual(['755', '755', '755']);
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
  * unlocked by id), the journal, and saved plans refused when the hosts changed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { runApply } from '../../../src/provisioner/commands/apply.js';
 import { runPlan } from '../../../src/provisioner/commands/plan.js';
 import { runUnlock } from '../../../src/provisioner/commands/unlock.js';
 import { journalPath } from '../../../src/provisioner/apply/state-dirs.js';
+import type { SavedPlan } from '../../../src/provisioner/plan/saved-plan.js';
+import { readOnlyPolicy } from '../../support/read-only-commands.js';
 import { SimCluster } from '../../support/sim-scm-cluster.js';
 import { threeNodeText, topologyOf } from '../plan/cluster-fixture.js';
 import { AutoClock, BUNDLE_INFO } from '../apply/sim-loop.js';
@@ -181,6 +183,100 @@ describe('saved plans', () => {
     expect(ok.out()).toContain('Apply complete');
   });
 
+  it('an honest saved plan still applies after a rebuild of its inputs: it is planned again and equal', async () => {
+    const sim = new SimCluster(t3);
+    await applyOn3(sim);
+    // a config change on an applied cluster: rolling restart, which depends on who leads
+    const edited = text.replace('  services:', '  properties:\n    ozone.scm.container.size: 1GB\n  services:');
+    writeFileSync(file, edited);
+    expect(await runPlan([file], { out: 'p.json', ignorePreflightErrors: 'disk' }, ctx(), { connect: sim.connect as never, bundle: BUNDLE_INFO })).toBe(2);
+    expect((JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as SavedPlan).ignorePreflightErrors).toEqual(['disk']);
+    const ok = ctx();
+    expect(await runApply(['p.json'], { yes: true }, ok, deps(sim))).toBe(0);
+    expect(ok.out()).toContain('Apply complete');
+    expect(sim.ops).toContain('transfer svc/scm1');
+  });
+
+  describe('a saved plan that is not what scmctl plans now is refused (PLAN_TAMPERED) and nothing is done', () => {
+    /** plan --out on read-only hosts, edit the file, apply it on hosts that refuse every write and every non-read-only command */
+    async function refused(edit: (p: SavedPlan) => void, expectHostsContacted = true): Promise<CapturedContext> {
+      const sim = new SimCluster(t3, { commandPolicy: readOnlyPolicy, readOnly: true });
+      expect(await runPlan([file], { out: 'p.json' }, ctx(), { connect: sim.connect as never, bundle: BUNDLE_INFO })).toBe(2);
+      const path = join(dir, 'p.json');
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedPlan;
+      edit(saved);
+      writeFileSync(path, JSON.stringify(saved, null, 2));
+      const before = [...sim.hosts.values()].reduce((n, h) => n + h.calls.length, 0);
+      const c = ctx();
+      expect(await runApply(['p.json'], { yes: true }, c, deps(sim))).toBe(1);
+      expect(c.err()).toMatch(/^error\[PLAN_TAMPERED\]: refusing the saved plan p\.json: /m);
+      for (const h of sim.hosts.values()) {
+        h.assertNoViolations();
+        expect(h.calls.filter((x) => x.kind === 'writeFileAtomic' || x.kind === 'upload')).toEqual([]);
+      }
+      const after = [...sim.hosts.values()].reduce((n, h) => n + h.calls.length, 0);
+      if (!expectHostsContacted) expect(after).toBe(before);
+      expect(sim.ops).toEqual([]);
+      expect(locks(sim)).toEqual([]);
+      expect(existsSync(journalPath(c.env, 't3', t3.hosts.map((h) => h.address)))).toBe(false);
+      expect(c.out()).not.toContain('Cluster lock');
+      return c;
+    }
+    const tasksOf = (p: SavedPlan) => p.plan.phases.flatMap((ph) => ph.tasks) as unknown as Array<Record<string, unknown>>;
+    const scmEnv = (p: SavedPlan): Record<string, unknown> => tasksOf(p).find((t) => t['id'] === 'file:scm1:/srv/scm1/conf/scm.env')!;
+
+    it('an edited task: an executable written elsewhere under the same innocent title', async () => {
+      const c = await refused((p) => {
+        Object.assign(scmEnv(p), { path: '/etc/cron.d/x', content: '* * * * * root /tmp/x\n', mode: 0o755 });
+      });
+      expect(c.err()).toContain('(file:scm1:/srv/scm1/conf/scm.env) of phase files differs in path');
+    });
+
+    it('an edited title', async () => {
+      const c = await refused((p) => {
+        scmEnv(p)['title'] = 'nothing to see here';
+      });
+      expect(c.err()).toContain('differs in title');
+    });
+
+    it('an added task', async () => {
+      const c = await refused((p) => {
+        const files = p.plan.phases.find((ph) => ph.id === 'files')!.tasks as unknown as Array<Record<string, unknown>>;
+        files.push({ ...scmEnv(p), id: 'file:scm1:/root/.ssh/authorized_keys', path: '/root/.ssh/authorized_keys', content: 'ssh-ed25519 AAAA evil\n' });
+      });
+      expect(c.err()).toContain('(file:scm1:/root/.ssh/authorized_keys) of phase files');
+      expect(c.err()).toContain('is not in the plan');
+    });
+
+    it('an edited file diff (what the operator is shown)', async () => {
+      const c = await refused((p) => {
+        (p.plan.fileChanges[0] as { diff: string }).diff = '+nothing\n';
+      });
+      expect(c.err()).toContain('fileChanges[0].diff');
+    });
+
+    it('an embedded topology that no longer validates: refused before any host is contacted', async () => {
+      const c = await refused((p) => {
+        (p.topology.hosts[0] as { address: string }).address = '300.1.1.1';
+      }, false);
+      expect(c.err()).toContain('TOPOLOGY_INVALID_ADDRESS');
+    });
+
+    it('an embedded topology edited consistently with a valid value (its tasks no longer match)', async () => {
+      const c = await refused((p) => {
+        (p.topology as unknown as { properties: Array<{ name: string; value: string }> }).properties = [{ name: 'ozone.scm.container.size', value: '1GB' }];
+      });
+      expect(c.err()).toContain('differs in content');
+    });
+
+    it('an embedded model that its own topology file does not load back to', async () => {
+      const c = await refused((p) => {
+        (p.topology.hosts[0] as unknown as Record<string, unknown>)['extra'] = 'x';
+      }, false);
+      expect(c.err()).toContain('topology.hosts[0].extra');
+    });
+  });
+
   it('a JSON file that is not a plan is read as a topology (and fails as one)', async () => {
     writeFileSync(join(dir, 'x.json'), '{"format":"scmctl-saved-plan/v1"}');
     const c = ctx();
@@ -188,3 +284,7 @@ describe('saved plans', () => {
     expect(c.err()).toContain('PLAN_FILE_INVALID');
   });
 });
+
+async function applyOn3(sim: SimCluster): Promise<void> {
+  expect(await runApply([file], { yes: true }, ctx(), deps(sim))).toBe(0);
+}

@@ -42,6 +42,18 @@ describe('plan: fresh, partial, applied', () => {
     expect(summaryLine(p)).toBe('Plan: 21 changes (3 runtime installs, 3 hosts with new directories, 9 files to create, 1 init, 2 bootstraps, 3 starts).');
   });
 
+  it('creates SCM data directories 0700: metadata/db, ratis and snapshot are the task\'s privatePaths, config and logs are not', () => {
+    const p = planOf(t3, {});
+    const mk = allTasks(p).find((t) => t.kind === 'create-directories' && t.host === 'scm1');
+    if (mk?.kind !== 'create-directories') throw new Error('no create-directories task');
+    expect(mk.privatePaths).toEqual(['/srv/scm1/meta', '/srv/scm1/meta/scm.ratis', '/srv/scm1/meta/scm.ratis.snapshot']);
+    expect(mk.paths).toEqual(expect.arrayContaining([...mk.privatePaths, '/srv/scm1/conf', '/srv/scm1/logs']));
+    // a client-only host has no data directories
+    const withClient = topologyOf(threeNodeText({ extraHosts: '    - { name: cl1, address: 10.0.0.9, roles: [client], directories: { config: /srv/cl1/conf } }\n' }));
+    const cl = allTasks(planOf(withClient, { hosts: { cl1: { dirs: false, files: 'absent' } } })).find((t) => t.kind === 'create-directories' && t.host === 'cl1');
+    expect(cl?.kind === 'create-directories' ? cl.privatePaths : null).toEqual([]);
+  });
+
   it('everything applied: no task at all, "No changes"', () => {
     const p = planOf(t3, appliedState(t3));
     expect(allTasks(p)).toEqual([]);

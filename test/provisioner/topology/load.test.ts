@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../../src/provisioner/topology/load.js';
+import { TOPOLOGY_MAX_BYTES } from '../../../src/provisioner/topology/topology-file.js';
 import { INVALID_CASES, INVALID_DIR } from './fixtures/invalid-cases.js';
 import { codes, errorsOf, load, only, threeNodes, valid } from './helpers.js';
 
@@ -24,6 +26,64 @@ describe('loadTopology: the acceptance cases', () => {
     const r = await loadTopology(join(INVALID_DIR, 'no-such-file.yaml'));
     expect(codes(r)).toEqual(['TOPOLOGY_FILE_UNREADABLE']);
     expect(r.diagnostics[0]!.range.start).toEqual({ line: 1, column: 1, byte: 0 });
+  });
+});
+
+describe('the size limit', () => {
+  const withTemp = async (body: (dir: string) => Promise<void>): Promise<void> => {
+    const dir = mkdtempSync(join(tmpdir(), 'scmctl-size-'));
+    try {
+      await body(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // valid text padded with a comment (YAML) or an XML comment to exactly `bytes` bytes
+  const padded = (text: string, bytes: number, comment: (pad: string) => string): string => text + comment('x'.repeat(bytes - Buffer.byteLength(text) - comment('').length));
+
+  it('is 4 MiB', () => {
+    expect(TOPOLOGY_MAX_BYTES).toBe(4 * 1024 * 1024);
+  });
+
+  it('refuses a YAML file over the limit with TOPOLOGY_FILE_TOO_LARGE naming the file, its size and the limit', async () => {
+    await withTemp(async (dir) => {
+      const file = join(dir, 'big.yaml');
+      writeFileSync(file, padded(threeNodes(), TOPOLOGY_MAX_BYTES + 1, (x) => `# ${x}\n`));
+      const r = await loadTopology(file, { displayName: 'big.yaml' });
+      expect(r.topology).toBeUndefined();
+      expect(codes(r)).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
+      const d = r.diagnostics[0]!;
+      expect(d.summary).toContain('big.yaml');
+      expect(d.summary).toContain(String(TOPOLOGY_MAX_BYTES + 1));
+      expect(d.summary).toContain(String(TOPOLOGY_MAX_BYTES));
+      expect(d.hint).toBeDefined();
+      expect(r.text).toBe('');
+    });
+  });
+
+  it('loads a file of exactly the limit', async () => {
+    await withTemp(async (dir) => {
+      const file = join(dir, 'edge.yaml');
+      writeFileSync(file, padded(threeNodes(), TOPOLOGY_MAX_BYTES, (x) => `# ${x}\n`));
+      const r = await loadTopology(file);
+      expect(codes(r)).toEqual([]);
+      expect(r.topology).toBeDefined();
+    });
+  });
+
+  it('refuses an ozone-site.xml over the limit the same way', async () => {
+    await withTemp(async (dir) => {
+      const file = join(dir, 'ozone-site.xml');
+      const xml = '<?xml version="1.0"?>\n<configuration>\n</configuration>\n';
+      writeFileSync(file, padded(xml, TOPOLOGY_MAX_BYTES + 4096, (x) => `<!-- ${x} -->\n`));
+      expect(codes(await loadTopology(file))).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
+    });
+  });
+
+  it('refuses text over the limit given to loadTopologyText too', () => {
+    expect(codes(load(padded(threeNodes(), TOPOLOGY_MAX_BYTES + 1, (x) => `# ${x}\n`)))).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
+    // multi-byte characters count as bytes: 1.5 M characters of 3 bytes each
+    expect(codes(load(`${threeNodes()}# ${'€'.repeat(1_500_000)}\n`))).toEqual(['TOPOLOGY_FILE_TOO_LARGE']);
   });
 });
 
@@ -73,6 +133,35 @@ describe('YAML syntax', () => {
     const r = load(threeNodes('  transport: ssh\n  transport: local\n'));
     const d = only(r, 'TOPOLOGY_YAML_DUPLICATE_KEY');
     expect(d.range.start.line).toBe(13);
+  });
+
+  it('reports a duplicate at the second key, naming it, in flow and block mappings and in nested ones', () => {
+    const r = load(threeNodes('  ports:\n    client: 1000\n    block: 1001\n    client: 1002\n'));
+    const d = only(r, 'TOPOLOGY_YAML_DUPLICATE_KEY');
+    expect([d.range.start.line, d.range.start.column]).toEqual([15, 5]);
+    expect(d.range.end.column).toBe(11);
+    expect(d.summary).toContain('"client"');
+    const flow = only(load(threeNodes('  ports: { client: 1000, client: 1001 }\n')), 'TOPOLOGY_YAML_DUPLICATE_KEY');
+    expect([flow.range.start.line, flow.range.start.column]).toEqual([12, 26]);
+    // keys compare by value and type, as the yaml package does: 1 and "1" differ; merge keys may repeat
+    expect(codes(load('a:\n  1: x\n  "1": y\n'))).not.toContain('TOPOLOGY_YAML_DUPLICATE_KEY');
+    expect(codes(load('a: &a { x: 1 }\nb: &b { y: 1 }\nc:\n  <<: *a\n  <<: *b\n'))).not.toContain('TOPOLOGY_YAML_DUPLICATE_KEY');
+    expect(codes(load('a:\n  - { k: 1, k: 2 }\n  - { k: 1 }\n'))).toContain('TOPOLOGY_YAML_DUPLICATE_KEY');
+  });
+
+  it('stays linear in the number of keys of one mapping: 20,000 keys load in well under 3 s, and a duplicate among them is found', () => {
+    const props = Array.from({ length: 20_000 }, (_, i) => `    custom.key${i}: v${i}\n`).join('');
+    const text = threeNodes(`  properties:\n${props}`);
+    const started = performance.now();
+    const t = valid(text);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(t.properties).toHaveLength(20_000);
+    // the same key again at the very end: reported there
+    const dup = threeNodes(`  properties:\n${props}    custom.key7: again\n`);
+    const t0 = performance.now();
+    const d = only(load(dup), 'TOPOLOGY_YAML_DUPLICATE_KEY');
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect([d.range.start.line, d.range.start.column]).toEqual([12 + 20_000 + 1, 5]);
   });
 
   it('refuses several documents in one file', () => {
@@ -176,6 +265,40 @@ describe('semantic rules', () => {
     expect(codes(r)).toContain('TOPOLOGY_DUPLICATE_HOST');
   });
 
+  it('validates addresses as IPv4, IPv6 or DNS names, at the field, with a hint', () => {
+    const hosts = (a: string, b: string): string => threeNodes(`  hosts:\n    - { name: scm1, address: "${a}" }\n    - { name: scm2, address: "${b}" }\n    - { name: scm3 }\n`);
+    const r = load(hosts('300.1.1.1', ':::::'));
+    expect(codes(r)).toEqual(['TOPOLOGY_INVALID_ADDRESS', 'TOPOLOGY_INVALID_ADDRESS']);
+    expect(r.diagnostics.map((d) => [d.pointer, d.range.start.line, d.range.start.column])).toEqual([
+      ['/spec/hosts/0/address', 13, 30],
+      ['/spec/hosts/1/address', 14, 30],
+    ]);
+    expect(r.diagnostics[0]!.summary).toContain('IPv4');
+    expect(r.diagnostics[0]!.hint).toContain('0 to 255');
+    expect(r.diagnostics[1]!.summary).toContain('IPv6');
+    expect(codes(load(hosts('scm1..example.com', 'scm2-.example.com')))).toEqual(['TOPOLOGY_INVALID_ADDRESS', 'TOPOLOGY_INVALID_ADDRESS']);
+    expect(valid(hosts('10.0.0.1', 'fd00::2')).hosts.map((h) => h.address)).toEqual(['10.0.0.1', 'fd00::2', 'scm3']);
+    expect(valid(hosts('scm1.example.com', 'SCM-2.example.com')).hosts[1]!.address).toBe('SCM-2.example.com');
+  });
+
+  it('validates the other places an address is taken from: host names without address, node hosts without spec.hosts, bastions, listen IPs', () => {
+    const noAddress = load(threeNodes('  hosts:\n    - { name: 300.1.1.1 }\n    - { name: scm2 }\n    - { name: scm3 }\n', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: 300.1.1.1 }, { nodeId: b, host: scm2 }, { nodeId: c, host: scm3 }]\n'));
+    expect(only(noAddress, 'TOPOLOGY_INVALID_ADDRESS').pointer).toBe('/spec/hosts/0/name');
+    const implied = load(threeNodes('', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: 10.0.0.256 }, { nodeId: b, host: scm_2 }, { nodeId: c, host: scm3 }]\n'));
+    expect(implied.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/services/0/nodes/0/host'],
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/services/0/nodes/1/host'],
+    ]);
+    const bastion = load(threeNodes('  ssh:\n    bastions: [{ host: 1.2.3.999 }]\n  hosts:\n    - { name: scm1, ssh: { bastions: [{ host: "jump..example.com" }] } }\n    - { name: scm2 }\n    - { name: scm3 }\n'));
+    expect(bastion.diagnostics.map((d) => d.pointer)).toEqual(['/spec/ssh/bastions/0/host', '/spec/hosts/0/ssh/bastions/0/host']);
+    expect(codes(bastion)).toEqual(['TOPOLOGY_INVALID_ADDRESS', 'TOPOLOGY_INVALID_ADDRESS']);
+    const listen = load(threeNodes('  listen: 256.0.0.1\n  hosts:\n    - { name: scm1, listen: "1::2::3" }\n    - { name: scm2, listen: "::1" }\n    - { name: scm3, listen: 127.0.0.1 }\n'));
+    expect(listen.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/listen'],
+      ['TOPOLOGY_INVALID_ADDRESS', '/spec/hosts/0/listen'],
+    ]);
+  });
+
   it('requires declared hosts once spec.hosts exists, with a did-you-mean', () => {
     const r = load(threeNodes('  hosts:\n    - { name: alpha }\n    - { name: beta }\n    - { name: gamma }\n', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: alpha }, { nodeId: b, host: beta }, { nodeId: c, host: gama }]\n'));
     const d = only(r, 'TOPOLOGY_UNKNOWN_HOST');
@@ -243,6 +366,34 @@ describe('semantic rules', () => {
     // metadata (= db), ratis and snapshot all derive from the shared metadata directory
     expect(codes(shared)).toEqual(['TOPOLOGY_DIRECTORY_CONFLICT', 'TOPOLOGY_DIRECTORY_CONFLICT', 'TOPOLOGY_DIRECTORY_CONFLICT']);
     expect(new Set(shared.diagnostics.map((d) => d.pointer))).toEqual(new Set(['/spec/hosts/2/directories/metadata']));
+  });
+
+  it('compares directories normalised: a//b and a/b/ are a/b', () => {
+    const within = load(threeNodes('  directories: { metadata: /data/meta, snapshot: /data//meta/ }\n'));
+    // snapshot = metadata = db, in each of the three SCMs
+    expect(codes(within)).toEqual(Array(6).fill('TOPOLOGY_DIRECTORY_CONFLICT'));
+    expect(new Set(within.diagnostics.map((d) => d.pointer))).toEqual(new Set(['/spec/directories/snapshot']));
+    const across = load(
+      threeNodes('  transport: local\n  listen: address\n  hosts:\n    - { name: scm1, address: 127.0.0.1 }\n    - { name: scm2, address: 127.0.0.2, directories: { config: /b/c, metadata: /b/m, logs: /b/l } }\n    - { name: scm3, address: 127.0.0.3, directories: { config: /c/c, metadata: /b//m/, logs: /c/l } }\n'),
+    );
+    expect(codes(across)).toContain('TOPOLOGY_DIRECTORY_CONFLICT');
+    expect(new Set(across.diagnostics.map((d) => d.pointer))).toEqual(new Set(['/spec/hosts/2/directories/metadata']));
+    // db given as the metadata directory with a trailing slash is still the default sharing, not a conflict
+    expect(codes(load(threeNodes('  directories: { metadata: /data/meta, db: /data/meta/ }\n')))).toEqual([]);
+  });
+
+  it('refuses / (and what normalises to it) as a data directory, not as others', () => {
+    for (const d of ['metadata', 'db', 'ratis', 'snapshot']) {
+      const r = load(threeNodes(`  directories: { ${d}: / }\n`));
+      expect(codes(r), d).toEqual(['TOPOLOGY_DIRECTORY_ROOT']);
+      expect(r.diagnostics[0]!.pointer).toBe(`/spec/directories/${d}`);
+      expect(r.diagnostics[0]!.hint).toContain('/var/lib/ozone/');
+    }
+    const slashes = load(threeNodes('  hosts:\n    - { name: scm1, directories: { metadata: "//" } }\n    - { name: scm2 }\n    - { name: scm3 }\n'));
+    expect(only(slashes, 'TOPOLOGY_DIRECTORY_ROOT').pointer).toBe('/spec/hosts/0/directories/metadata');
+    const node = load(threeNodes('', '  services:\n    - serviceId: s\n      nodes: [{ nodeId: a, host: h1, directories: { ratis: /// } }, { nodeId: b, host: h2 }, { nodeId: c, host: h3 }]\n'));
+    expect(only(node, 'TOPOLOGY_DIRECTORY_ROOT').pointer).toBe('/spec/services/0/nodes/0/directories/ratis');
+    expect(codes(load(threeNodes('  directories: { install: / }\n')))).not.toContain('TOPOLOGY_DIRECTORY_ROOT');
   });
 
   it('keeps spec.properties away from keys the topology renders and catches mistyped SCM keys', () => {

@@ -103,6 +103,9 @@ describe('ozone-site.xml import', () => {
     expect(only(p, 'TOPOLOGY_PRIMORDIAL_NOT_A_NODE').hint).toContain('did you mean');
     const bad = load(site({ ...HA, 'ozone.scm.address.svc.scm3': 'h2.example.com' }), 'x.xml');
     expect(codes(bad)).toContain('TOPOLOGY_DUPLICATE_HOST');
+    // an address that is no IPv4 address, reported at the value of the <property> that gave it
+    const ip = only(load(site({ ...HA, 'ozone.scm.address.svc.scm2': '300.1.1.1' }), 'x.xml'), 'TOPOLOGY_INVALID_ADDRESS');
+    expect(ip.range.start.line).toBe(17);
   });
 
   it('accepts the primordial by hostname, as Ozone does', () => {

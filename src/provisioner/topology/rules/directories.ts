@@ -6,8 +6,12 @@
  *  - TOPOLOGY_DIRECTORY_CONFLICT: within one SCM, the Raft log (ratis), checkpoint (snapshot) and DB
  *    directories are distinct from each other and from config/logs/install (HDDS-7088: a shared Ratis
  *    directory made OM pick up SCM's group); across SCMs and hosts on one machine, config, metadata, db,
- *    ratis, snapshot and logs are not shared (install may be).
+ *    ratis, snapshot and logs are not shared (install may be). Paths are compared normalised
+ *    (`normalisePath`: `a//b` = `a/b/` = `a/b`).
+ *  - TOPOLOGY_DIRECTORY_ROOT: a data directory (metadata, db, ratis, snapshot) is not `/` (nor a path that
+ *    normalises to it, like `//`): SCM data would be written into the root of the file system.
  */
+import { posix } from 'node:path';
 import { DIRECTORY_NAMES, type DirectoryName } from '../model.js';
 import { childPointer, pointer } from '../json-pointer.js';
 import { nodeKey } from '../normalise.js';
@@ -16,6 +20,15 @@ import type { DeclaredDirectories } from '../directories.js';
 import type { Rule } from './rule.js';
 
 const UNSAFE = /[\s'"$\\`;&|<>()*?]/;
+
+/** Directories SCM writes its data into. */
+const DATA: readonly DirectoryName[] = ['metadata', 'db', 'ratis', 'snapshot'];
+
+/** `/a//b/` → `/a/b`: one spelling per directory, for comparisons. */
+export function normalisePath(path: string): string {
+  const n = posix.normalize(path);
+  return n.length > 1 ? n.replace(/\/+$/, '') : n;
+}
 
 function checkDeclared(declared: DeclaredDirectories | undefined, at: string, report: Parameters<Rule>[0]['reporter']): void {
   if (!declared) return;
@@ -30,6 +43,10 @@ function checkDeclared(declared: DeclaredDirectories | undefined, at: string, re
     } else if (UNSAFE.test(value) || value.split('/').some((seg) => seg === '.' || seg === '..')) {
       report.error(p, 'TOPOLOGY_INVALID_VALUE', `directories.${name} "${value}" contains characters scmctl does not accept in paths`, {
         hint: 'use letters, digits and / . _ - + @ : = , (no spaces, quotes, $ or . / .. segments)',
+      });
+    } else if (DATA.includes(name) && normalisePath(value) === '/') {
+      report.error(p, 'TOPOLOGY_DIRECTORY_ROOT', `directories.${name} is "${value}", the root of the file system: SCM data would be written there`, {
+        hint: `give it a directory of its own, e.g. /var/lib/ozone/${name}`,
       });
     }
   }
@@ -58,7 +75,7 @@ export const directories: Rule = ({ document, topology, provenance, reporter }) 
     for (const node of service.nodes) {
       const key = nodeKey(service.serviceId, node.nodeId);
       for (const [a, b] of DISTINCT) {
-        if (node.directories[a] !== node.directories[b]) continue;
+        if (normalisePath(node.directories[a]) !== normalisePath(node.directories[b])) continue;
         reporter.error(provenance.nodeDirectories.get(`${key}/${a}`) ?? '/spec', 'TOPOLOGY_DIRECTORY_CONFLICT', `SCM ${service.serviceId}/${node.nodeId}: directories ${a} and ${b} are the same (${node.directories[a]})`, {
           hint: `give ${a} a directory of its own`,
         });
@@ -70,7 +87,7 @@ export const directories: Rule = ({ document, topology, provenance, reporter }) 
   const hostsByName = new Map(topology.hosts.map((h) => [h.name as string, h]));
   const owners = new Map<string, string>();
   const claim = (machine: string, dir: DirectoryName, path: string, owner: string, at: string): void => {
-    const k = `${machine}\u0000${path}`;
+    const k = `${machine}\u0000${normalisePath(path)}`;
     const previous = owners.get(k);
     if (previous !== undefined && previous !== owner) {
       reporter.error(at, 'TOPOLOGY_DIRECTORY_CONFLICT', `${owner} and ${previous} would share ${path} on one machine (${dir})`, {
@@ -89,8 +106,8 @@ export const directories: Rule = ({ document, topology, provenance, reporter }) 
       const seen = new Set<string>();
       for (const d of PRIVATE) {
         const path = node.directories[d];
-        if (seen.has(path)) continue; // metadata == db is the default, not a conflict
-        seen.add(path);
+        if (seen.has(normalisePath(path))) continue; // metadata == db is the default, not a conflict
+        seen.add(normalisePath(path));
         claim(machineOf(host), d, path, owner, provenance.nodeDirectories.get(`${key}/${d}`) ?? '/spec');
       }
     }

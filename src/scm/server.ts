@@ -140,9 +140,10 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     if (own && config.conf.get(K.grpcTlsEnabled)?.toLowerCase() === 'false') {
       logger.warn('hdds.grpc.tls.enabled=false is ignored: with ozone.security.enabled every port of this SCM uses TLS (a certificate is how callers authenticate)');
     }
-    const peerTls = own ? { raft: raftTls(own, version.clusterId), rpc: clientTls(own, own.rootPem, version.clusterId) } : undefined;
     const stateMachine = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
     closers.push({ name: 'scm.db', close: () => stateMachine.close() });
+    const isRevoked = (serial: string): boolean => stateMachine.snapshotState.isRevoked(serial);
+    const peerTls = own ? { raft: raftTls(own, version.clusterId, isRevoked), rpc: clientTls(own, own.rootPem, version.clusterId) } : undefined;
     if (config.ratisEnabled && version.scmHA !== true) {
       // A standalone-initialised SCM started with Ratis: a one-node ring that keeps its data (§8, HDDS-9897).
       const applied = stateMachine.lastApplied();
@@ -217,7 +218,6 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
 
     const addresses: Partial<Record<ListenerName, AddressInfo>> = {};
     const self = config.local.self;
-    const isRevoked = (serial: string): boolean => certificates?.isRevoked(serial) ?? false;
     const securityOf = (name: RpcPortName): RpcSecurity | undefined =>
       own
         ? {

@@ -38,8 +38,11 @@ export function identityOfSocket(socket: TLSSocket, clusterId: string): PeerIden
   return identityOf(socket.getPeerCertificate(), clusterId);
 }
 
-/** The Raft port: mutual TLS with SCM certificates; a peer speaks only for the scmUuid its certificate names. */
-export function raftTls(id: StoredIdentity, clusterId: string): RaftTlsOptions {
+/**
+ * The Raft port: mutual TLS with SCM certificates; a peer speaks only for the scmUuid its certificate
+ * names, and a revoked certificate (a decommissioned SCM) speaks for nobody.
+ */
+export function raftTls(id: StoredIdentity, clusterId: string, isRevoked: (serial: string) => boolean = () => false): RaftTlsOptions {
   return {
     key: id.privateKeyPem,
     cert: chainOf(id),
@@ -47,7 +50,7 @@ export function raftTls(id: StoredIdentity, clusterId: string): RaftTlsOptions {
     requireClientCert: true,
     senderIdentity: (cert) => {
       const who = identityOf(cert as PeerCertificate, clusterId);
-      return who?.kind === 'scm' ? who.scmUuid : undefined;
+      return who?.kind === 'scm' && !isRevoked(who.serial) ? who.scmUuid : undefined;
     },
   };
 }

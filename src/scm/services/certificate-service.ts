@@ -46,8 +46,7 @@ export class CertificateService {
   ) {}
 
   isRevoked(serial: string): boolean {
-    const r = this.state().serviceConfig(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined;
-    return r?.serials[serial] !== undefined;
+    return this.state().isRevoked(serial);
   }
 
   /** A joining SCM: its sub-CA and its host's admin identity, for one SCM token. */

@@ -3,7 +3,7 @@
  * Loaded once from scm.db at start (`load`), then advanced only by `apply(changes)` with the changes the
  * reducer produced — the same list that is written to scm.db in the same step. Pure: no I/O.
  */
-import type { ContainerInfo, DeletedBlocksTransaction, PipelineInfo, SequenceIdType } from './records.js';
+import { CERT_REVOCATIONS_SERVICE, type CertificateRevocations, type ContainerInfo, type DeletedBlocksTransaction, type PipelineInfo, type SequenceIdType } from './records.js';
 import type { StateChange, StateFamily } from './state-change.js';
 
 export interface StateView {
@@ -15,6 +15,8 @@ export interface StateView {
   cert(cf: 'validCerts' | 'validSCMCerts', serial: string): string | undefined;
   /** a service's record in statefulServiceConfig (join tokens, revocations), if any */
   serviceConfig(name: string): unknown;
+  /** the certificate with this serial was revoked (decommission, `admin cert revoke`) */
+  isRevoked(serial: string): boolean;
 }
 
 export class ScmState implements StateView {
@@ -44,6 +46,9 @@ export class ScmState implements StateView {
   }
   serviceConfig(name: string): unknown {
     return this.statefulServiceConfig.get(name);
+  }
+  isRevoked(serial: string): boolean {
+    return (this.statefulServiceConfig.get(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined)?.serials[serial] !== undefined;
   }
 
   apply(changes: readonly StateChange[]): void {

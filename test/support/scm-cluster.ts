@@ -4,11 +4,17 @@
  * the node's own host, Ozone's default ports), commands run asynchronously (never blocking the event
  * loop that drains the background processes' output), SCM processes started/killed by node id, and
  * /status read over HTTP. Every process goes through ozone-process.ts, so `killAll` covers them.
+ * Secure clusters (`ozone.security.enabled`): /status is read over HTTPS with a node's admin identity,
+ * client commands authenticate with scm1's admin identity (OZONE_CLIENT_IDENTITY_DIR), and join tokens are
+ * minted with `ozone admin scm token create --json` and handed to `--bootstrap` in a 0600 file.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { adminIdentityDir } from '../../src/scm/ca/scm-certificates.js';
+import { loadIdentity } from '../../src/scm/ca/identity-store.js';
 import { OZONE, spawnOzone, type OzoneProcess, type Run } from './ozone-process.js';
 import { siteProperties, siteXml } from './scm-site.js';
 import { waitUntil } from './wait.js';
@@ -76,9 +82,32 @@ export class ScmCluster {
   env(id: string): NodeJS.ProcessEnv {
     return { OZONE_CONF_DIR: this.confDir(id), OZONE_LOG_LEVEL: 'info' };
   }
-  /** conf dir for clients (no node id): freon, datanodes, admin */
+  get secure(): boolean {
+    return this.o.extra?.['ozone.security.enabled'] === 'true';
+  }
+  adminDir(id = 'scm1'): string {
+    return adminIdentityDir(this.meta(id));
+  }
+  /** conf dir for clients (no node id): freon, datanodes, admin; secure: scm1's admin identity */
   clientEnv(): NodeJS.ProcessEnv {
-    return { OZONE_CONF_DIR: join(this.o.root, 'client') };
+    return { OZONE_CONF_DIR: join(this.o.root, 'client'), ...(this.secure ? { OZONE_CLIENT_IDENTITY_DIR: this.adminDir() } : {}) };
+  }
+
+  /** Mints a join token on the running cluster (scm1's admin identity); the token goes into a 0600 file. */
+  async token(args: readonly string[]): Promise<{ file: string; caCertHash: string; id: string }> {
+    const r = await this.run('client', ['admin', 'scm', 'token', 'create', ...args, '--json']);
+    if (r.status !== 0) throw new Error(`token create failed (${r.status}): ${r.stderr}`);
+    const j = JSON.parse(r.stdout) as { token: string; caCertHash: string; id: string };
+    const file = join(this.o.root, `token-${j.id}`);
+    writeFileSync(file, `${j.token}\n`, { mode: 0o600 });
+    return { file, caCertHash: j.caCertHash, id: j.id };
+  }
+
+  /** `ozone scm --bootstrap` on a node; on a secure cluster with a fresh SCM token. */
+  async bootstrap(id: string): Promise<Run> {
+    if (!this.secure || existsSync(join(this.meta(id), 'scm', 'current', 'VERSION'))) return this.run(id, ['scm', '--bootstrap']);
+    const t = await this.token(['--type', 'scm', '--node-id', id]);
+    return this.run(id, ['scm', '--bootstrap', '--token-file', t.file, '--ca-cert-hash', t.caCertHash]);
   }
 
   /** Writes every node's ozone-site.xml (and the client's) listing the first `count` nodes. */
@@ -123,13 +152,30 @@ export class ScmCluster {
     return [...this.procs.keys()];
   }
 
+  private async get(id: string, path: string): Promise<string> {
+    if (!this.secure) return (await fetch(`http://${this.host(id)}:9876${path}`, { signal: AbortSignal.timeout(5000) })).text();
+    const a = loadIdentity(existsSync(this.adminDir(id)) ? this.adminDir(id) : this.adminDir(), 'admin identity');
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        { host: this.host(id), port: 9877, path, key: a.privateKeyPem, cert: [a.certPem, ...a.chainPem].join(''), ca: a.rootPem, checkServerIdentity: () => undefined, timeout: 5000 },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${path}: HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   async status(id: string): Promise<ScmStatusJson> {
-    const r = await fetch(`http://${this.host(id)}:9876/status`, { signal: AbortSignal.timeout(5000) });
-    return (await r.json()) as ScmStatusJson;
+    return JSON.parse(await this.get(id, '/status')) as ScmStatusJson;
   }
 
   async prom(id: string): Promise<string> {
-    return (await fetch(`http://${this.host(id)}:9876/prom`, { signal: AbortSignal.timeout(5000) })).text();
+    return this.get(id, '/prom');
   }
 
   /** The running node that is leader-ready (waits for one). */

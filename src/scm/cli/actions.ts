@@ -76,10 +76,24 @@ export function report(io: ToolIo, err: unknown): void {
   if (isCodedError(err)) {
     io.err(redactTokens(err.message));
     if (err.hint) io.err(`  hint: ${redactTokens(err.hint)}`);
-    io.err(`  code: ${err.code}${(err as { remoteCode?: string }).remoteCode ? ` (${(err as { remoteCode?: string }).remoteCode})` : ''}`);
+    const remote = (err as { remoteCode?: string }).remoteCode;
+    const cause = causeCode(err.cause);
+    io.err(`  code: ${err.code}${remote ? ` (${remote})` : ''}${cause && cause !== remote ? ` (cause: ${cause})` : ''}`);
   } else {
     io.err(redactTokens(err instanceof Error ? (err.stack ?? err.message) : String(err)));
   }
+}
+
+/** The code that explains a wrapped failure: the first server-side code in the cause chain, else the deepest coded one. */
+function causeCode(cause: unknown): string | undefined {
+  let deepest: string | undefined;
+  for (let c = cause, depth = 0; c !== undefined && depth < 10; c = (c as { cause?: unknown }).cause, depth++) {
+    if (!isCodedError(c)) continue;
+    const remote = (c as { remoteCode?: string }).remoteCode;
+    if (remote) return remote;
+    deepest = c.code;
+  }
+  return deepest;
 }
 
 /** Failover settings of commands that wait for a leader as --bootstrap does (ozone.scm.info.wait.duration). */
@@ -372,7 +386,9 @@ export function createActions(ctx: ActionEnv): CliActions {
   async function datanodeIdentity(c: OzoneConf, o: { prefix?: string; identityDir?: string; tokenFile?: string; caCertHash?: string }): Promise<{ host: string; tls: ReturnType<typeof clientTls> }> {
     const meta = c.get(K.hddsMetadataDir) ?? c.getList(K.metadataDirs)[0];
     const dir = o.identityDir ?? (meta !== undefined ? join(meta, 'dn', o.prefix ?? hostname()) : undefined);
-    if (dir === undefined) throw new ToolError('USAGE', 'this cluster is secure: give the datanode identity directory (--identity-dir), or a configuration with ozone.metadata.dirs');
+    if (dir === undefined) {
+      throw new ToolError('USAGE', 'this cluster is secure: give the datanode identity directory (--identity-dir DIR, or a configuration with ozone.metadata.dirs), and --token-file/--ca-cert-hash the first time');
+    }
     if (!hasIdentity(dir)) {
       if (o.tokenFile === undefined || o.caCertHash === undefined) {
         throw new ToolError('USAGE', `this cluster is secure and ${dir} holds no datanode identity: give --token-file and --ca-cert-hash the first time`, {

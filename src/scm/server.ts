@@ -179,6 +179,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         ? new CertificateService(replicator, seq, certificateSigner(config, version, own), version.clusterId, version.scmUuid, state, tokens, clock, logger.child({ component: 'certificates' }))
         : undefined;
     let metrics: ScmMetrics | undefined;
+    const rpcServers: Array<{ readonly name: string; readonly governor: RpcServer<Protocol>['governor'] }> = [];
     const ctx: ScmContext = {
       certificates,
       tokens,
@@ -213,6 +214,9 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         containers: s.containers as Record<string, number>,
         pipelines: s.pipelines as Record<string, number>,
         datanodes: s.datanodes as Record<string, number>,
+        listeners: Object.fromEntries(
+          rpcServers.map((r) => [r.name, { open: r.governor.connections, buffered: r.governor.bufferedBytes, refused: r.governor.stats.refusedConnections, idleClosed: r.governor.stats.idleClosed, overBudgetClosed: r.governor.stats.overBudgetClosed }]),
+        ),
       };
     });
 
@@ -248,6 +252,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         onCall: (method, outcome, seconds) => metrics!.observeRpc(name, method, outcome, seconds),
         ...(security ? { security } : {}),
       }).serve(handlers);
+      rpcServers.push(server);
       const host = config.bind[name];
       const port = options.portOverrides?.[name] ?? self.ports[name];
       addresses[name] = await bound(name, host, port, () => server.listen(host, port), () => server.close());

@@ -4,15 +4,17 @@
  * (`client`, `block`, `datanode`, `security`, `grpc`, `ratis`, `http`):
  *
  *   key                                             default (datanode / ratis where different)
- *   ozone.scm.rpc.max.frame.size                    1MB (32MB / 64MB)  largest request frame accepted
- *   ozone.scm.rpc.max.buffered.size                 32MB (128MB / 128MB) partial frames held, all connections
+ *   ozone.scm.rpc.max.frame.size                    1MB (32MB / 32MB)  largest request frame accepted
+ *   ozone.scm.rpc.max.buffered.size                 16MB (64MB / 64MB) partial frames held, all connections
  *   ozone.scm.rpc.max.connection.buffer.size        64MB               unread responses queued per connection
  *   ozone.scm.rpc.max.connections                   1024               open connections on the port
  *   ozone.scm.rpc.max.connections.per.address       256 (- / 16)       open connections from one address
  *   ozone.scm.rpc.max.inflight.per.connection       256                calls running at once per connection
  *   ozone.scm.rpc.idle.timeout                      2m                 silence (no call running) before close
  *   ozone.scm.rpc.handshake.timeout                 10s                TLS handshake
- * e.g. `ozone.scm.rpc.idle.timeout.datanode=5m`. These are this SCM's own keys (Ozone's Hadoop RPC has
+ * e.g. `ozone.scm.rpc.idle.timeout.datanode=5m`. With the defaults, partial frames can hold at most
+ * 4 × 16 MB (client, block, security, inter-SCM) + 64 MB (datanode) + 64 MB (Raft) = 192 MB of an SCM's
+ * memory, whatever callers send; the Raft frame limit matches Ozone's 32 MB log appender byte limit. These are this SCM's own keys (Ozone's Hadoop RPC has
  * its own `ipc.*` set, which does not map one to one).
  */
 import type { ConnectionLimits } from '../transport/connection-limits.js';
@@ -26,8 +28,8 @@ export type ListenerName = (typeof LISTENER_NAMES)[number];
 
 const MiB = 1024 * 1024;
 const PORT_DEFAULTS: Readonly<Partial<Record<ListenerName, Partial<ConnectionLimits>>>> = {
-  datanode: { maxFrameBytes: 32 * MiB, maxBufferedBytes: 128 * MiB },
-  ratis: { maxFrameBytes: 64 * MiB, maxBufferedBytes: 128 * MiB, maxConnectionsPerAddress: 16 },
+  datanode: { maxFrameBytes: 32 * MiB, maxBufferedBytes: 64 * MiB },
+  ratis: { maxFrameBytes: 32 * MiB, maxBufferedBytes: 64 * MiB, maxConnectionsPerAddress: 16 },
 };
 
 export const RPC_LIMIT_KEYS = {

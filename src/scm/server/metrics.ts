@@ -19,6 +19,8 @@ export interface MetricsSnapshot {
   readonly containers: Readonly<Record<string, number>>;
   readonly pipelines: Readonly<Record<string, number>>;
   readonly datanodes: Readonly<Record<string, number>>;
+  /** per listening port: open connections, bytes held for partial frames, connections closed by the bounds */
+  readonly listeners: Readonly<Record<string, { open: number; buffered: number; refused: number; idleClosed: number; overBudgetClosed: number }>>;
 }
 
 export interface ScmMetrics {
@@ -66,6 +68,37 @@ export function createScmMetrics(collect: () => MetricsSnapshot, options: { defa
       },
     });
   };
+  new Gauge({
+    name: 'scm_rpc_open_connections',
+    help: 'Open connections per SCM port',
+    labelNames: ['port'],
+    registers: [registry],
+    collect() {
+      for (const [port, l] of Object.entries(current().listeners)) this.set({ port }, l.open);
+    },
+  });
+  new Gauge({
+    name: 'scm_rpc_buffered_bytes',
+    help: 'Bytes held for partial request frames per SCM port (bounded by ozone.scm.rpc.max.buffered.size)',
+    labelNames: ['port'],
+    registers: [registry],
+    collect() {
+      for (const [port, l] of Object.entries(current().listeners)) this.set({ port }, l.buffered);
+    },
+  });
+  new Gauge({
+    name: 'scm_rpc_closed_connections',
+    help: 'Connections refused or closed by the port bounds since start, by reason',
+    labelNames: ['port', 'reason'],
+    registers: [registry],
+    collect() {
+      for (const [port, l] of Object.entries(current().listeners)) {
+        this.set({ port, reason: 'limit' }, l.refused);
+        this.set({ port, reason: 'idle' }, l.idleClosed);
+        this.set({ port, reason: 'buffer' }, l.overBudgetClosed);
+      }
+    },
+  });
   byState('scm_containers', 'Containers by lifecycle state', (s) => s.containers);
   byState('scm_pipelines', 'Pipelines by state', (s) => s.pipelines);
   byState('scm_datanodes', 'Datanodes by health as seen by this SCM', (s) => s.datanodes);

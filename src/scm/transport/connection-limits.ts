@@ -37,7 +37,7 @@ const MiB = 1024 * 1024;
 /** Safe defaults for request/response ports (requests are small; checkpoints stream out, never in). */
 export const DEFAULT_LIMITS: ConnectionLimits = {
   maxFrameBytes: 1 * MiB,
-  maxBufferedBytes: 32 * MiB,
+  maxBufferedBytes: 16 * MiB,
   maxConnectionBufferBytes: 64 * MiB,
   maxConnections: 1024,
   maxConnectionsPerAddress: 256,

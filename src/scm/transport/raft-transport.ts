@@ -65,11 +65,11 @@ export interface RaftTransportOptions {
   readonly maxQueueBytes?: number;
   /** Target size of one frame when many messages are queued. Default 4 MiB. */
   readonly maxBatchBytes?: number;
-  /** Bounds of the listening port (default: DEFAULT_LIMITS with 64 MiB frames). */
+  /** Bounds of the listening port (default: DEFAULT_LIMITS with 32 MiB frames and a 64 MiB partial-frame budget). */
   readonly limits?: ConnectionLimits;
 }
 
-const RAFT_DEFAULT_LIMITS: ConnectionLimits = { ...DEFAULT_LIMITS, maxFrameBytes: 64 * 1024 * 1024, maxBufferedBytes: 128 * 1024 * 1024, maxConnectionsPerAddress: 16 };
+const RAFT_DEFAULT_LIMITS: ConnectionLimits = { ...DEFAULT_LIMITS, maxFrameBytes: 32 * 1024 * 1024, maxBufferedBytes: 64 * 1024 * 1024, maxConnectionsPerAddress: 16 };
 
 export interface RaftTransportStats {
   readonly framesSent: number;

@@ -7,7 +7,12 @@
  *  - `scm --bootstrap` needs a running leader; writes VERSION with its clusterID;
  *  - `--daemon start` runs the node; an initialised node becomes a member; a ring elects the first running
  *    member as leader once a majority of members runs; `--daemon stop` stops it (a leader's ring re-elects);
- *  - `admin scm roles --json` answers when the ring has a leader; `admin scm transfer -n ID` moves leadership.
+ *  - `admin scm roles --json` answers when the ring has a leader; `admin scm transfer -n ID` moves leadership;
+ *  - secure topologies: `admin scm token create --type scm --node-id N … --json` (on an initialised node,
+ *    with a leader) mints a single-use token; `scm --bootstrap --token-file - --ca-cert-hash H` reads it
+ *    from stdin and refuses a missing, used or foreign one (exit 255); tokens minted are in `tokens`;
+ *  - `admin scm decommission --nodeid UUID` removes a member (not the leader); `addStranger` puts a member
+ *    the topology does not declare into a ring.
  *
  * Every ozone operation is appended to `ops` (e.g. `stop svc/scm2`), and after each one the number of running
  * members is checked against the majority (`quorumLostDuring`), so tests can assert ordering and quorum.
@@ -51,6 +56,11 @@ export class SimCluster {
   readonly ops: string[] = [];
   readonly quorumLostDuring: string[] = [];
   leader = new Map<string, string | null>();
+  /** secure topologies: minted join tokens → node id they are for, and whether used */
+  readonly tokens = new Map<string, { nodeId: string; used: boolean }>();
+  /** ring members the topology does not declare, per service */
+  readonly strangerMembers = new Map<string, Array<{ scmUuid: string; address: string; ratisPort: number }>>();
+  readonly caCertHash = `sha256:${'ab'.repeat(32)}`;
   /** `<install>/current/bin/ozone` paths that exist (through the `current` symlink) */
   private readonly binaries = new Set<string>();
 
@@ -154,7 +164,11 @@ export class SimCluster {
     });
   }
 
-  private ozone(n: SimNode, args: string): { stdout?: string; stderr?: string; exitCode: number } {
+  addStranger(serviceId: string, m: { scmUuid: string; address: string; ratisPort: number }): void {
+    this.strangerMembers.set(serviceId, [...(this.strangerMembers.get(serviceId) ?? []), m]);
+  }
+
+  private ozone(n: SimNode, args: string, stdin?: string): { stdout?: string; stderr?: string; exitCode: number } {
     const op = args.startsWith('scm --init')
       ? 'init'
       : args.startsWith('scm --bootstrap')
@@ -169,14 +183,18 @@ export class SimCluster {
                 ? 'roles'
                 : args.startsWith('admin scm transfer')
                   ? 'transfer'
-                  : args === 'version'
+                  : args.startsWith('admin scm token create')
+                    ? 'token'
+                    : args.startsWith('admin scm decommission')
+                      ? 'decommission'
+                      : args === 'version'
                     ? 'version'
                     : `unknown:${args}`;
-    const mutating = ['init', 'bootstrap', 'start', 'stop', 'transfer'].includes(op);
+    const mutating = ['init', 'bootstrap', 'start', 'stop', 'transfer', 'token', 'decommission'].includes(op);
     if (mutating) this.ops.push(`${op} ${n.key}`);
     const injected = this.options.fail?.(op, n.key);
     if (injected) return injected;
-    const result = this.dispatch(op, n, args);
+    const result = this.dispatch(op, n, args, stdin);
     if (mutating) {
       this.checkQuorum(`${op} ${n.key}`);
       this.options.afterOp?.(op, n.key);
@@ -184,7 +202,7 @@ export class SimCluster {
     return result;
   }
 
-  private dispatch(op: string, n: SimNode, args: string): { stdout?: string; stderr?: string; exitCode: number } {
+  private dispatch(op: string, n: SimNode, args: string, stdin?: string): { stdout?: string; stderr?: string; exitCode: number } {
     const leaderKey = this.leader.get(n.serviceId) ?? null;
     switch (op) {
       case 'version':
@@ -203,6 +221,12 @@ export class SimCluster {
         const leader = leaderKey ? this.nodes.get(leaderKey)! : null;
         if (!leader) return { stderr: 'no leader answered getScmInfo\n', exitCode: 1 };
         if (n.clusterId && n.clusterId !== leader.clusterId) return { stderr: 'Could not bootstrap: cluster id mismatch\n', exitCode: 255 };
+        if (!n.clusterId && this.topology.security.enabled) {
+          if (!args.includes('--token-file -') || !args.includes(`--ca-cert-hash ${this.caCertHash}`)) return { stderr: 'code: BOOTSTRAP_NEEDS_TOKEN\n', exitCode: 255 };
+          const t = this.tokens.get((stdin ?? '').trim());
+          if (!t || t.used || !n.key.endsWith(`/${t.nodeId}`)) return { stderr: 'code: BOOTSTRAP_FAILED (cause: TOKEN_INVALID)\n', exitCode: 255 };
+          t.used = true;
+        }
         if (!n.clusterId) {
           n.clusterId = leader.clusterId;
           n.scmUuid = randomUUID();
@@ -234,6 +258,7 @@ export class SimCluster {
         for (const m of this.serviceNodes(n.serviceId).filter((x) => x.member)) {
           out[m.address] = { address: `${m.address}:${m.ratisPort}`, raftPeerRole: m.key === leaderKey ? 'LEADER' : 'FOLLOWER', ID: m.scmUuid, InetAddress: m.address };
         }
+        for (const m of this.strangerMembers.get(n.serviceId) ?? []) out[m.address] = { address: `${m.address}:${m.ratisPort}`, raftPeerRole: 'FOLLOWER', ID: m.scmUuid, InetAddress: m.address };
         return { stdout: JSON.stringify(out), exitCode: 0 };
       }
       case 'transfer': {
@@ -242,6 +267,29 @@ export class SimCluster {
         if (!t || !t.running || !t.member) return { stderr: `no such peer ${target}\n`, exitCode: 1 };
         this.leader.set(n.serviceId, t.key);
         return { stdout: 'Transfer leadership successfully\n', exitCode: 0 };
+      }
+      case 'token': {
+        if (!this.topology.security.enabled || !n.clusterId) return { stderr: 'code: SCM_SECURITY_DISABLED\n', exitCode: 1 };
+        if (!leaderKey) return { stderr: 'no leader\n', exitCode: 1 };
+        const nodeId = /--node-id (\S+)/.exec(args)?.[1];
+        if (!/--type scm/.test(args) || !nodeId || !args.includes('--json')) return { stderr: `unsupported ${args}\n`, exitCode: 2 };
+        const id = createHash('sha1').update(`${this.tokens.size}`).digest('hex').replace(/[^a-z0-9]/g, '').slice(0, 6);
+        const token = `${id}.${createHash('sha256').update(`${id}${nodeId}`).digest('hex').slice(0, 32)}`;
+        this.tokens.set(token, { nodeId, used: false });
+        return { stdout: JSON.stringify({ token, caCertHash: this.caCertHash, id }), exitCode: 0 };
+      }
+      case 'decommission': {
+        const uuid = /--nodeid (\S+)/.exec(args)?.[1];
+        const leader = leaderKey ? this.nodes.get(leaderKey) : undefined;
+        if (!leader) return { stderr: 'no leader\n', exitCode: 1 };
+        if (leader.scmUuid === uuid) return { stderr: 'Cannot remove current leader.\n', exitCode: 1 };
+        const list = this.strangerMembers.get(n.serviceId) ?? [];
+        const stranger = list.find((x) => x.scmUuid === uuid);
+        const member = this.serviceNodes(n.serviceId).find((x) => x.scmUuid === uuid && x.member);
+        if (stranger) this.strangerMembers.set(n.serviceId, list.filter((x) => x !== stranger));
+        else if (member) member.member = false;
+        else return { stderr: `${uuid} is neither the scmUuid nor the node id of a ring member\n`, exitCode: 1 };
+        return { stdout: `Decommissioned Scm ${uuid}\n`, exitCode: 0 };
       }
       default:
         return { stderr: `unsupported ${args}\n`, exitCode: 2 };
@@ -326,7 +374,7 @@ export class SimCluster {
           const n = this.nodeByConf(name, posix.dirname(unquote(m[1]!)));
           if (!n) return { exitCode: 1, stderr: 'no node\n' };
           if (!this.binaries.has(unquote(m[2]!))) return { exitCode: 127, stderr: 'ozone: not found\n' };
-          return this.ozone(n, m[3]!);
+          return this.ozone(n, m[3]!, c.stdin);
         },
       },
       {

@@ -28,6 +28,10 @@ export type ApplyErrorCode =
   | 'APPLY_SCM_BOOTSTRAP_FAILED'
   | 'APPLY_SCM_START_FAILED'
   | 'APPLY_SCM_STOP_FAILED'
+  /** secure cluster: no join token could be minted on a running SCM (`ozone admin scm token create`) */
+  | 'APPLY_TOKEN_FAILED'
+  /** `ozone admin scm decommission` of a ring member the topology does not declare failed */
+  | 'APPLY_DECOMMISSION_FAILED'
   /** `ozone admin scm transfer` failed */
   | 'APPLY_TRANSFER_FAILED'
   /** a health gate (leader, ring membership) was not reached in time */

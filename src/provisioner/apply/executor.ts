@@ -28,7 +28,10 @@ import type { RolePeer } from '../facts/host-facts.js';
 import { ratisAddress, ringHealth, type RingHealth } from '../plan/ring-view.js';
 import { ApplyError } from './apply-error.js';
 import type { ApplyEventSink, TaskRef } from './apply-events.js';
-import { DAEMON_START, DAEMON_STATUS, DAEMON_STOP, SCM_BOOTSTRAP, SCM_INIT, transferArgs } from './scm-commands.js';
+import { DAEMON_START, DAEMON_STATUS, DAEMON_STOP, SCM_INIT, transferArgs } from './scm-commands.js';
+import type { TaskContext } from './task-context.js';
+import { runBootstrapScm } from './tasks/bootstrap-scm.js';
+import { runDecommissionScm } from './tasks/decommission-scm.js';
 import { scanContainers, type ContainerScan } from './container-scan.js';
 import { backupScm, type BackupRecord } from './scm-backup.js';
 import { ScmOps, tail } from './scm-ops.js';
@@ -112,6 +115,17 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
     return { health: ringHealth(ringNodes(serviceNodes(via.serviceId)), r.peers), peers: r.peers };
   }
 
+  const taskContext: TaskContext = {
+    plan,
+    clock: deps.clock,
+    signal,
+    node,
+    ops,
+    readRing,
+    describe: (h) => describe(h, plan.nodes),
+    waitFor: (what, onHost, check, progress) => waitUntil(check, { what, host: onHost, timeoutMs: plan.timeouts.scmStartMs, intervalMs: interval, clock: deps.clock, ...sig, onProgress: progress }),
+  };
+
   async function gate(kind: 'leader' | 'member', n: PlanNode, progress: (m: string) => void): Promise<string> {
     return waitUntil(
       async () => {
@@ -187,18 +201,10 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
         const cid = /cid=(CID-[0-9a-fA-F-]+)/.exec(r.stdout)?.[1];
         return cid ? `clusterID ${cid}` : undefined;
       }
-      case 'bootstrap-scm': {
-        const n = node(t.node);
-        const r = await (await ops(n.key)).ozoneOk(
-          SCM_BOOTSTRAP,
-          'APPLY_SCM_BOOTSTRAP_FAILED',
-          'ozone scm --bootstrap',
-          { ...sig, timeoutMs: plan.timeouts.scmInfoWaitMs + 60_000 },
-          'exit 255 means the node is initialised for another cluster (its metadata must be moved away deliberately); otherwise check that the leader runs and is reachable',
-        );
-        const cid = /ClusterID (CID-[0-9a-fA-F-]+)/.exec(r.stdout)?.[1];
-        return cid ? `clusterID ${cid}` : undefined;
-      }
+      case 'bootstrap-scm':
+        return runBootstrapScm(t, taskContext, progress);
+      case 'decommission-scm':
+        return runDecommissionScm(t, taskContext, progress);
       case 'start-scm': {
         const n = node(t.node);
         await start(n, progress);

@@ -17,6 +17,20 @@ export const DAEMON_STOP = ['--daemon', 'stop', 'scm'] as const;
 export const DAEMON_STATUS = ['--daemon', 'status', 'scm'] as const;
 export const ROLES_JSON = ['admin', 'scm', 'roles', '--json'] as const;
 
+/** `--bootstrap` of a secure cluster: the token comes on stdin, the root CA hash to pin on the command line */
+export function secureBootstrapArgs(caCertHash: string): string[] {
+  return ['scm', '--bootstrap', '--token-file', '-', '--ca-cert-hash', caCertHash];
+}
+
+/** mints a single-use SCM join token (JSON on stdout) for node `nodeId` at `host`, valid 15 minutes */
+export function scmTokenArgs(nodeId: string, host: string): string[] {
+  return ['admin', 'scm', 'token', 'create', '--type', 'scm', '--node-id', nodeId, '--host', host, '--ttl', '15m', '--uses', '1', '--description', `scmctl apply: bootstrap of ${nodeId}`, '--json'];
+}
+
+export function decommissionArgs(scmUuid: string): string[] {
+  return ['admin', 'scm', 'decommission', '--nodeid', scmUuid];
+}
+
 export function transferArgs(target: string): string[] {
   return ['admin', 'scm', 'transfer', '-n', target];
 }

@@ -15,6 +15,8 @@ import { ozoneCommand, ROLES_JSON } from './scm-commands.js';
 export interface OpOptions {
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
+  /** written to the command's stdin (a join token: never argv) */
+  readonly stdin?: string;
 }
 
 export function tail(r: ExecResult, lines = 6): string {
@@ -34,6 +36,7 @@ export class ScmOps {
   async ozone(args: readonly string[], o: OpOptions = {}): Promise<ExecResult> {
     return this.host.exec(ozoneCommand(this.node, args), {
       ...(this.node.sudo ? { sudo: true } : {}),
+      ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     });

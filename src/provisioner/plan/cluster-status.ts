@@ -10,7 +10,7 @@ import type { ClusterFacts } from './cluster-facts.js';
 import { findDangerousStates, serviceRing } from './dangerous-states.js';
 import { restartMarkerPath } from './host-paths.js';
 import { nodeKey } from './plan-model.js';
-import { peerOf } from './ring-view.js';
+import { describePeer, peerOf, strangers } from './ring-view.js';
 
 export interface NodeStatus {
   readonly key: string;
@@ -100,6 +100,10 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
     else {
       const leaders = ring.filter((p) => p.role.toUpperCase() === 'LEADER').length;
       if (leaders !== 1) problems.push(`${leaders} leaders in the ring`);
+      const ringNodes = s.nodes.map((n) => ({ key: nodeKey(n.serviceId, n.nodeId), address: n.address, ratisPort: n.ports.ratis }));
+      for (const p of strangers(ringNodes, ring)) {
+        problems.push(`${describePeer(p)} is in the ring (${p.role}) but not in the topology: \`scmctl apply\` removes it (or add it to the topology)`);
+      }
     }
     for (const p of danger.problems.filter((x) => x.message.startsWith(`service ${s.serviceId}:`))) problems.push(`${p.code}: ${p.message}`);
     services.push({ serviceId: s.serviceId, healthy: problems.length === 0, leader, problems });

@@ -16,7 +16,7 @@
 export const PLAN_FORMAT = 'scmctl-plan/v1';
 
 /** apply's phases, in order */
-export const PHASE_IDS = ['preflight', 'runtime', 'files', 'init', 'join', 'restart', 'verify'] as const;
+export const PHASE_IDS = ['preflight', 'runtime', 'files', 'init', 'join', 'remove', 'restart', 'verify'] as const;
 /** `scmctl migrate`'s phases, in order (src/provisioner/migrate/migration-planner.ts) */
 export const MIGRATE_PHASE_IDS = ['preflight', 'runtime', 'files', 'backup', 'convert', 'join', 'roll', 'verify'] as const;
 export type PhaseId = (typeof PHASE_IDS)[number] | (typeof MIGRATE_PHASE_IDS)[number];
@@ -27,6 +27,7 @@ export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
   files: 'Push configuration files',
   init: 'Initialise and start the primordial SCM',
   join: 'Bootstrap and start the other SCMs',
+  remove: 'Remove SCMs the topology does not declare',
   restart: 'Rolling restart',
   verify: 'Verify the cluster',
   backup: 'Back up the existing SCM',
@@ -46,6 +47,7 @@ export const PHASE_MODES: Readonly<Record<PhaseId, PhaseMode>> = {
   files: 'per-host',
   init: 'sequential',
   join: 'sequential',
+  remove: 'sequential',
   restart: 'sequential',
   verify: 'sequential',
   backup: 'sequential',
@@ -124,7 +126,18 @@ export type Task =
       readonly sudo: boolean;
     })
   | (TaskBase & { readonly kind: 'init-scm'; readonly node: NodeKey })
-  | (TaskBase & { readonly kind: 'bootstrap-scm'; readonly node: NodeKey })
+  | (TaskBase & {
+      readonly kind: 'bootstrap-scm';
+      readonly node: NodeKey;
+      /**
+       * secure cluster: a single-use SCM join token for this node is minted on `via`'s host (`ozone admin scm
+       * token create`, with that SCM's admin identity) and handed to `--bootstrap` on stdin with the root CA
+       * hash to pin; the token is never in argv, a file, the plan or the journal
+       */
+      readonly token?: { readonly via: NodeKey };
+    })
+  /** `ozone admin scm decommission` of a ring member the topology does not declare (run on `via`) */
+  | (TaskBase & { readonly kind: 'decommission-scm'; readonly serviceId: string; readonly scmUuid: string; readonly address: string; readonly via: NodeKey })
   | (TaskBase & {
       readonly kind: 'start-scm';
       readonly node: NodeKey;
@@ -167,6 +180,7 @@ export const MUTATING_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>([
   'restart-scm',
   'stop-scm',
   'backup-scm',
+  'decommission-scm',
 ]);
 
 export interface Phase {

@@ -18,6 +18,8 @@ function marker(t: Task): string {
     case 'bootstrap-scm':
     case 'backup-scm':
       return '+';
+    case 'decommission-scm':
+      return '-';
     case 'mark-restart-pending':
     case 'start-scm':
     case 'restart-scm':
@@ -57,6 +59,7 @@ export function summaryLine(plan: Plan): string {
     [count((t) => t.kind === 'stop-scm'), 'stop', 'stops'],
     [count((t) => t.kind === 'init-scm'), 'init', 'inits'],
     [count((t) => t.kind === 'bootstrap-scm'), 'bootstrap', 'bootstraps'],
+    [count((t) => t.kind === 'decommission-scm'), 'removal from the ring', 'removals from the ring'],
     [count((t) => t.kind === 'start-scm'), 'start', 'starts'],
     [count((t) => t.kind === 'restart-scm'), 'restart', 'restarts'],
     [count((t) => t.kind === 'mark-restart-pending'), 'restart marker', 'restart markers'],

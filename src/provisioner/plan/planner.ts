@@ -14,6 +14,8 @@
  *  5. join: start initialised nodes that are stopped (primordial first; health-gated once a majority of the
  *     initialised nodes runs, else a final wait-ring), then bootstrap + start each uninitialised node, one
  *     at a time, each gated on "one LEADER and this node in the ring".
+ *  5b. remove: ring members that are none of the topology's nodes are decommissioned (secure: their
+ *     certificates are revoked with it).
  *  6. restart: running nodes whose config or runtime changes, or whose restart marker is set: followers one
  *     at a time, the leader last (the executor transfers leadership away first), each gated on the ring.
  *  7. verify: one clusterID in every VERSION, one leader, every node in the ring.
@@ -46,7 +48,7 @@ import {
 } from './plan-model.js';
 import { runPreflight } from './preflight.js';
 import { hostSudo, ozoneBin } from './probe-specs.js';
-import { peerOf } from './ring-view.js';
+import { describePeer, peerOf, strangers } from './ring-view.js';
 
 export interface PlanInput {
   readonly topology: Topology;
@@ -321,12 +323,34 @@ export function plan(input: PlanInput): Plan {
     }
     for (const n of s.nodes) {
       if (n === primordial || initialised(n)) continue;
-      b.add('join', { kind: 'bootstrap-scm', id: `bootstrap:${n.host}:${key(n)}`, title: `bootstrap ${key(n)} on ${n.host} (ozone scm --bootstrap)`, host: n.host, node: key(n) });
+      b.add('join', {
+        kind: 'bootstrap-scm',
+        id: `bootstrap:${n.host}:${key(n)}`,
+        title: `bootstrap ${key(n)} on ${n.host} (ozone scm --bootstrap${topology.security.enabled ? ' with a join token' : ''})`,
+        host: n.host,
+        node: key(n),
+        ...(topology.security.enabled ? { token: { via: key(primordial) } } : {}),
+      });
       b.add('join', startTask(n, 'member'));
       started.add(key(n));
     }
-    // 6. rolling restart of running nodes: followers first, the leader last
+    // 5b. ring members the topology does not declare are removed (their certificates revoked when secure)
     const ring = serviceRing(s, facts);
+    const declared = s.nodes.map((n) => ({ key: key(n), address: n.address, ratisPort: n.ports.ratis }));
+    for (const p of ring ? strangers(declared, ring) : []) {
+      if (p.id === null) continue;
+      b.add('remove', {
+        kind: 'decommission-scm',
+        id: `decommission:${s.serviceId}:${p.id}`,
+        title: `remove ${describePeer(p)} from ${s.serviceId}: in the ring, not in the topology (ozone admin scm decommission)`,
+        host: primordial.host,
+        serviceId: s.serviceId,
+        scmUuid: p.id,
+        address: p.address ?? p.host,
+        via: key(primordial),
+      });
+    }
+    // 6. rolling restart of running nodes: followers first, the leader last
     const due = s.nodes.filter((n) => running(n) && !started.has(key(n)) && (restartReasons.has(key(n)) || markerPresent(n)));
     const isLeader = (n: ScmNode): boolean => {
       const p = ring ? peerOf({ key: key(n), address: n.address, ratisPort: n.ports.ratis }, ring) : undefined;

@@ -51,3 +51,13 @@ export function ringHealth(nodes: readonly RingNode[], peers: readonly RolePeer[
   }
   return { leader, leaderCount: leaders(peers).length, members, joining, missing };
 }
+
+/** Ring members that are none of the topology's nodes (added by hand, or left over from a removed node). */
+export function strangers(nodes: readonly RingNode[], peers: readonly RolePeer[]): RolePeer[] {
+  const known = new Set(nodes.map((n) => peerOf(n, peers)).filter((p): p is RolePeer => p !== undefined));
+  return peers.filter((p) => !known.has(p));
+}
+
+export function describePeer(p: RolePeer): string {
+  return `${p.id ?? '(unknown id)'} at ${p.address ?? p.host}`;
+}

@@ -50,6 +50,56 @@ describe('executor on simulated SCM hosts', () => {
     expect(changeCount(again.plan)).toBe(0);
   });
 
+  it('secure: mints a single-use token per joining SCM on the primordial and hands it over on stdin only', async () => {
+    const secure = topologyOf(threeNodeText({ secure: true }));
+    const sim = new SimCluster(secure);
+    const { outcome, events, plan } = await applyOn(sim, secure);
+    assertClean(sim);
+    expect(outcome).toMatchObject({ ok: true, failures: [] });
+    expect(sim.ops.filter((o) => !o.startsWith('install'))).toEqual([
+      'init svc/scm1',
+      'start svc/scm1',
+      'token svc/scm1',
+      'bootstrap svc/scm2',
+      'start svc/scm2',
+      'token svc/scm1',
+      'bootstrap svc/scm3',
+      'start svc/scm3',
+    ]);
+    expect([...sim.tokens.values()]).toEqual([{ nodeId: 'scm2', used: true }, { nodeId: 'scm3', used: true }]);
+    // the token is on the bootstrap command's stdin, never in a command line, the plan or an event
+    const secrets = [...sim.tokens.keys()].map((t) => t.split('.')[1]!);
+    const execs = [...sim.hosts.values()].flatMap((h) => h.execs);
+    const boot = execs.filter((e) => e.command.includes('--bootstrap'));
+    expect(boot).toHaveLength(2);
+    for (const e of boot) expect(secrets).toContain((e.stdin ?? '').trim().split('.')[1]);
+    for (const secret of secrets) {
+      expect(execs.some((e) => e.command.includes(secret))).toBe(false);
+      expect(JSON.stringify(events)).not.toContain(secret);
+      expect(JSON.stringify(plan)).not.toContain(secret);
+    }
+    expect(plan.phases.find((p) => p.id === 'join')!.tasks.filter((t) => t.kind === 'bootstrap-scm')).toEqual([
+      expect.objectContaining({ token: { via: 'svc/scm1' }, title: 'bootstrap svc/scm2 on scm2 (ozone scm --bootstrap with a join token)' }),
+      expect.objectContaining({ token: { via: 'svc/scm1' } }),
+    ]);
+  });
+
+  it('removes a ring member the topology does not declare; status calls the service unhealthy until then', async () => {
+    const sim = new SimCluster(t3);
+    expect((await applyOn(sim, t3)).outcome.ok).toBe(true);
+    sim.addStranger('svc', { scmUuid: '9c5ebe1d-46de-41f6-9e61-f564b7b1c324', address: '10.0.0.66', ratisPort: 9894 });
+    sim.ops.length = 0;
+    const { plan: p } = await planOn(sim, t3);
+    expect(p.phases.find((x) => x.id === 'remove')!.tasks).toEqual([
+      expect.objectContaining({ kind: 'decommission-scm', scmUuid: '9c5ebe1d-46de-41f6-9e61-f564b7b1c324', address: '10.0.0.66:9894', via: 'svc/scm1' }),
+    ]);
+    const { outcome } = await applyOn(sim, t3);
+    expect(outcome.ok).toBe(true);
+    expect(sim.ops).toEqual(['decommission svc/scm1']);
+    expect(sim.strangerMembers.get('svc')).toEqual([]);
+    expect(changeCount((await planOn(sim, t3)).plan)).toBe(0);
+  });
+
   it('creates the SCM data directories (metadata/db, ratis, snapshot) 0700 and the others 0755', async () => {
     const sim = new SimCluster(t3);
     expect((await applyOn(sim, t3)).outcome.ok).toBe(true);

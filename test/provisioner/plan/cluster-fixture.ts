@@ -33,7 +33,7 @@ const dirs = (h: string): string => `      directories:
         logs: /srv/${h}/logs`;
 
 /** Three SCMs on 10.0.0.1-3 over SSH (as `ozone`), plus an `extraHosts` block (client-only hosts). */
-export function threeNodeText(options: { properties?: Record<string, string>; extraHosts?: string; ratisOff?: boolean; become?: boolean } = {}): string {
+export function threeNodeText(options: { properties?: Record<string, string>; extraHosts?: string; ratisOff?: boolean; become?: boolean; secure?: boolean } = {}): string {
   const props = options.properties ? `  properties:\n${Object.entries(options.properties).map(([k, v]) => `    ${k}: "${v}"`).join('\n')}\n` : '';
   return `apiVersion: scmctl.io/v1alpha1
 kind: ScmCluster
@@ -41,7 +41,7 @@ metadata:
   name: t3
 spec:
   listen: address
-  ssh:
+${options.secure ? '  security: { enabled: true, tls: true }\n' : ''}  ssh:
     user: ozone
     identityFile: ~/.ssh/id_ed25519
 ${options.become ? '    become:\n      enabled: true\n      passwordEnv: SUDO_PW\n' : ''}  services:
@@ -116,6 +116,8 @@ export interface ClusterState {
   readonly nodes?: Readonly<Record<string, NodeState>>;
   /** the ring every running node reports; default: every running node, the first running one LEADER */
   readonly ring?: { readonly leader: string | null; readonly members: readonly string[]; readonly ids?: Readonly<Record<string, string>> } | null;
+  /** members of the ring that are none of the topology's nodes */
+  readonly strangers?: readonly RolePeer[];
 }
 
 export function uuidOf(key: string): string {
@@ -127,7 +129,7 @@ export function uuidOf(key: string): string {
 export function appliedState(topology: Topology, overrides: ClusterState = {}): ClusterState {
   const nodes: Record<string, NodeState> = {};
   for (const s of topology.services) for (const n of s.nodes) nodes[nodeKey(s.serviceId, n.nodeId)] = { clusterId: CID, running: true, release: RELEASE };
-  return { hosts: { ...overrides.hosts }, nodes: { ...nodes, ...overrides.nodes }, ...(overrides.ring !== undefined ? { ring: overrides.ring } : {}) };
+  return { hosts: { ...overrides.hosts }, nodes: { ...nodes, ...overrides.nodes }, ...(overrides.ring !== undefined ? { ring: overrides.ring } : {}), ...(overrides.strangers ? { strangers: overrides.strangers } : {}) };
 }
 
 export function buildFacts(topology: Topology, state: ClusterState = {}): { facts: ClusterFacts; rendered: ReadonlyMap<string, readonly RenderedFile[]> } {
@@ -140,7 +142,7 @@ export function buildFacts(topology: Topology, state: ClusterState = {}): { fact
       ? null
       : (state.ring ?? (runningKeys.length > 0 ? { leader: runningKeys[0]!, members: allNodes.filter((x) => nodeState(x.key).clusterId).map((x) => x.key) } : null));
   const peers: RolePeer[] = ring
-    ? ring.members.map((k) => {
+    ? ring.members.map((k): RolePeer => {
         const x = allNodes.find((a) => a.key === k)!;
         return {
           host: x.n.address,
@@ -149,7 +151,7 @@ export function buildFacts(topology: Topology, state: ClusterState = {}): { fact
           id: ring.ids?.[k] ?? nodeState(k).scmUuid ?? uuidOf(k),
           inetAddress: x.n.address,
         };
-      })
+      }).concat(state.strangers ?? [])
     : [];
   const hosts: Record<string, HostObservation> = {};
   for (const h of topology.hosts) {

@@ -29,6 +29,14 @@ describe('cluster status', () => {
     expect(formatStatus(st)).toContain('restart pending');
   });
 
+  it('unhealthy: a ring member the topology does not declare is named (exit 1), with how to remove it', () => {
+    const stranger = { host: '10.0.0.66', address: '10.0.0.66:9894', role: 'FOLLOWER', id: '9c5ebe1d-46de-41f6-9e61-f564b7b1c324', inetAddress: '10.0.0.66' };
+    const st = statusOf(appliedState(t3, { strangers: [stranger] }));
+    expect(st.healthy).toBe(false);
+    expect(st.services[0]!.problems).toEqual(['9c5ebe1d-46de-41f6-9e61-f564b7b1c324 at 10.0.0.66:9894 is in the ring (FOLLOWER) but not in the topology: `scmctl apply` removes it (or add it to the topology)']);
+    expect(formatStatus(st)).toContain('service svc: UNHEALTHY');
+  });
+
   it('unhealthy: a stopped node, a node out of the ring, an unreachable host, no leader', () => {
     expect(statusOf(appliedState(t3, { nodes: { 'svc/scm2': { clusterId: CID, running: false } } })).services[0]!.problems).toEqual(['scm2: not running']);
     expect(statusOf(appliedState(t3, { ring: { leader: 'svc/scm1', members: ['svc/scm1', 'svc/scm2'] } })).services[0]!.problems).toEqual(['scm3: not in the ring']);

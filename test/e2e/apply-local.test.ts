@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterIds, removeTree, SCMCTL, scmctl, stopDaemons } from '../support/apply-e2e.js';
-import { ROOT } from '../support/ozone-process.js';
+import { ozone, ROOT } from '../support/ozone-process.js';
 
 const data = '/tmp/scmctl-local-ha';
 const logs = ['scm1', 'scm2', 'scm3'].map((n) => join(data, n, 'logs'));
@@ -117,5 +117,30 @@ describe('apply on this machine (transport: local)', () => {
     expect(s.stdout).toMatch(/^cluster local-ha: healthy\nservice scmservice: healthy, leader scm\d\n/);
     expect(s.stdout.match(/ LEADER /g)).toHaveLength(1);
     expect(s.stdout.match(/ FOLLOWER /g)).toHaveLength(2);
+  });
+
+  it('examples/local-secure-ha.yaml: a secure ring on this machine; operator commands use the admin identity', async () => {
+    await stopDaemons(logs);
+    const secureData = '/tmp/scmctl-local-secure';
+    const secureLogs = ['scm1', 'scm2', 'scm3'].map((n) => join(secureData, n, 'logs'));
+    removeTree(secureData);
+    try {
+      const file = join(ROOT, 'examples/local-secure-ha.yaml');
+      const r = await scmctl(['apply', file, '--yes'], env);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('bootstrap scmservice/scm3 on scm3 (ozone scm --bootstrap with a join token)');
+      const ids = clusterIds(secureData, ['scm1', 'scm2', 'scm3'], 'metadata');
+      expect(new Set(ids).size).toBe(1);
+      const s = await scmctl(['status', file], env);
+      expect(s.status, s.stdout).toBe(0);
+      expect(s.stdout).toMatch(/^cluster local-secure: healthy\n/);
+      const roles = ozone(['--conf', join(secureData, 'scm2', 'conf'), 'admin', 'scm', 'roles']);
+      expect(roles.status, roles.stderr).toBe(0);
+      expect(roles.stdout.trim().split('\n')).toHaveLength(3);
+      expect((await scmctl(['plan', file], env)).status).toBe(0);
+    } finally {
+      await stopDaemons(secureLogs);
+      removeTree(secureData);
+    }
   });
 });

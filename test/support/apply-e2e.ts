@@ -43,6 +43,8 @@ export interface SshTopologyOptions {
   readonly become?: { readonly passwordEnv: string };
   readonly user?: string;
   readonly scmStart?: string;
+  /** Ozone security (certificates, join tokens, TLS on every port) */
+  readonly security?: boolean;
 }
 
 /** Short Raft timings for tests (ozone-scm-ha.md §10 keys): elections in about a second. */
@@ -71,6 +73,7 @@ export function writeSshTopology(hosts: SshdHosts, o: SshTopologyOptions): strin
     'spec:',
     '  listen: address',
     `  ratis: { enabled: ${o.ratis !== false} }`,
+    ...(o.security ? ['  security: { enabled: true, tls: true }'] : []),
     '  ssh:',
     `    user: ${o.user ?? SUDO_USER}`,
     `    identityFile: ${hosts.userKeyPath}`,

@@ -5,6 +5,8 @@
  *  1. the machine's fsync rate (4 KiB write + fdatasync, sequential): the physical bound of a durable log;
  *  2. three raft-kv-node processes on 127.0.3.41–43 (real TCP, real LevelDB, KV state machine), loaded with
  *     1, 16 and 64 concurrent proposers writing unique keys to the leader over HTTP: ops/s, p50, p99;
+ *     the same group again with mutual TLS on the Raft port (127.0.3.44–46, certificates from the SCM's CA
+ *     code, as a secure SCM ring runs): the cost of TLS, measured interleaved with the plain group;
  *  3. leader failover five times: SIGKILL the leader → first write acknowledged by a new leader
  *     (min/median/max), the victim restarted and caught up between rounds;
  *  4. when `etcd` is installed: the same against a three-member etcd on 127.0.3.51–53 with the same
@@ -16,11 +18,13 @@
  * BENCH_ELECTION_MS (default 1000), BENCH_HEARTBEAT_MS (default 100), ETCD (path to etcd, default: found on PATH).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KvHttpClient } from '../test/support/kv-http-client.js';
 import { RaftKvCluster } from '../test/support/raft-kv-cluster.js';
+import { generateRsaKeyPair, initPrimordialCa } from '../src/scm/ca/certificate-authority.js';
+import { issueForKey, profileFor } from '../src/scm/ca/certificate-profiles.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const VALUE_BYTES = Number(process.env.BENCH_VALUE_BYTES ?? 256);
@@ -149,20 +153,38 @@ interface System {
 
 // ---------------------------------------------------------------------------------------------- ours
 
-async function startOurs(dir: string): Promise<System> {
+/** SCM-profile certificates (root CA → sub-CA per node) in files, for the TLS group. */
+function tlsFiles(dir: string, hosts: readonly string[]): (id: string) => { key: string; cert: string; ca: string } {
+  const ca = initPrimordialCa({ metadataDir: join(dir, 'tls-ca'), host: 'bench', clusterId: 'CID-00000000-0000-4000-8000-000000000001', scmUuid: '00000000-0000-4000-8000-000000000002' });
+  const files = new Map<string, { key: string; cert: string; ca: string }>();
+  hosts.forEach((host, i) => {
+    const k = generateRsaKeyPair();
+    const cert = issueForKey(ca.sub, k.publicKeyPem, profileFor('scm', host, 'CID-00000000-0000-4000-8000-000000000001', `00000000-0000-4000-8000-00000000001${i}`), String(10 + i), new Date(Date.now() - 60_000));
+    const base = join(dir, `tls-n${i + 1}`);
+    writeFileSync(`${base}.key`, k.privateKeyPem, { mode: 0o600 });
+    writeFileSync(`${base}.crt`, cert + ca.sub.certPem);
+    writeFileSync(`${base}.ca`, ca.root.certPem);
+    files.set(`n${i + 1}`, { key: `${base}.key`, cert: `${base}.crt`, ca: `${base}.ca` });
+  });
+  return (id) => files.get(id)!;
+}
+
+async function startOurs(dir: string, variant: 'plain' | 'tls' = 'plain'): Promise<System> {
+  const hosts = [1, 2, 3].map((i) => `127.0.3.${(variant === 'tls' ? 43 : 40) + i}`);
   const cluster = new RaftKvCluster({
-    baseDir: join(dir, 'raft'),
+    ...(variant === 'tls' ? { tls: tlsFiles(dir, hosts) } : {}),
+    baseDir: join(dir, variant === 'tls' ? 'raft-tls' : 'raft'),
     electionMs: ELECTION_MS,
     heartbeatMs: HEARTBEAT_MS,
     // etcd 3.4 snapshots every 100 000 entries (--snapshot-count); the KV machine's snapshot serialises
     // its whole map, so a lower threshold would measure map encoding, not replication.
     snapshotThreshold: 100_000,
     group: 'raft-bench',
-    nodes: [1, 2, 3].map((i) => ({ id: `n${i}`, host: `127.0.3.${40 + i}`, raftPort: 7301, httpPort: 8301 })),
+    nodes: hosts.map((host, i) => ({ id: `n${i + 1}`, host, raftPort: 7301, httpPort: 8301 })),
   });
   await cluster.form();
   return {
-    name: 'ours',
+    name: variant === 'tls' ? 'ours-tls' : 'ours',
     client: cluster.client,
     redirect: (address) => cluster.httpForRaft(address),
     leaderBase: async () => cluster.httpBase(await cluster.leader()),
@@ -305,6 +327,9 @@ async function main(): Promise<void> {
     const ours = await startOurs(dir);
     systems.push(ours);
     console.log('ours: 3 raft-kv-node processes, 127.0.3.41-43, durable LevelDB log, KV state machine');
+    const oursTls = await startOurs(dir, 'tls');
+    systems.push(oursTls);
+    console.log('ours-tls: the same on 127.0.3.44-46 with mutual TLS on the Raft port (runs interleaved ours/ours-tls/ours-tls/ours per level)');
     const etcdPath = findEtcd();
     let etcd: System | null = null;
     if (etcdPath) {
@@ -316,21 +341,28 @@ async function main(): Promise<void> {
       console.log('etcd: not installed (install Debian etcd-server or set ETCD=/path/to/etcd for the comparison)');
     }
     const oursLoad: LoadResult[] = [];
+    const tlsLoad: LoadResult[] = [];
     const etcdLoad: LoadResult[] = [];
     for (const c of CONCURRENCY) {
-      if (!etcd) {
-        oursLoad.push((await measure(ours, c, `c${c}`)).r);
-        continue;
-      }
       const o1 = await measure(ours, c, `c${c}a`);
-      const e1 = await measure(etcd, c, `c${c}a`);
-      const e2 = await measure(etcd, c, `c${c}b`);
+      const t1 = await measure(oursTls, c, `c${c}a`);
+      const e1 = etcd ? await measure(etcd, c, `c${c}a`) : null;
+      const e2 = etcd ? await measure(etcd, c, `c${c}b`) : null;
+      const t2 = await measure(oursTls, c, `c${c}b`);
       const o2 = await measure(ours, c, `c${c}b`);
       oursLoad.push(merge(o1.r, o2.r, o1.lat, o2.lat));
-      etcdLoad.push(merge(e1.r, e2.r, e1.lat, e2.lat));
+      tlsLoad.push(merge(t1.r, t2.r, t1.lat, t2.lat));
+      if (e1 && e2) etcdLoad.push(merge(e1.r, e2.r, e1.lat, e2.lat));
     }
     printLoad('ours', oursLoad);
+    printLoad('ours-tls', tlsLoad);
     if (etcd) printLoad('etcd', etcdLoad);
+    console.log('cost of TLS (ours-tls / ours):');
+    for (let i = 0; i < CONCURRENCY.length; i++) {
+      const o = oursLoad[i]!;
+      const t = tlsLoad[i]!;
+      console.log(`  c=${String(o.concurrency).padStart(2)}  throughput ${(t.opsPerSec / o.opsPerSec).toFixed(2)}  p50 ${(t.p50 / o.p50).toFixed(2)}  p99 ${(t.p99 / o.p99).toFixed(2)}`);
+    }
     const oursFo: number[] = [];
     const etcdFo: number[] = [];
     for (let round = 1; round <= FAILOVERS; round++) {

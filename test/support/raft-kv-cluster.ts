@@ -36,6 +36,8 @@ export interface ClusterOptions {
   readonly snapshotThreshold?: number;
   readonly maxInflight?: number;
   readonly tickMs?: number;
+  /** mutual TLS on the Raft port: PEM file paths per node */
+  readonly tls?: (id: string) => { key: string; cert: string; ca: string };
 }
 
 interface Running {
@@ -92,6 +94,7 @@ export class RaftKvCluster {
       '--snapshot-threshold', String(this.o.snapshotThreshold ?? 1000),
       ...(this.o.maxInflight !== undefined ? ['--max-inflight', String(this.o.maxInflight)] : []),
       ...(this.o.tickMs !== undefined ? ['--tick-ms', String(this.o.tickMs)] : []),
+      ...(this.o.tls ? ['--tls-key', this.o.tls(id).key, '--tls-cert', this.o.tls(id).cert, '--tls-ca', this.o.tls(id).ca] : []),
       ...(options.init ? ['--init'] : []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,6 +5,7 @@
  *
  *   node dist/src/scm/tools/raft-kv-node.js --id n1 --group G --raft 127.0.3.1:7001 --http 127.0.3.1:8001
  *        --data DIR [--init] [--election-ms 1000] [--heartbeat-ms 100] [--snapshot-threshold 1000]
+ *        [--tls-key F --tls-cert F --tls-ca F]   (mutual TLS on the Raft port, as a secure SCM runs it)
  *
  * --init bootstraps a one-member group if the store is empty (idempotent); without it a node with an empty
  * store waits to be added. Prints `READY <raft-address> <http-address>` on stdout once serving.
@@ -19,7 +20,7 @@
  * Errors: HTTP 503 {"error": code, "message", "leader": {id, address} | null} for NOT_LEADER and other
  * Raft errors, 400 for malformed requests. SIGTERM/SIGINT close cleanly.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +48,9 @@ const { values } = parseArgs({
     'max-inflight': { type: 'string' },
     'tick-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
+    'tls-key': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-ca': { type: 'string' },
   },
 });
 
@@ -69,7 +73,8 @@ mkdirSync(dataDir, { recursive: true });
 const store = await openRaftLogStore(join(dataDir, 'raft'), { groupId: group, nodeId: id });
 if (values.init && (await store.isEmpty())) await bootstrapNewGroup(store, { id, address: raftAddress });
 const raftListen = splitAddress(raftAddress);
-const transport = await listenRaftTransport({ groupId: group, self: id, listen: raftListen, advertise: raftAddress, logger });
+const tls = values['tls-key'] && values['tls-cert'] && values['tls-ca'] ? { key: readFileSync(values['tls-key']), cert: readFileSync(values['tls-cert']), ca: readFileSync(values['tls-ca']), requireClientCert: true } : undefined;
+const transport = await listenRaftTransport({ groupId: group, self: id, listen: raftListen, advertise: raftAddress, logger, ...(tls ? { tls } : {}) });
 const sm = new KvStateMachine();
 const node = await startRaftNode({
   id,

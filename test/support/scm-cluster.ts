@@ -106,7 +106,7 @@ export class ScmCluster {
   /** `ozone scm --bootstrap` on a node; on a secure cluster with a fresh SCM token. */
   async bootstrap(id: string): Promise<Run> {
     if (!this.secure || existsSync(join(this.meta(id), 'scm', 'current', 'VERSION'))) return this.run(id, ['scm', '--bootstrap']);
-    const t = await this.token(['--type', 'scm', '--node-id', id]);
+    const t = await this.token(['--type', 'scm', '--node-id', id, '--host', this.host(id)]);
     return this.run(id, ['scm', '--bootstrap', '--token-file', t.file, '--ca-cert-hash', t.caCertHash]);
   }
 

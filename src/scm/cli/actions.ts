@@ -71,10 +71,10 @@ function packageVersion(): string {
 }
 
 /** Prints a failure the way operators need it: the message, the fix, the stable code. */
-export function report(io: ToolIo, err: unknown): void {
+export function report(io: ToolIo, err: unknown, options: { message?: boolean } = {}): void {
   // a token-shaped string never reaches a terminal or a log through an error message
   if (isCodedError(err)) {
-    io.err(redactTokens(err.message));
+    if (options.message !== false) io.err(redactTokens(err.message));
     if (err.hint) io.err(`  hint: ${redactTokens(err.hint)}`);
     const remote = (err as { remoteCode?: string }).remoteCode;
     const cause = causeCode(err.cause);
@@ -337,7 +337,7 @@ export function createActions(ctx: ActionEnv): CliActions {
       } catch (err) {
         // Ozone: "Error decommissioning Scm <id>, <message>", exit non-zero
         io.err(`Error decommissioning Scm ${o.nodeId}, ${redactTokens((err as Error).message)}`);
-        report(io, err);
+        report(io, err, { message: false });
         return exitCodeOf(err, 1);
       } finally {
         await c.close();

@@ -20,6 +20,7 @@ import { runCertList, runCertRequest, runCertRevoke } from '../tools/cert-comman
 import { clientTlsFor, securityEnabled } from '../tools/client-identity.js';
 import { fetchPinnedRoot, requestIdentity, type JoinClientOptions } from '../tools/secure-join.js';
 import { readTokenFile } from '../tools/token-file.js';
+import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
 import { runTokenCreate, runTokenList, runTokenRevoke } from '../tools/token-commands.js';
 import { systemHostLocality } from '../config/host-locality.js';
 import { loadOzoneConf, type OzoneConf } from '../config/ozone-conf.js';
@@ -116,6 +117,18 @@ export function createActions(ctx: ActionEnv): CliActions {
   const { io, env } = ctx;
   const client = <N extends Parameters<typeof scmClient>[1]>(g: GlobalOptions, port: N, o: { serviceId?: string; scm?: string }, extra: Parameters<typeof scmClient>[2] = {}) =>
     scmClient(conf(g), port, { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), env, ...extra });
+  /** runs `run` with a client of the client port (closed afterwards); exit 0, or the reported error's code */
+  const withAdminClient = (g: GlobalOptions, o: { serviceId?: string; scm?: string }, run: (c: ReturnType<typeof client<'client'>>) => Promise<unknown>): Promise<number> =>
+    guarded(1, async () => {
+      const c = client(g, 'client', o);
+      try {
+        await run(c);
+        return 0;
+      } finally {
+        await c.close();
+      }
+    });
+  const securityEndpoints = (c: OzoneConf): RpcEndpoint[] => clientService(readScmTopology(c)).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports.security }));
   const logger = (): Logger => createLogger({ sink: { write: (s) => io.err(s.replace(/\n$/, '')) }, level: (env.OZONE_LOG_LEVEL as 'debug' | 'info' | undefined) ?? 'info' });
   const conf = (g: GlobalOptions): OzoneConf => loadOzoneConf({ ...(g.conf === undefined ? {} : { confDir: g.conf }), env });
   const localConfig = async (g: GlobalOptions): Promise<ScmConfig> => resolveScmConfig(conf(g), systemHostLocality);
@@ -197,15 +210,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async roles(g, o) {
-      return guarded(1, async () => {
-        const c = client(g, 'client', o);
-        try {
-          await runRoles(c, o.format, io);
-          return 0;
-        } finally {
-          await c.close();
-        }
-      });
+      return withAdminClient(g, o, (c) => runRoles(c, o.format, io));
     },
 
     async transfer(g, o) {
@@ -293,39 +298,15 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async tokenCreate(g, o) {
-      return guarded(1, async () => {
-        const c = client(g, 'client', o);
-        try {
-          await runTokenCreate(c, o, io);
-          return 0;
-        } finally {
-          await c.close();
-        }
-      });
+      return withAdminClient(g, o, (c) => runTokenCreate(c, o, io));
     },
 
     async tokenList(g, o) {
-      return guarded(1, async () => {
-        const c = client(g, 'client', o);
-        try {
-          await runTokenList(c, o.json, io);
-          return 0;
-        } finally {
-          await c.close();
-        }
-      });
+      return withAdminClient(g, o, (c) => runTokenList(c, o.json, io));
     },
 
     async tokenRevoke(g, o) {
-      return guarded(1, async () => {
-        const c = client(g, 'client', o);
-        try {
-          await runTokenRevoke(c, o.id, io);
-          return 0;
-        } finally {
-          await c.close();
-        }
-      });
+      return withAdminClient(g, o, (c) => runTokenRevoke(c, o.id, io));
     },
 
     async decommission(g, o) {
@@ -345,35 +326,18 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async certList(g, o) {
-      return guarded(1, async () => {
-        const c = client(g, 'client', o);
-        try {
-          await runCertList(c, { json: o.json, ...(o.role ? { role: o.role } : {}) }, io);
-          return 0;
-        } finally {
-          await c.close();
-        }
-      });
+      return withAdminClient(g, o, (c) => runCertList(c, { json: o.json, ...(o.role ? { role: o.role } : {}) }, io));
     },
 
     async certRevoke(g, o) {
-      return guarded(1, async () => {
-        const c = client(g, 'client', o);
-        try {
-          await runCertRevoke(c, o, io);
-          return 0;
-        } finally {
-          await c.close();
-        }
-      });
+      return withAdminClient(g, o, (c) => runCertRevoke(c, o, io));
     },
 
     async certRequest(g, o) {
       return guarded(1, async () => {
         const c = conf(g);
         const token = await readTokenFile(o.tokenFile, ctx.readStdin);
-        const endpoints = clientService(readScmTopology(c)).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports.security }));
-        await runCertRequest(endpoints, { token, caCertHash: o.caCertHash, out: o.out }, waitingJoin(c, io), io);
+        await runCertRequest(securityEndpoints(c), { token, caCertHash: o.caCertHash, out: o.out }, waitingJoin(c, io), io);
         return 0;
       });
     },
@@ -396,7 +360,7 @@ export function createActions(ctx: ActionEnv): CliActions {
         });
       }
       const token = await readTokenFile(o.tokenFile, ctx.readStdin);
-      const endpoints = clientService(readScmTopology(c)).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports.security }));
+      const endpoints = securityEndpoints(c);
       const join = waitingJoin(c, io);
       const root = await fetchPinnedRoot(endpoints, parseCaCertHash(o.caCertHash), join);
       const { issued, keys } = await requestIdentity(endpoints, root, token, join);

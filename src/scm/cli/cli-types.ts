@@ -1,6 +1,7 @@
 /** The parsed `ozone` command line, independent of the parser (commander lives in program.ts only). */
 import type { ReplicationFactor, ReplicationType } from '../state/records.js';
 import type { FreonOptions } from '../tools/freon.js';
+import type { TokenCreateOptions } from '../tools/token-commands.js';
 
 export interface GlobalOptions {
   readonly conf?: string;
@@ -23,16 +24,7 @@ export interface ScmTarget {
   readonly scm?: string;
 }
 
-export interface TokenCreateCliOptions extends ScmTarget {
-  readonly kind: 'scm' | 'datanode' | 'om' | 'admin';
-  readonly nodeId?: string;
-  readonly host?: string;
-  readonly ttlSeconds?: number;
-  readonly uses?: number;
-  readonly description?: string;
-  readonly json: boolean;
-  readonly out?: string;
-}
+export type TokenCreateCliOptions = ScmTarget & TokenCreateOptions;
 
 export interface CertRequestCliOptions {
   readonly kind: 'datanode' | 'om' | 'admin';

@@ -24,7 +24,7 @@ export class GuardError extends CodedError<'RPC_INVALID_PARAMS'> {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'string') return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
+  if (typeof v === 'string') return v.length > 24 ? `a string of ${v.length} characters` : JSON.stringify(v);
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${String(v)}`;
 }

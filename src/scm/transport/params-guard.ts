@@ -60,13 +60,6 @@ export function int(o: { min?: number; max?: number } = {}): Guard<number> {
   });
 }
 
-export function num(): Guard<number> {
-  return make('a finite number', (v, path) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new GuardError(path, 'a finite number', v);
-    return v;
-  });
-}
-
 export function bool(): Guard<boolean> {
   return make('a boolean', (v, path) => {
     if (typeof v !== 'boolean') throw new GuardError(path, 'a boolean', v);
@@ -94,10 +87,6 @@ export function optional<T>(g: Guard<T>): Guard<T | undefined> {
   return { expected: `${g.expected} (optional)`, optional: true, check: (v, path) => (v === undefined ? undefined : g.check(v, path)) };
 }
 
-export function nullable<T>(g: Guard<T>): Guard<T | null> {
-  return make(`${g.expected} or null`, (v, path) => (v === null ? null : g.check(v, path)));
-}
-
 type Shape = Readonly<Record<string, Guard<unknown>>>;
 type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { readonly optional: true } ? K : undefined extends Infer<S[K]> ? K : never }[keyof S];
 type RequiredKeys<S extends Shape> = Exclude<keyof S, OptionalKeys<S>>;
@@ -118,37 +107,6 @@ export function obj<S extends Shape>(shape: S): Guard<ObjectOf<S>> {
     }
     return out as ObjectOf<S>;
   });
-}
-
-/** A string record with bounded size (keys ≤ 256 characters). */
-export function record<T>(value: Guard<T>, o: { max: number }): Guard<Readonly<Record<string, T>>> {
-  const expected = `an object of at most ${o.max} entries of ${value.expected}`;
-  return make(expected, (v, path) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GuardError(path, expected, v);
-    const entries = Object.entries(v as Record<string, unknown>);
-    if (entries.length > o.max) throw new GuardError(path, expected, v);
-    return Object.fromEntries(entries.map(([k, x]) => {
-      if (k.length > 256) throw new GuardError(path, 'keys of at most 256 characters', k);
-      return [k, value.check(x, `${path}.${k}`)];
-    }));
-  });
-}
-
-/** Either of two object guards, chosen by the value of a discriminating field. */
-export function union<K extends string, const G extends readonly Guard<Readonly<Record<K, unknown>>>[]>(key: K, byTag: Readonly<Record<string, G[number]>>): Guard<Infer<G[number]>> {
-  const tags = Object.keys(byTag);
-  const expected = `an object whose ${key} is one of ${tags.join(', ')}`;
-  return make(expected, (v, path) => {
-    const tag = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
-    const g = typeof tag === 'string' ? byTag[tag] : undefined;
-    if (!g) throw new GuardError(`${path}.${key}`, `one of ${tags.join(', ')}`, tag);
-    return g.check(v, path) as Infer<G[number]>;
-  });
-}
-
-/** Accepts any JSON value as is (for opaque records the server only stores or forwards). Bounded by the frame size. */
-export function json(): Guard<unknown> {
-  return make('any JSON value', (v) => v);
 }
 
 export const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

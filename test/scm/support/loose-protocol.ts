@@ -2,8 +2,11 @@
  * Protocols for transport tests: methods that take any JSON params and return anything, so a test can
  * stand up a server (or speak to one) without declaring a real SCM protocol.
  */
-import { json } from '../../../src/scm/transport/params-guard.js';
+import type { Guard } from '../../../src/scm/transport/params-guard.js';
 import { stream, unary, type StreamMethod, type UnaryMethod } from '../../../src/scm/transport/protocol-definition.js';
+
+/** accepts any JSON value as is */
+const json = (): Guard<unknown> => ({ expected: 'any JSON value', check: (v) => v });
 
 export function looseProtocol<const U extends readonly string[], const S extends readonly string[] = []>(
   unaryNames: U,

@@ -6,10 +6,10 @@
  *   key                                             default (datanode / ratis where different)
  *   ozone.scm.rpc.max.frame.size                    1MB (32MB / 32MB)  largest request frame accepted
  *   ozone.scm.rpc.max.buffered.size                 16MB (64MB / 64MB) partial frames held, all connections
- *   ozone.scm.rpc.max.connection.buffer.size        64MB               unread responses queued per connection
+ *   ozone.scm.rpc.max.connection.buffer.size        8MB                unread responses queued per connection
  *   ozone.scm.rpc.max.connections                   1024               open connections on the port
  *   ozone.scm.rpc.max.connections.per.address       256 (- / 16)       open connections from one address
- *   ozone.scm.rpc.max.inflight.per.connection       256                calls running at once per connection
+ *   ozone.scm.rpc.max.inflight.per.connection       64                 calls running at once per connection
  *   ozone.scm.rpc.idle.timeout                      2m                 silence (no call running) before close
  *   ozone.scm.rpc.handshake.timeout                 10s                TLS handshake
  * e.g. `ozone.scm.rpc.idle.timeout.datanode=5m`. With the defaults, partial frames can hold at most

@@ -6,6 +6,7 @@
  *   maxBufferedBytes          inbound bytes held for partial frames across all connections of the port; a
  *                             connection whose chunk would go beyond it is closed
  *   maxConnectionBufferBytes  outbound bytes queued for one connection that does not read its responses
+ *                             (reading a connection pauses as soon as its responses wait; this closes it)
  *   maxConnections            open connections on the port (the rest are closed on accept)
  *   maxConnectionsPerAddress  open connections from one remote address
  *   maxInflightPerConnection  requests running at once per connection; reading pauses beyond it
@@ -13,8 +14,9 @@
  *                             whose partial frame has waited this long, is closed
  *   handshakeTimeoutMs        a TLS handshake must finish within this
  *
- * Memory bound of a port under attack: maxBufferedBytes + maxConnections × (maxConnectionBufferBytes +
- * socket overhead). `ConnectionGovernor` tracks admissions and buffered bytes and runs one idle sweep
+ * Memory bound of a port under attack: maxBufferedBytes for partial frames, plus per connection the
+ * responses of at most maxInflightPerConnection calls read before it stopped reading (small for anyone
+ * without a certificate: the security port answers a root CA certificate), plus socket overhead. `ConnectionGovernor` tracks admissions and buffered bytes and runs one idle sweep
  * timer per port (unref'd: it never keeps a process alive).
  */
 import type { Socket } from 'node:net';
@@ -38,10 +40,10 @@ const MiB = 1024 * 1024;
 export const DEFAULT_LIMITS: ConnectionLimits = {
   maxFrameBytes: 1 * MiB,
   maxBufferedBytes: 16 * MiB,
-  maxConnectionBufferBytes: 64 * MiB,
+  maxConnectionBufferBytes: 8 * MiB,
   maxConnections: 1024,
   maxConnectionsPerAddress: 256,
-  maxInflightPerConnection: 256,
+  maxInflightPerConnection: 64,
   idleTimeoutMs: 120_000,
   handshakeTimeoutMs: 10_000,
 };
@@ -53,7 +55,7 @@ export interface Admission {
   touch(): void;
   /** calls running on this connection (idle only counts when none runs) */
   setInflight(n: number): void;
-  /** the connection closed: frees its share */
+  /** frees the connection's share (also done when the socket closes) */
   release(): void;
 }
 
@@ -91,7 +93,11 @@ export class ConnectionGovernor {
     return this.open.size;
   }
 
-  /** Admits a new connection, or closes it (over the port or per-address limit) and returns undefined. */
+  /**
+   * Admits a new TCP connection — call it on the server's raw `connection` event, before any TLS handshake,
+   * so that connections still handshaking count too — or closes it (over the port or per-address limit)
+   * and returns undefined. The admission is released when the socket closes.
+   */
   admit(socket: Socket): Admission | undefined {
     const address = socket.remoteAddress ?? 'unknown';
     const fromAddress = this.perAddress.get(address) ?? 0;
@@ -108,7 +114,7 @@ export class ConnectionGovernor {
     this.perAddress.set(address, fromAddress + 1);
     this.ensureSweeper();
     let released = false;
-    return {
+    const admission: Admission = {
       buffered: (bytes) => {
         const next = this.totalBuffered - t.buffered + bytes;
         if (bytes > t.buffered && next > this.limits.maxBufferedBytes) {
@@ -141,6 +147,47 @@ export class ConnectionGovernor {
         if (this.open.size === 0) this.stopSweeper();
       },
     };
+    socket.once('close', () => admission.release());
+    return admission;
+  }
+
+  private readonly arrived = new Map<string, Admission>();
+
+  /**
+   * Wire to the listener's `drop` event: with `server.maxConnections` set to the port's cap, Node itself
+   * closes connections over it before any callback runs; they are counted and logged here.
+   */
+  dropped(address: string | undefined): void {
+    this.stats.refusedConnections++;
+    this.log.warn(`${this.name}:refused`, `${this.name}: refusing a connection from ${address ?? 'unknown'}`, { reason: `${this.open.size} connections open (limit ${this.limits.maxConnections})` });
+  }
+
+  /**
+   * For a TLS listener, on its raw `connection` event: admits the TCP connection before the handshake,
+   * so connections still handshaking count against the limits. (A plain listener skips this: its
+   * connection callback runs first and `admitted` admits there.)
+   */
+  arrive(raw: Socket): void {
+    const admission = this.admit(raw);
+    if (!admission) return;
+    const key = socketKey(raw);
+    this.arrived.set(key, admission);
+    raw.once('close', () => {
+      if (this.arrived.get(key) === admission) this.arrived.delete(key);
+    });
+  }
+
+  /**
+   * The admission of a connection the listener hands over: the one `arrive` made (TLS), or a new one
+   * (`tls` false). Undefined when it was refused — the socket is then closed.
+   */
+  admitted(socket: Socket, tls: boolean): Admission | undefined {
+    if (!tls) return this.admit(socket);
+    const key = socketKey(socket);
+    const admission = this.arrived.get(key);
+    this.arrived.delete(key);
+    if (!admission) socket.destroy();
+    return admission;
   }
 
   private ensureSweeper(): void {
@@ -171,4 +218,8 @@ export class ConnectionGovernor {
   close(): void {
     this.stopSweeper();
   }
+}
+
+function socketKey(socket: Socket): string {
+  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
 }

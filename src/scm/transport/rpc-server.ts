@@ -6,7 +6,8 @@
  *   caller identity (secure mode: the verified client certificate; `anonymous` without one) →
  *   authorization (`authorize(method, identity)`, the access table of security/access-policy.ts) →
  *   params guard (RPC_INVALID_PARAMS) → the handler.
- * Requests on a connection run concurrently (at most `maxInflightPerConnection`; reading pauses beyond);
+ * Requests on a connection run concurrently (at most `maxInflightPerConnection`; reading pauses beyond it,
+ * and while responses wait for the caller to read them);
  * each gets an AbortSignal that fires on CANCEL, connection loss or server close. Errors become ERROR
  * frames: CodedErrors keep their code/message/hint; the error mapper turns NotLeader into Ozone's text and
  * the `leader` hint. Refusals (bad frames, denied calls, refused connections) are logged rate-limited
@@ -18,7 +19,7 @@ import { isCodedError } from '../../common/coded-error.js';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import { ANONYMOUS, describeIdentity, type PeerIdentity } from '../security/peer-identity.js';
-import { ConnectionGovernor, DEFAULT_LIMITS, type ConnectionLimits } from './connection-limits.js';
+import { ConnectionGovernor, DEFAULT_LIMITS, type Admission, type ConnectionLimits } from './connection-limits.js';
 import { FrameDecoder, encodeFrame, type Frame } from './frame-codec.js';
 import { listenExclusive } from './listen-exclusive.js';
 import type { ParamsOf, Protocol, ResultOf, StreamMethod, UnaryMethod } from './protocol-definition.js';
@@ -107,6 +108,10 @@ export class RpcServer<P extends Protocol> {
     const security = this.options.security;
     const tls = security ? { ...security.tls, handshakeTimeoutMs: this.governor.limits.handshakeTimeoutMs } : undefined;
     const server = createListener(tls, (s) => this.accept(s));
+    // connections are admitted (and counted) when TCP accepts them, before any TLS handshake
+    server.maxConnections = this.governor.limits.maxConnections;
+    server.on('drop', (data) => this.governor.dropped(data?.remoteAddress));
+    if (tls) server.on('connection', (raw: Socket) => this.governor.arrive(raw));
     if (security) server.on('tlsClientError', (err, socket) => this.log.warn(`${this.name}:tls`, `${this.name}: TLS handshake with ${socket.remoteAddress ?? '?'} failed`, { error: err.message }));
     this.server = server;
     const address = await listenExclusive(server, host, port);
@@ -135,12 +140,11 @@ export class RpcServer<P extends Protocol> {
   }
 
   private accept(socket: Socket): void {
-    const admission = this.governor.admit(socket);
-    if (!admission) return;
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const admission = this.governor.admitted(socket, this.options.security !== undefined);
+    if (!admission) return;
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
-      admission.release();
       this.sockets.delete(socket);
       for (const ac of calls.values()) ac.abort(new Error('connection closed'));
     });
@@ -162,13 +166,15 @@ export class RpcServer<P extends Protocol> {
     // at most what one read delivered is held)
     const waiting: Frame[] = [];
     const pump = (): void => {
-      while (waiting.length > 0 && calls.size < limits.maxInflightPerConnection && !socket.destroyed) {
+      while (waiting.length > 0 && calls.size < limits.maxInflightPerConnection && !socket.writableNeedDrain && !socket.destroyed) {
         if (!handle(waiting.shift()!)) return;
       }
       admission.setInflight(calls.size);
-      if (calls.size >= limits.maxInflightPerConnection || waiting.length > 0) socket.pause();
+      // a caller that does not read its responses is not read either (its answers cannot pile up)
+      if (calls.size >= limits.maxInflightPerConnection || waiting.length > 0 || socket.writableNeedDrain) socket.pause();
       else if (socket.isPaused()) socket.resume();
     };
+    socket.on('drain', pump);
     /** false when the connection was dropped */
     const handle = (f: Frame): boolean => {
       let header: Record<string, unknown>;

@@ -51,10 +51,14 @@ describe('listener bounds (raw hostile sockets on 127.0.2.41)', () => {
     for (const c of closers.splice(0).reverse()) await c();
   });
 
-  const serve = async (limits: Partial<ConnectionLimits>, logger?: Logger): Promise<{ port: number; server: RpcServer<ReturnType<typeof looseProtocol<['ping', 'hang']>>>; hung: { count: number } }> => {
-    const hung = { count: 0 };
-    const server = new RpcServer('test', looseProtocol(['ping', 'hang']), { limits: { ...DEFAULT_LIMITS, ...limits }, ...(logger ? { logger } : {}) }).serve({
+  const serve = async (limits: Partial<ConnectionLimits>, logger?: Logger): Promise<{ port: number; server: RpcServer<ReturnType<typeof looseProtocol<['ping', 'hang', 'big']>>>; hung: { count: number; big: number } }> => {
+    const hung = { count: 0, big: 0 };
+    const server = new RpcServer('test', looseProtocol(['ping', 'hang', 'big']), { limits: { ...DEFAULT_LIMITS, ...limits }, ...(logger ? { logger } : {}) }).serve({
       ping: async () => 'pong',
+      big: async () => {
+        hung.big++;
+        return 'x'.repeat(256 * KiB);
+      },
       hang: (_p, ctx) => {
         hung.count++;
         return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(null)));
@@ -154,5 +158,24 @@ describe('listener bounds (raw hostile sockets on 127.0.2.41)', () => {
     expect(hung.count).toBe(2);
     await c.close();
     await Promise.all(calls);
+  });
+
+  it('a caller that does not read its responses is not read either: its answers cannot pile up in the server', async () => {
+    // a generous write budget, so that only pausing (not the slow-reader cut-off) can bound it here
+    const { port, server, hung } = await serve({ maxConnectionBufferBytes: 512 * 1024 * KiB, maxInflightPerConnection: 4 });
+    const s = track(await rawSocket(port));
+    s.pause(); // never reads: 400 requests for 256 KiB answers would be 100 MiB
+    const requests = Buffer.concat(Array.from({ length: 400 }, (_, i) => encodeFrame(RPC_KIND.REQUEST, encodePayload({ id: i + 1, method: 'big', params: {} }))));
+    s.write(requests);
+    await new Promise((r) => setTimeout(r, 1500));
+    // the server stopped taking requests once its writes to this caller backed up: what it answered is bounded
+    // by the kernel's socket buffers (a few MiB on loopback), far below the 400 asked for
+    expect(hung.big).toBeGreaterThan(0);
+    expect(hung.big).toBeLessThan(100);
+    expect(await isClosed(s, 10)).toBe(false);
+    // and another caller is served meanwhile
+    expect(await goodClient(port).call('ping', {})).toBe('pong');
+    s.destroy();
+    await expect.poll(() => server.governor.connections).toBeLessThanOrEqual(1);
   });
 });

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { BROKEN_PIPE_EXIT_CODE, onBrokenPipe } from '../common/broken-pipe.js';
 import { createActions } from './cli/actions.js';
+import { SecurityError } from './security/security-error.js';
 import { runProgram } from './cli/program.js';
 
 // A reader that went away (`ozone debug ldb --db=… scan | head -1`): exit at once, quietly (no stack
@@ -24,12 +25,14 @@ const stopRequested = new Promise<string>((resolve) => {
 });
 
 const readStdin = async (): Promise<string> => {
+  // a token typed on a terminal would be echoed: it comes from a pipe or a file
+  if (process.stdin.isTTY) throw new SecurityError('SECRET_FILE', 'stdin is a terminal: pipe the token in (`… --token-file - < file`), or give a file');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
     chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
-    if (size > 64 * 1024) throw new Error('stdin holds more than 64 KiB: not a token');
+    if (size > 64 * 1024) throw new SecurityError('TOKEN_INVALID', 'stdin holds more than 64 KiB: that is not a join token');
   }
   return Buffer.concat(chunks).toString('utf8');
 };

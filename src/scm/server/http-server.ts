@@ -58,7 +58,7 @@ export class ScmHttpServer {
       this.routes
         .prom()
         .then(({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body))
-        .catch((err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err)));
+        .catch(() => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics could not be collected\n'));
       return;
     }
     if (path === '/status') {

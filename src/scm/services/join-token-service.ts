@@ -5,8 +5,8 @@
  * leader is spent on all of them, and a single-use token can be used once even when two joiners race
  * (the second `useJoinToken` is rejected when applied).
  *
- * Defaults: valid 1 hour, one use. An SCM token names the node id it is for and that node's host (from
- * the configuration when not given). Errors: SecurityError TOKEN_* (never quoting a secret).
+ * Defaults: valid 1 hour, one use (SCM tokens: always one). An SCM token names the node id it is for and
+ * that node's host (from the configuration when not given); the certificate it yields is for that host. Errors: SecurityError TOKEN_* (never quoting a secret).
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
@@ -17,7 +17,7 @@ import { NotLeaderError } from '../replication/replication-error.js';
 import { caCertHash } from '../security/ca-pin.js';
 import { generateToken, parseToken, secretMatches } from '../security/join-token.js';
 import { SecurityError } from '../security/security-error.js';
-import { JOIN_TOKENS_SERVICE, tokenUnusable, type JoinTokenRecord, type JoinTokens, type TokenScope } from '../state/join-token-records.js';
+import { emptyJoinTokens, JOIN_TOKENS_SERVICE, tokenUnusable, type JoinTokenRecord, type JoinTokens, type TokenScope } from '../state/join-token-records.js';
 import type { StateView } from '../state/scm-state.js';
 import { ScmServiceError } from './service-error.js';
 
@@ -50,7 +50,7 @@ export class JoinTokenService {
   ) {}
 
   private tokens(): JoinTokens {
-    return (this.state().serviceConfig(JOIN_TOKENS_SERVICE) as JoinTokens | undefined) ?? { tokens: {} };
+    return (this.state().serviceConfig(JOIN_TOKENS_SERVICE) as JoinTokens | undefined) ?? emptyJoinTokens();
   }
 
   private requireLeader(): void {
@@ -59,6 +59,8 @@ export class JoinTokenService {
 
   private scopeOf(req: TokenRequest): TokenScope {
     if (req.kind === 'scm') {
+      // an SCM token is a sub-CA certificate: one use, always
+      if ((req.uses ?? 1) !== 1) throw new ScmServiceError('SCM_INVALID_ARGUMENT', 'an SCM token is single-use (--uses 1): each one lets one SCM in');
       if (!req.nodeId) throw new ScmServiceError('SCM_INVALID_ARGUMENT', 'an SCM token needs the node id of the SCM that will use it (--node-id)');
       const configured = this.config.topology.services.get(this.config.local.serviceId ?? '')?.find((n) => n.nodeId === req.nodeId);
       const host = req.host ?? configured?.host;
@@ -109,7 +111,7 @@ export class JoinTokenService {
 
   /**
    * Checks a presented token (format, secret, state, kind) without using it; the caller then checks the
-   * request against the scope and calls `use`. Throws SecurityError; `tokenId` is for logs (never the secret).
+   * request against the scope and calls `use`. Throws SecurityError naming at most the token's id.
    */
   check(token: string, kinds: readonly TokenScope['kind'][]): JoinTokenRecord {
     this.requireLeader();

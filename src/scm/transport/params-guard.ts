@@ -98,7 +98,7 @@ export function obj<S extends Shape>(shape: S): Guard<ObjectOf<S>> {
   return make(expected, (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GuardError(path, expected, v);
     const rec = v as Record<string, unknown>;
-    for (const k of Object.keys(rec)) if (!(k in shape)) throw new GuardError(`${path}.${k}`, 'no such field', rec[k]);
+    for (const k of Object.keys(rec)) if (!Object.hasOwn(shape, k)) throw new GuardError(`${path}.${k.slice(0, 40)}`, 'no such field', rec[k]);
     const out: Record<string, unknown> = {};
     for (const k of keys) {
       const g = shape[k]!;

@@ -101,7 +101,8 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
       const leaders = ring.filter((p) => p.role.toUpperCase() === 'LEADER').length;
       if (leaders !== 1) problems.push(`${leaders} leaders in the ring`);
       const ringNodes = s.nodes.map((n) => ({ key: nodeKey(n.serviceId, n.nodeId), address: n.address, ratisPort: n.ports.ratis }));
-      for (const p of strangers(ringNodes, ring)) {
+      const declaredIds = new Set(nodes.filter((n) => n.serviceId === s.serviceId && n.scmUuid !== null).map((n) => n.scmUuid!));
+      for (const p of strangers(ringNodes, ring, declaredIds)) {
         problems.push(`${describePeer(p)} is in the ring (${p.role}) but not in the topology: \`scmctl apply\` removes it (or add it to the topology)`);
       }
     }

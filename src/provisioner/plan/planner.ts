@@ -337,7 +337,8 @@ export function plan(input: PlanInput): Plan {
     // 5b. ring members the topology does not declare are removed (their certificates revoked when secure)
     const ring = serviceRing(s, facts);
     const declared = s.nodes.map((n) => ({ key: key(n), address: n.address, ratisPort: n.ports.ratis }));
-    for (const p of ring ? strangers(declared, ring) : []) {
+    const declaredIds = new Set(s.nodes.map((n) => okHost(facts, n.host)?.nodes[key(n)]?.scm.version?.scmUuid).filter((x): x is string => typeof x === 'string'));
+    for (const p of ring ? strangers(declared, ring, declaredIds) : []) {
       if (p.id === null) continue;
       b.add('remove', {
         kind: 'decommission-scm',

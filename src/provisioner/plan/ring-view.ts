@@ -52,10 +52,14 @@ export function ringHealth(nodes: readonly RingNode[], peers: readonly RolePeer[
   return { leader, leaderCount: leaders(peers).length, members, joining, missing };
 }
 
-/** Ring members that are none of the topology's nodes (added by hand, or left over from a removed node). */
-export function strangers(nodes: readonly RingNode[], peers: readonly RolePeer[]): RolePeer[] {
+/**
+ * Ring members that are none of the topology's nodes (added by hand, or left over from a removed node).
+ * A member whose id is the scmUuid in a declared node's VERSION is never one, whatever address it is
+ * listed with (an address spelled differently — IP vs name — must not get a live node removed).
+ */
+export function strangers(nodes: readonly RingNode[], peers: readonly RolePeer[], declaredIds: ReadonlySet<string> = new Set()): RolePeer[] {
   const known = new Set(nodes.map((n) => peerOf(n, peers)).filter((p): p is RolePeer => p !== undefined));
-  return peers.filter((p) => !known.has(p));
+  return peers.filter((p) => !known.has(p) && !(p.id !== null && declaredIds.has(p.id)));
 }
 
 export function describePeer(p: RolePeer): string {

@@ -28,6 +28,7 @@ import { datanodeProtocol } from './protocols/datanode-protocol.js';
 import { interScmProtocol } from './protocols/inter-scm-protocol.js';
 import { securityProtocol } from './protocols/security-protocol.js';
 import { authorizer, type PortProtocols, type RpcPortName } from './security/access-policy.js';
+import { RecordedCertificates } from './security/recorded-certificates.js';
 import { clientTls, identityOfSocket, raftTls, serverTls } from './security/tls-identities.js';
 import { JoinTokenService } from './services/join-token-service.js';
 import { tightenDataDirs } from './storage/data-dir-permissions.js';
@@ -142,8 +143,13 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     }
     const stateMachine = await ScmStateMachine.open(config.dirs.scmDb, version.clusterId);
     closers.push({ name: 'scm.db', close: () => stateMachine.close() });
-    const isRevoked = (serial: string): boolean => stateMachine.snapshotState.isRevoked(serial);
-    const peerTls = own ? { raft: raftTls(own, version.clusterId, isRevoked), rpc: clientTls(own, own.rootPem, version.clusterId) } : undefined;
+    const recorded = new RecordedCertificates(() => stateMachine.snapshotState);
+    const isRevoked = (serial: string): boolean => recorded.isRevoked(serial);
+    // the ring's members, once the replicator exists (until then: none)
+    let members = (): ReadonlySet<string> => new Set<string>();
+    const peerTls = own
+      ? { raft: raftTls(own, version.clusterId, recorded, () => members()), rpc: clientTls(own, own.rootPem, { clusterId: version.clusterId, sameHost: true, isRevoked }) }
+      : undefined;
     if (config.ratisEnabled && version.scmHA !== true) {
       // A standalone-initialised SCM started with Ratis: a one-node ring that keeps its data (§8, HDDS-9897).
       const applied = stateMachine.lastApplied();
@@ -157,6 +163,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
       options.signal ? { signal: options.signal } : {},
     );
     closers.push({ name: 'replicator', close: () => replicator.close() });
+    members = () => new Set(replicator.status().peers.map((p) => p.scmUuid));
 
     const state = (): typeof stateMachine.snapshotState => stateMachine.snapshotState;
     const seq = new SequenceIdGenerator(replicator, state, config.sizing.sequenceIdBatchSize);
@@ -183,6 +190,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     const ctx: ScmContext = {
       certificates,
       tokens,
+      leavingMembers: new Set<string>(),
       config,
       version,
       replicator,
@@ -226,7 +234,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
       own
         ? {
             tls: serverTls(own, name === 'security' ? 'optional' : 'required'),
-            identify: (socket) => identityOfSocket(socket, version.clusterId),
+            identify: (socket) => identityOfSocket(socket, version.clusterId, recorded),
             authorize: authorizer(name, isRevoked),
           }
         : undefined;
@@ -265,7 +273,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     if (config.httpEnabled) {
       const http = new ScmHttpServer(
         { prom: () => metrics!.render(), status: () => scmStatus(ctx) },
-        { limits: config.limits.http, ...(own ? { security: { tls: serverTls(own, 'required'), identify: (s) => identityOfSocket(s, version.clusterId), isRevoked } } : {}) },
+        { limits: config.limits.http, ...(own ? { security: { tls: serverTls(own, 'required'), identify: (s) => identityOfSocket(s, version.clusterId, recorded), isRevoked } } : {}) },
       );
       // secure mode: HTTPS only (Ozone's HTTPS_ONLY); /status is not served in plain text to anyone
       const [host, port] = own ? [config.bind.https, options.portOverrides?.http ?? self.ports.https] : [config.bind.http, options.portOverrides?.http ?? self.ports.http];

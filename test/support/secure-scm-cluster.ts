@@ -123,7 +123,7 @@ export class SecureScmCluster {
 
   adminTls(id = 'scm1'): ClientTls {
     const a = this.admin(id);
-    return clientTls(a, a.rootPem, undefined);
+    return clientTls(a, a.rootPem, { clusterId: undefined });
   }
 
   /** A failover client of the running SCMs' client ports, with scm1's admin identity. */

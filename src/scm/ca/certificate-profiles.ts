@@ -71,7 +71,11 @@ export function checkRequest(csrPem: string, profile: CertificateProfile): Parse
 
 /** Checks the request, then issues a certificate signed by `issuer` from the profile alone. */
 export function issueFromRequest(issuer: CaMaterial, csrPem: string, profile: CertificateProfile, serial: string, now: Date): string {
-  const csr = checkRequest(csrPem, profile);
+  return issueFromParsed(issuer, checkRequest(csrPem, profile), profile, serial, now);
+}
+
+/** Issues from a request already checked against `profile`: only its public key is taken. */
+export function issueFromParsed(issuer: CaMaterial, csr: ParsedCsr, profile: CertificateProfile, serial: string, now: Date): string {
   return issueCertificate(
     {
       subject: profile.subject,

@@ -15,7 +15,7 @@ import { hasIdentity, loadIdentity, saveIdentity } from '../ca/identity-store.js
 import { K } from '../config/config-keys.js';
 import { redactTokens } from '../security/join-token.js';
 import { parseCaCertHash } from '../security/ca-pin.js';
-import { clientTls } from '../security/tls-identities.js';
+import { clientTls, scmServerCheck } from '../security/tls-identities.js';
 import { runCertList, runCertRequest, runCertRevoke } from '../tools/cert-commands.js';
 import { clientTlsFor, securityEnabled } from '../tools/client-identity.js';
 import { fetchPinnedRoot, requestIdentity, type JoinClientOptions } from '../tools/secure-join.js';
@@ -370,7 +370,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     const id = loadIdentity(dir, 'obtain it with --token-file and --ca-cert-hash');
     const cn = certificateInfo(id.certPem).subject.CN;
     const host = cn.startsWith('dn@') ? cn.slice(3) : (o.prefix ?? hostname());
-    return { host, tls: clientTls(id, id.rootPem, undefined) };
+    return { host, tls: clientTls(id, id.rootPem, { clusterId: certificateInfo(id.certPem).subject.O, sameHost: true }) };
   }
 
   function liveLocator(g: GlobalOptions): LiveScmLocator {
@@ -381,8 +381,10 @@ export function createActions(ctx: ActionEnv): CliActions {
         const version = readVersionFile(config.dirs.versionFile);
         if (!version) return undefined;
         const host = config.bind.grpc === '0.0.0.0' ? '127.0.0.1' : config.bind.grpc;
-        // a secure SCM's inter-SCM port requires mutual TLS: the tool authenticates with the admin identity
-        const tls = clientTlsFor(config.conf, env);
+        // a secure SCM's inter-SCM port requires mutual TLS: the tool authenticates with the admin identity;
+        // it dials this SCM at its bind address, which need not be the host its certificate names
+        const admin = clientTlsFor(config.conf, env);
+        const tls = admin ? { ...admin, verifyServer: scmServerCheck({ clusterId: version.clusterId }) } : undefined;
         return { host, grpcPort: config.local.self.ports.grpc, clusterId: version.clusterId, ...(tls ? { tls } : {}) };
       } catch {
         return undefined;

@@ -5,7 +5,8 @@
  *
  *   kind      subject                                              issued to
  *   scm       CN=scm-sub@<host>, OU=<scmUuid>, O=<clusterId>, CA   an SCM (its sub-CA; --init / --bootstrap)
- *   admin     CN=admin@<host>, O=<clusterId>                       operator tools on that host (0600 files)
+ *   admin     CN=admin@<host>[, OU=<scmUuid>], O=<clusterId>       operator tools on that host (0600 files); the
+ *                                                                  OU names the SCM it was issued with (revoked with it)
  *   datanode  CN=dn@<host>, O=<clusterId>                          the datanodes of that host
  *   om        CN=om@<host>, O=<clusterId>                          an Ozone Manager
  *
@@ -31,12 +32,17 @@ export interface SubjectName {
   readonly O?: string;
 }
 
-/** The subject a certificate of `kind` for `host` carries (SCM: with its scmUuid as OU). */
+/**
+ * The subject a certificate of `kind` for `host` carries: an SCM's scmUuid as OU; an admin identity issued
+ * together with an SCM carries that SCM's scmUuid too (so decommissioning the SCM revokes both).
+ */
 export function subjectFor(kind: IdentityKind, host: string, clusterId: string, scmUuid?: string): SubjectName {
-  return kind === 'scm' ? { CN: `${CN_PREFIX.scm}${host}`, OU: scmUuid ?? '', O: clusterId } : { CN: `${CN_PREFIX[kind]}${host}`, O: clusterId };
+  if (kind === 'scm') return { CN: `${CN_PREFIX.scm}${host}`, OU: scmUuid ?? '', O: clusterId };
+  if (kind === 'admin' && scmUuid !== undefined) return { CN: `${CN_PREFIX.admin}${host}`, OU: scmUuid, O: clusterId };
+  return { CN: `${CN_PREFIX[kind]}${host}`, O: clusterId };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const one = (v: string | readonly string[] | undefined): string | undefined => (Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : (v as string | undefined));
 
@@ -58,7 +64,8 @@ export function identityOf(
       if (cert.ca !== true || ou === undefined || !UUID.test(ou)) return undefined;
       return { kind, scmUuid: ou, host, serial };
     }
-    if (cert.ca === true || subject['OU'] !== undefined) return undefined;
+    const ou = subject['OU'];
+    if (cert.ca === true || (ou !== undefined && !(kind === 'admin' && typeof one(ou) === 'string' && UUID.test(one(ou)!)))) return undefined;
     return { kind, host, serial };
   }
   return undefined;

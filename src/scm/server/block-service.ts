@@ -23,7 +23,9 @@ export function blockHandlers(ctx: ScmContext): Handlers<BlockProtocol> {
       if (caller.kind === 'scm' && (caller.scmUuid !== scmId || caller.host !== host)) {
         throw new SecurityError('ACCESS_DENIED', `SCM ${caller.scmUuid} (${caller.host}) may add only itself to the ring, not ${scmId} at ${ratisAddress}`);
       }
-      if (ctx.config.securityEnabled && caller.kind !== 'scm') throw new SecurityError('ACCESS_DENIED', 'addScm needs the joining SCM\'s certificate');
+      // the access policy admits only SCM certificates here; kept as a second line of defence
+      if (ctx.config.securityEnabled && caller.kind !== 'scm') throw new SecurityError('ACCESS_DENIED', "addScm needs the joining SCM's certificate");
+      if (ctx.leavingMembers.has(scmId)) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `SCM ${scmId} is being decommissioned`);
       if (clusterId !== ctx.version.clusterId) {
         throw new ScmServiceError('SCM_CLUSTER_ID_MISMATCH', `SCM ${scmId} with addr ${ratisAddress} has cluster Id ${clusterId} but leader SCM cluster id is ${ctx.version.clusterId}`);
       }

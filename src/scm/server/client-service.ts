@@ -56,15 +56,29 @@ export function clientHandlers(ctx: ScmContext): Handlers<ClientProtocol> {
     status: async () => scmStatus(ctx),
     decommissionScm: leaderOnly(ctx, async ({ nodeId }, rpc) => {
       const peer = findPeer(ctx, nodeId);
-      if (!peer) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `${nodeId} is neither the scmUuid nor the node id of a ring member (${ctx.replicator.status().peers.map((x) => x.scmUuid).join(', ')})`);
+      const by = who(rpc.identity, rpc.remote);
+      const reason = `decommissioned by ${describeIdentity(rpc.identity)}`;
+      if (!peer) {
+        // already out of the ring (e.g. an earlier decommission stopped before the revocation): finish that
+        const left = ctx.certificates?.certificatesOf(nodeId) ?? [];
+        if (left.length === 0) throw new ScmServiceError('SCM_INVALID_ARGUMENT', `${nodeId} is neither the scmUuid nor the node id of a ring member (${ctx.replicator.status().peers.map((x) => x.scmUuid).join(', ')})`);
+        await ctx.certificates!.revokeScm(nodeId, reason, by, { signal: rpc.signal });
+        return { removed: nodeId, address: '(not in the ring)' };
+      }
       if (peer.scmUuid === ctx.version.scmUuid) {
         throw new ScmServiceError('SCM_INVALID_ARGUMENT', 'Cannot remove current leader.', { hint: `transfer leadership first: ozone admin scm transfer -n <another scmUuid>, then decommission ${peer.scmUuid}` });
       }
       const address = `${peer.host}:${peer.ratisPort}`;
-      ctx.logger.warn('decommissioning SCM', { scmId: peer.scmUuid, address, by: who(rpc.identity, rpc.remote) });
-      await ctx.replicator.removePeer(peer.scmUuid, { signal: rpc.signal });
-      // its certificates prove nothing any more: it cannot call addScm again to rejoin with them
-      if (ctx.certificates) await ctx.certificates.revokeScm(peer.scmUuid, `decommissioned by ${describeIdentity(rpc.identity)}`, who(rpc.identity, rpc.remote), { signal: rpc.signal });
+      ctx.logger.warn('decommissioning SCM', { scmId: peer.scmUuid, address, by });
+      // out of the ring first (a ring of two needs the member's vote to remove it), then its certificates
+      // revoked; meanwhile this leader refuses its addScm, and a decommission run again finishes the revocation
+      ctx.leavingMembers.add(peer.scmUuid);
+      try {
+        await ctx.replicator.removePeer(peer.scmUuid, { signal: rpc.signal });
+        if (ctx.certificates) await ctx.certificates.revokeScm(peer.scmUuid, reason, by, { signal: rpc.signal });
+      } finally {
+        ctx.leavingMembers.delete(peer.scmUuid);
+      }
       return { removed: peer.scmUuid, address };
     }),
     createJoinToken: leaderOnly(ctx, async (req, rpc) => tokens().create(req, who(rpc.identity, rpc.remote), { signal: rpc.signal })),

@@ -29,4 +29,6 @@ export interface ScmContext {
   readonly certificates: CertificateService | undefined;
   /** join tokens on a secure cluster, else undefined */
   readonly tokens: JoinTokenService | undefined;
+  /** scmUuids this leader is removing from the ring right now (their addScm is refused meanwhile) */
+  readonly leavingMembers: Set<string>;
 }

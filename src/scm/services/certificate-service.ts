@@ -7,15 +7,16 @@
  *   serials from the replicated CertificateId sequence → certificates built from the profile by this
  *   SCM's signer (root CA on the primordial, its sub-CA elsewhere) → recorded through the ring
  *   (`storeValidCertificate`: validCerts, + validSCMCerts for SCMs) → returned with chain and root.
- * Every issuance and every refusal is logged with the caller's address and the token id.
+ * Every issuance is logged with the caller's address and the token id; refusals too, at most once a second
+ * per caller address and refusal code (with the count of those held back).
  * Revocation (decommission, `admin cert revoke`) is a replicated `revokeCertificate`; `isRevoked` is what
  * every port's authorization consults.
  */
 import type { Clock } from '../../common/clock.js';
 import { isCodedError } from '../../common/coded-error.js';
 import type { Logger } from '../../common/logger.js';
-import { checkRequest, issueFromRequest, profileFor, type CertificateProfile } from '../ca/certificate-profiles.js';
-import { certificateInfo, parseCsr } from '../ca/forge-x509.js';
+import { checkRequest, checkRequestSubject, issueFromParsed, profileFor, type CertificateProfile } from '../ca/certificate-profiles.js';
+import { certificateInfo, parseCsr, type ParsedCsr } from '../ca/forge-x509.js';
 import type { IssuedCertificate } from '../ca/identity-store.js';
 import type { CertificateSigner } from '../ca/scm-certificates.js';
 import type { CertificateListing } from '../protocols/client-protocol.js';
@@ -23,6 +24,7 @@ import type { CertificateIssued, ScmCertificatesIssued } from '../protocols/secu
 import { NotLeaderError } from '../replication/replication-error.js';
 import type { Replicator } from '../replication/replicator.js';
 import { SecurityError } from '../security/security-error.js';
+import { RateLimitedLog } from '../transport/rate-limited-log.js';
 import type { TokenScope } from '../state/join-token-records.js';
 import { CERT_REVOCATIONS_SERVICE, type CertificateRevocations, type CertRole } from '../state/records.js';
 import type { ScmState } from '../state/scm-state.js';
@@ -33,6 +35,8 @@ import { ScmServiceError } from './service-error.js';
 const ROLE_OF: Readonly<Record<TokenScope['kind'], CertRole>> = { scm: 'SCM', admin: 'ADMIN', datanode: 'DATANODE', om: 'OM' };
 
 export class CertificateService {
+  private readonly refusals: RateLimitedLog;
+
   constructor(
     private readonly replicator: Replicator,
     private readonly seq: SequenceIdGenerator,
@@ -43,7 +47,9 @@ export class CertificateService {
     private readonly tokens: JoinTokenService,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.refusals = new RateLimitedLog(logger, 1000, () => clock.now());
+  }
 
   isRevoked(serial: string): boolean {
     return this.state().isRevoked(serial);
@@ -54,16 +60,17 @@ export class CertificateService {
     return this.refusalsLogged(caller, 'SCM', async () => {
       const record = this.tokens.check(p.token, ['scm']);
       const scope = record.scope;
-      const scmUuid = parseCsr(p.csr).subject.OU ?? '';
+      const csr = parseCsr(p.csr);
+      const scmUuid = csr.subject.OU ?? '';
       this.checkFreshScmUuid(scmUuid);
       const scmProfile = profileFor('scm', scope.host, this.clusterId, scmUuid);
-      const adminProfile = profileFor('admin', scope.host, this.clusterId);
+      const adminProfile = profileFor('admin', scope.host, this.clusterId, scmUuid);
       // both requests are checked before the token is spent
-      this.precheck(p.csr, scmProfile);
-      this.precheck(p.adminCsr, adminProfile);
+      checkRequestSubject(csr.subject, scmProfile);
+      const adminCsr = checkRequest(p.adminCsr, adminProfile);
       await this.tokens.use(record, options);
-      const scm = await this.sign(p.csr, scmProfile, record.id, caller, options);
-      const admin = await this.sign(p.adminCsr, adminProfile, record.id, caller, options);
+      const scm = await this.sign(csr, scmProfile, record.id, caller, options);
+      const admin = await this.sign(adminCsr, adminProfile, record.id, caller, options);
       return { clusterId: this.clusterId, scmId: this.scmUuid, scm, admin };
     });
   }
@@ -73,9 +80,9 @@ export class CertificateService {
     return this.refusalsLogged(caller, 'identity', async () => {
       const record = this.tokens.check(p.token, ['datanode', 'om', 'admin']);
       const profile = profileFor(record.scope.kind, record.scope.host, this.clusterId);
-      this.precheck(p.csr, profile);
+      const csr = checkRequest(p.csr, profile);
       await this.tokens.use(record, options);
-      return { ...(await this.sign(p.csr, profile, record.id, caller, options)), clusterId: this.clusterId };
+      return { ...(await this.sign(csr, profile, record.id, caller, options)), clusterId: this.clusterId };
     });
   }
 
@@ -86,10 +93,15 @@ export class CertificateService {
     this.logger.warn('certificate revoked', { serial, reason, by });
   }
 
-  /** Revokes every SCM certificate whose OU is `scmUuid` (a decommissioned member). */
+  /** Serials of the certificates issued to (or with) SCM `scmUuid` — its sub-CA and its host's admin identity — not yet revoked. */
+  certificatesOf(scmUuid: string): string[] {
+    return [...this.state().validCerts.entries()].filter(([serial, pem]) => certificateInfo(pem).subject.OU === scmUuid && !this.isRevoked(serial)).map(([serial]) => serial);
+  }
+
+  /** Revokes every certificate of SCM `scmUuid` (a decommissioned member): its sub-CA and the admin identity issued with it. */
   async revokeScm(scmUuid: string, reason: string, by: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
-    const serials = [...this.state().validSCMCerts.entries()].filter(([, pem]) => certificateInfo(pem).subject.OU === scmUuid).map(([serial]) => serial);
-    for (const serial of serials) if (!this.isRevoked(serial)) await this.revoke(serial, reason, by, options);
+    const serials = this.certificatesOf(scmUuid);
+    for (const serial of serials) await this.revoke(serial, reason, by, options);
     return serials;
   }
 
@@ -107,17 +119,13 @@ export class CertificateService {
     return out.sort((a, b) => Number(BigInt(a.serial) - BigInt(b.serial)));
   }
 
-  /** parse + verify + subject check without signing: a bad request is refused before the token is spent */
-  private precheck(csrPem: string, profile: CertificateProfile): void {
-    checkRequest(csrPem, profile);
-  }
 
   private checkFreshScmUuid(scmUuid: string): void {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(scmUuid)) {
-      throw new SecurityError('CSR_SUBJECT_MISMATCH', `an SCM certificate request must carry the new SCM's scmUuid as OU, got ${JSON.stringify(scmUuid)}`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(scmUuid)) {
+      throw new SecurityError('CSR_SUBJECT_MISMATCH', `an SCM certificate request must carry the new SCM's scmUuid (a lower-case UUID) as OU, got ${JSON.stringify(scmUuid.slice(0, 64))}`);
     }
-    const members = this.replicator.status().peers.map((p) => p.scmUuid);
-    const issued = [...this.state().validSCMCerts.values()].map((pem) => certificateInfo(pem).subject.OU);
+    const members = this.replicator.status().peers.map((p) => p.scmUuid.toLowerCase());
+    const issued = [...this.state().validCerts.values()].map((pem) => certificateInfo(pem).subject.OU?.toLowerCase());
     if (members.includes(scmUuid) || issued.includes(scmUuid)) {
       throw new SecurityError('CSR_SUBJECT_MISMATCH', `scmUuid ${scmUuid} already belongs to an SCM of this cluster; a token gives a new SCM a new identity only`, {
         hint: 'a new SCM generates a fresh scmUuid at --bootstrap; a member that lost its files must be decommissioned and bootstrapped again',
@@ -125,10 +133,10 @@ export class CertificateService {
     }
   }
 
-  private async sign(csrPem: string, profile: CertificateProfile, tokenId: string, caller: string, options: { signal?: AbortSignal }): Promise<IssuedCertificate> {
+  private async sign(csr: ParsedCsr, profile: CertificateProfile, tokenId: string, caller: string, options: { signal?: AbortSignal }): Promise<IssuedCertificate> {
     if (!this.replicator.isLeaderReady()) throw new NotLeaderError(this.replicator.role(), this.replicator.leaderHint());
     const serial = String(await this.seq.next('CertificateId', options));
-    const certPem = issueFromRequest(this.signer.ca, csrPem, profile, serial, this.clock.wallTime());
+    const certPem = issueFromParsed(this.signer.ca, csr, profile, serial, this.clock.wallTime());
     const res = await this.replicator.submit({ type: 'storeValidCertificate', serial, pem: certPem, role: ROLE_OF[profile.kind] }, options);
     if (!res.ok) throw new ScmServiceError('SCM_ALLOCATION_FAILED', `could not record certificate ${serial}: ${res.message}`);
     const s = profile.subject;
@@ -136,12 +144,14 @@ export class CertificateService {
     return { serial, certPem, chain: this.signer.chain, root: this.signer.root };
   }
 
+  /** refusals are logged with the caller's address, at most once a second per caller address and code (a flood cannot fill the disk) */
   private async refusalsLogged<T>(caller: string, what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {
       if (!(err instanceof NotLeaderError)) {
-        this.logger.warn('certificate request refused', { what, caller, code: isCodedError(err) ? err.code : 'INTERNAL', reason: err instanceof Error ? err.message : String(err) });
+        const code = isCodedError(err) ? err.code : 'INTERNAL';
+        this.refusals.warn(`${code}:${caller.replace(/:\d+$/, '')}`, 'certificate request refused', { what, caller, code, reason: err instanceof Error ? err.message : String(err) });
       }
       throw err;
     }

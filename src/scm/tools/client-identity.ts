@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { adminIdentityDir } from '../ca/scm-certificates.js';
+import { certificateInfo } from '../ca/forge-x509.js';
 import { identityPaths, loadIdentity, type StoredIdentity } from '../ca/identity-store.js';
 import { K } from '../config/config-keys.js';
 import type { OzoneConf } from '../config/ozone-conf.js';
@@ -58,5 +59,5 @@ export function loadClientIdentity(conf: OzoneConf, env: NodeJS.ProcessEnv): Sto
 export function clientTlsFor(conf: OzoneConf, env: NodeJS.ProcessEnv): ClientTls | undefined {
   if (!securityEnabled(conf)) return undefined;
   const id = loadClientIdentity(conf, env);
-  return clientTls(id, id.rootPem, undefined);
+  return clientTls(id, id.rootPem, { clusterId: certificateInfo(id.certPem).subject.O, sameHost: true });
 }

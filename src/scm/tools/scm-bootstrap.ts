@@ -137,7 +137,7 @@ export async function scmBootstrap(config: ScmConfig, io: ToolIo, options: Boots
   if (existing) {
     // every configured SCM, this one included: when this SCM leads, it answers itself
     const own = config.securityEnabled ? loadScmCertificates(config) : undefined;
-    const info = await scmInfo(endpointsOf(config.local.nodes, 'block'), own ? clientTls(own, own.rootPem, existing.clusterId) : undefined, joinOptions(config, io, options));
+    const info = await scmInfo(endpointsOf(config.local.nodes, 'block'), own ? clientTls(own, own.rootPem, { clusterId: existing.clusterId, sameHost: true }) : undefined, joinOptions(config, io, options));
     if (existing.clusterId !== info.clusterId) {
       throw new ToolError(
         'BOOTSTRAP_CLUSTER_ID_MISMATCH',

@@ -55,11 +55,11 @@ export interface InitOptions {
  * The primordial's admin identity (serial 3, signed by the root CA) under `<M>/scm/admin`: operator tools
  * on this host authenticate with it. Never regenerated; returns its certificate.
  */
-function ensureAdminIdentity(metadataDir: string, root: CaMaterial, host: string, clusterId: string, io: ToolIo): string {
+function ensureAdminIdentity(metadataDir: string, root: CaMaterial, host: string, clusterId: string, scmUuid: string, io: ToolIo): string {
   const dir = adminIdentityDir(metadataDir);
   if (hasIdentity(dir)) return readFileSync(identityPaths(dir).certificate, 'utf8');
   const keys = generateRsaKeyPair();
-  const certPem = issueForKey(root, keys.publicKeyPem, profileFor('admin', host, clusterId), PRIMORDIAL_ADMIN_SERIAL, new Date());
+  const certPem = issueForKey(root, keys.publicKeyPem, profileFor('admin', host, clusterId, scmUuid), PRIMORDIAL_ADMIN_SERIAL, new Date());
   saveIdentity(dir, keys, { serial: PRIMORDIAL_ADMIN_SERIAL, certPem, chain: [], root: { serial: certificateInfo(root.certPem).serial, pem: root.certPem } });
   io.out(`Admin identity (serial ${PRIMORDIAL_ADMIN_SERIAL}, CN=admin@${host}) is created under ${dir}: operator commands on this host authenticate with it.`);
   return certPem;
@@ -74,7 +74,7 @@ async function initializeRatis(config: ScmConfig, version: ScmVersion, io: ToolI
       const host = config.local.self.host;
       const ca = initPrimordialCa({ metadataDir: securityDir(config), host, clusterId: version.clusterId, scmUuid: version.scmUuid, sans: sansOf(host) });
       if (ca.created) io.out(`Root CA (serial ${ROOT_CA_SERIAL}, CN=scm@${host}) and the primordial sub-CA (serial ${PRIMORDIAL_SUB_CA_SERIAL}) are created under ${securityDir(config)}/scm.`);
-      const adminPem = ensureAdminIdentity(securityDir(config), ca.root, host, version.clusterId, io);
+      const adminPem = ensureAdminIdentity(securityDir(config), ca.root, host, version.clusterId, version.scmUuid, io);
       commands = primordialCertCommands(ca.root, ca.sub, adminPem, sm.view);
     }
     const applied = sm.lastApplied();

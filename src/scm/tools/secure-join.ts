@@ -77,8 +77,8 @@ export async function requestScmIdentity(
   const scmKeys = generateRsaKeyPair();
   const adminKeys = generateRsaKeyPair();
   const csr = createCsr({ CN: `${CN_OF.scm}${p.host}`, OU: p.scmUuid }, scmKeys.publicKeyPem, scmKeys.privateKeyPem, { isCa: true, sans: sansOf(p.host) });
-  const adminCsr = createCsr({ CN: `${CN_OF.admin}${p.host}` }, adminKeys.publicKeyPem, adminKeys.privateKeyPem, { isCa: false, sans: sansOf(p.host) });
-  const client = new FailoverRpcClient<SecurityProtocol>(endpoints, { ...failover(o), tls: { ca: rootPem, verifyServer: scmServerCheck(undefined) } });
+  const adminCsr = createCsr({ CN: `${CN_OF.admin}${p.host}`, OU: p.scmUuid }, adminKeys.publicKeyPem, adminKeys.privateKeyPem, { isCa: false, sans: sansOf(p.host) });
+  const client = new FailoverRpcClient<SecurityProtocol>(endpoints, { ...failover(o), tls: { ca: rootPem, verifyServer: scmServerCheck({ clusterId: undefined, sameHost: true }) } });
   let issued: ScmCertificatesIssued;
   try {
     issued = await client.call('getSCMCertChain', { token: p.token, csr, adminCsr }, o.signal ? { signal: o.signal } : {});
@@ -86,7 +86,7 @@ export async function requestScmIdentity(
     await client.close();
   }
   checkIssued(issued.scm, rootPem, { CN: `${CN_OF.scm}${p.host}`, OU: p.scmUuid, O: issued.clusterId });
-  checkIssued(issued.admin, rootPem, { CN: `${CN_OF.admin}${p.host}`, O: issued.clusterId });
+  checkIssued(issued.admin, rootPem, { CN: `${CN_OF.admin}${p.host}`, OU: p.scmUuid, O: issued.clusterId });
   return { issued, scmKeys, adminKeys };
 }
 
@@ -97,7 +97,7 @@ export async function requestScmIdentity(
 export async function requestIdentity(endpoints: readonly RpcEndpoint[], rootPem: string, token: string, o: JoinClientOptions): Promise<{ issued: CertificateIssued; keys: KeyPairPem }> {
   const keys = generateRsaKeyPair();
   const csr = createCsr({ CN: '' }, keys.publicKeyPem, keys.privateKeyPem, { isCa: false });
-  const client = new FailoverRpcClient<SecurityProtocol>(endpoints, { ...failover(o), tls: { ca: rootPem, verifyServer: scmServerCheck(undefined) } });
+  const client = new FailoverRpcClient<SecurityProtocol>(endpoints, { ...failover(o), tls: { ca: rootPem, verifyServer: scmServerCheck({ clusterId: undefined, sameHost: true }) } });
   let issued: CertificateIssued;
   try {
     issued = await client.call('issueCertificate', { token, csr }, o.signal ? { signal: o.signal } : {});

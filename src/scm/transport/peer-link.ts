@@ -10,7 +10,7 @@
  * another version) is logged and treated as a failed connection.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { Message, NodeId } from '../raft/types.js';
@@ -21,6 +21,8 @@ export interface PeerLinkTls {
   readonly key: string | Buffer;
   readonly cert: string | Buffer;
   readonly ca: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** an Error when the server's certificate is not that of `peer` (default: Node's host name check) */
+  readonly verifyServer?: (cert: PeerCertificate, peer: NodeId) => Error | undefined;
 }
 
 export interface PeerLinkOptions {
@@ -108,7 +110,16 @@ export class PeerLink {
     this.state = 'connecting';
     const { host, port } = splitAddress(this.o.address);
     const socket = this.o.tls
-      ? tlsConnect({ host, port, key: this.o.tls.key, cert: this.o.tls.cert, ca: this.o.tls.ca as string[], servername: isIp(host) ? undefined : host })
+      ? tlsConnect({
+          host,
+          port,
+          key: this.o.tls.key,
+          cert: this.o.tls.cert,
+          ca: this.o.tls.ca as string[],
+          servername: isIp(host) ? undefined : host,
+          minVersion: 'TLSv1.2',
+          ...(this.o.tls.verifyServer ? { checkServerIdentity: (_h: string, cert: PeerCertificate) => this.o.tls!.verifyServer!(cert, this.o.peer) } : {}),
+        })
       : netConnect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);

@@ -18,13 +18,13 @@
  *  - `close()` stops listening, closes every connection and is idempotent.
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { TLSSocket, createServer as createTlsServer } from 'node:tls';
+import { TLSSocket, createServer as createTlsServer, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
 import { randomInt } from 'node:crypto';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { Message, NodeId } from '../raft/types.js';
 import type { PeerTransport, PeerTransportHandler } from '../driver/peer-transport.js';
-import { ConnectionGovernor, DEFAULT_LIMITS, type ConnectionLimits } from './connection-limits.js';
+import { ConnectionGovernor, DEFAULT_LIMITS, type Admission, type ConnectionLimits } from './connection-limits.js';
 import { FrameDecoder } from './frame-codec.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { PeerLink } from './peer-link.js';
@@ -39,11 +39,15 @@ export interface RaftTlsOptions {
   /** Require and verify a client certificate on inbound connections (mutual TLS). Default true. */
   readonly requireClientCert?: boolean;
   /**
-   * The Raft node id an inbound peer's (verified) certificate may speak for; frames whose sender id differs
-   * are rejected (RAFT_REJECT) and the connection closed. Unset: any sender id (the certificate only proves
-   * membership of the CA). The SCM binds the id to the certificate's OU (its scmUuid).
+   * The Raft node id an inbound peer's (verified) certificate may speak for, asked when the connection is
+   * accepted and again for every read (so a certificate revoked meanwhile stops speaking at once); frames
+   * whose sender id differs are rejected (RAFT_REJECT); undefined closes the connection. Unset: any sender
+   * id (the certificate only proves membership of the CA). The SCM binds the id to the certificate's OU
+   * (its scmUuid) and refuses revoked or minted certificates (security/recorded-certificates.ts).
    */
-  readonly senderIdentity?: (peerCertificate: { readonly subject?: Readonly<Record<string, string | string[] | undefined>> }) => string | undefined;
+  readonly senderIdentity?: (peerCertificate: DetailedPeerCertificate) => string | undefined;
+  /** an outbound link: an Error when the server's certificate is not that of peer `expectedId` */
+  readonly verifyServer?: (peerCertificate: PeerCertificate, expectedId: NodeId) => Error | undefined;
 }
 
 export interface RaftTransportOptions {
@@ -123,6 +127,10 @@ export class RaftTransport implements PeerTransport {
           onSocket,
         )
       : createNetServer(onSocket);
+    // connections are admitted (and counted) when TCP accepts them, before any TLS handshake
+    server.maxConnections = (o.limits ?? RAFT_DEFAULT_LIMITS).maxConnections;
+    server.on('drop', (data) => transport?.governor.dropped(data?.remoteAddress));
+    if (o.tls) server.on('connection', (raw: Socket) => transport?.arrive(raw));
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
         reject(new RaftTransportError('TRANSPORT_LISTEN_FAILED', `cannot listen on ${o.listen.host}:${o.listen.port}: ${err.message}`, { cause: err, hint: 'is another process using the Raft port?' }));
@@ -211,29 +219,42 @@ export class RaftTransport implements PeerTransport {
     return link;
   }
 
+  /** A TCP connection arrived at the TLS listener (before the handshake): counted, or closed. */
+  private arrive(raw: Socket): void {
+    if (this.closed) raw.destroy();
+    else this.governor.arrive(raw);
+  }
+
   private accept(socket: Socket): void {
     if (this.closed) {
       socket.destroy();
       return;
     }
-    const admission = this.governor.admit(socket);
+    const admission = this.governor.admitted(socket, this.o.tls !== undefined);
     if (!admission) return;
     this.inbound.add(socket);
     socket.setNoDelay(true);
     const remote = socket.remoteAddress ?? '?';
     const decoder = new FrameDecoder(this.governor.limits.maxFrameBytes);
     const identity = this.o.tls?.senderIdentity;
-    const allowedSender = identity && socket instanceof TLSSocket ? (identity(socket.getPeerCertificate()) ?? null) : undefined;
-    if (allowedSender === null) {
+    const cert = identity && socket instanceof TLSSocket ? socket.getPeerCertificate(true) : undefined;
+    const sender = (): string | null | undefined => (identity && cert ? (identity(cert) ?? null) : undefined);
+    const refuse = (): void => {
       this.rejectedFrames++;
-      this.log.warn('raft:not-scm', `closing a Raft connection from ${remote}: its certificate is not an SCM's`);
-      admission.release();
-      this.inbound.delete(socket);
+      this.log.warn('raft:not-scm', `closing a Raft connection from ${remote}: its certificate is not (or no longer) that of an SCM of this cluster`);
       socket.destroy();
+    };
+    if (sender() === null) {
+      refuse();
       return;
     }
     socket.on('data', (chunk: Buffer) => {
       admission.touch();
+      const allowedSender = sender();
+      if (allowedSender === null) {
+        refuse();
+        return;
+      }
       let frames;
       try {
         frames = decoder.push(chunk);
@@ -277,10 +298,7 @@ export class RaftTransport implements PeerTransport {
       }
     });
     socket.on('error', () => {});
-    socket.on('close', () => {
-      admission.release();
-      this.inbound.delete(socket);
-    });
+    socket.on('close', () => this.inbound.delete(socket));
   }
 
   stats(): RaftTransportStats {

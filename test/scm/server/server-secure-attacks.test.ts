@@ -59,7 +59,7 @@ describe('secure SCM ring under attack (127.0.4.51-53)', () => {
   const issued = (): number => c.servers.get(c.leaderId()!)!.context.stateMachine.snapshotState.validCerts.size;
   const anonymousSecurity = async (): Promise<RpcClient<SecurityProtocol>> => {
     const l = await leaderNode();
-    const s = new RpcClient<SecurityProtocol>(l.host, l.ports.security, { tls: { ca: root, verifyServer: scmServerCheck(cid) }, timeoutMs: 10_000 });
+    const s = new RpcClient<SecurityProtocol>(l.host, l.ports.security, { tls: { ca: root, verifyServer: scmServerCheck({ clusterId: cid }) }, timeoutMs: 10_000 });
     c.onClose(() => s.close());
     return s;
   };
@@ -67,7 +67,7 @@ describe('secure SCM ring under attack (127.0.4.51-53)', () => {
     const k = generateRsaKeyPair();
     return createCsr(subject, k.publicKeyPem, k.privateKeyPem, { isCa });
   };
-  const scmRequest = (host: string, uuid = '7b7c8e2a-1f0e-4d3c-9b6a-5e4d3c2b1a09'): { csr: string; adminCsr: string } => ({ csr: csr({ CN: `scm-sub@${host}`, OU: uuid }, true), adminCsr: csr({ CN: `admin@${host}` }) });
+  const scmRequest = (host: string, uuid = '7b7c8e2a-1f0e-4d3c-9b6a-5e4d3c2b1a09'): { csr: string; adminCsr: string } => ({ csr: csr({ CN: `scm-sub@${host}`, OU: uuid }, true), adminCsr: csr({ CN: `admin@${host}`, OU: uuid }) });
 
   it('issues nothing without a valid token: none, garbage, unknown, used, expired, revoked', async () => {
     const before = { ring: ringSize(), certs: issued() };
@@ -138,9 +138,9 @@ describe('secure SCM ring under attack (127.0.4.51-53)', () => {
     await expect(call(undefined)).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(CONNECT|CONNECTION_LOST|TIMEOUT)$/) });
     await expect(call(c.adminTls())).rejects.toMatchObject({ remoteCode: 'ACCESS_DENIED' });
     const scm3 = loadScmCertificates(c.config('scm3'));
-    await expect(call(clientTls(scm3, scm3.rootPem, cid))).rejects.toMatchObject({ remoteCode: 'ACCESS_DENIED', message: expect.stringMatching(/may add only itself/) });
+    await expect(call(clientTls(scm3, scm3.rootPem, { clusterId: cid }))).rejects.toMatchObject({ remoteCode: 'ACCESS_DENIED', message: expect.stringMatching(/may add only itself/) });
     const foreign = issueTestIdentity(evil, 'scm', STRANGER, '77', cid, OTHER_UUID);
-    await expect(call({ key: foreign.key, cert: foreign.cert, ca: root, verifyServer: scmServerCheck(cid) })).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(CONNECT|CONNECTION_LOST)$/) });
+    await expect(call({ key: foreign.key, cert: foreign.cert, ca: root, verifyServer: scmServerCheck({ clusterId: cid }) })).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(CONNECT|CONNECTION_LOST)$/) });
     expect(ringSize()).toBe(before);
   });
 
@@ -174,7 +174,7 @@ describe('secure SCM ring under attack (127.0.4.51-53)', () => {
       if (port !== self.ports.security) expect(foreignOk, `foreign certificate accepted on ${port}`).toBe(false);
     }
     // the security port closes a connection presenting a foreign certificate (anonymous callers are fine)
-    const sec = new RpcClient<SecurityProtocol>(self.host, self.ports.security, { tls: { key: foreign.key, cert: foreign.cert, ca: root, verifyServer: scmServerCheck(cid) }, timeoutMs: 3000 });
+    const sec = new RpcClient<SecurityProtocol>(self.host, self.ports.security, { tls: { key: foreign.key, cert: foreign.cert, ca: root, verifyServer: scmServerCheck({ clusterId: cid }) }, timeoutMs: 3000 });
     c.onClose(() => sec.close());
     await expect(sec.call('getCaCertificate', {})).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(CONNECT|CONNECTION_LOST)$/) });
 
@@ -204,16 +204,48 @@ describe('secure SCM ring under attack (127.0.4.51-53)', () => {
     expect(httpOpen).toBe(false);
   });
 
+  it('certificates the ring did not record prove nothing, even when a member\'s sub-CA signed them', async () => {
+    // scm2 is a valid member; whoever holds its key (it is a CA) mints an admin and a fake SCM certificate
+    const scm2 = loadScmCertificates(c.config('scm2'));
+    const subCa = { root: { certPem: scm2.rootPem, privateKeyPem: '', publicKeyPem: '' }, sub: { certPem: scm2.certPem, privateKeyPem: scm2.privateKeyPem, publicKeyPem: '' } };
+    const mintedAdmin = issueTestIdentity(subCa, 'admin', STRANGER, '999999', cid);
+    const minted = { key: mintedAdmin.key, cert: mintedAdmin.certPem + scm2.certPem, ca: root, verifyServer: scmServerCheck({ clusterId: cid }) };
+    const self = c.config(await c.leader()).local.self;
+    const admin = new RpcClient<UntypedProtocol>(self.host, self.ports.client, { tls: minted, timeoutMs: 5000, connectTimeoutMs: 3000 });
+    c.onClose(() => admin.close());
+    await expect(admin.call('createJoinToken', { kind: 'admin', host: 'x' })).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(CONNECT|CONNECTION_LOST)$/) });
+    // a minted SCM certificate claiming scm3's uuid gets no Raft connection either
+    const scm3Uuid = readVersionFile(c.config('scm3').dirs.versionFile)!.scmUuid;
+    const fakeScm = issueTestIdentity(subCa, 'scm', STRANGER, '999998', cid, scm3Uuid);
+    const raftOpen = await new Promise<boolean>((resolve) => {
+      const sock = tlsConnect({ host: self.host, port: self.ports.ratis, key: fakeScm.key, cert: fakeScm.certPem + scm2.certPem, ca: root, checkServerIdentity: () => undefined });
+      sock.on('secureConnect', () => {
+        sock.write(Buffer.from([0, 0, 0, 2, 1, 0x10]));
+        setTimeout(() => resolve(!sock.destroyed), 700);
+      });
+      sock.on('error', () => resolve(false));
+      sock.on('close', () => resolve(false));
+    });
+    expect(raftOpen).toBe(false); // closed: minted for a member's uuid, not recorded, although its chain is valid
+  });
+
   it('a datanode certificate speaks only for its own host; an admin may not act as a datanode', async () => {
     const l = await leaderNode();
     const token = await c.mintToken({ kind: 'datanode', host: 'rack1-host' });
     const k = generateRsaKeyPair();
     const got = await (await anonymousSecurity()).call('issueCertificate', { token: token.token, csr: createCsr({ CN: '' }, k.publicKeyPem, k.privateKeyPem, { isCa: false }) });
-    const dn = new RpcClient<UntypedProtocol>(l.host, l.ports.datanode, { tls: { key: k.privateKeyPem, cert: got.certPem + got.chain.map((x) => x.pem).join(''), ca: root, verifyServer: scmServerCheck(cid) }, timeoutMs: 5000 });
+    const dn = new RpcClient<UntypedProtocol>(l.host, l.ports.datanode, { tls: { key: k.privateKeyPem, cert: got.certPem + got.chain.map((x) => x.pem).join(''), ca: root, verifyServer: scmServerCheck({ clusterId: cid }) }, timeoutMs: 5000 });
     c.onClose(() => dn.close());
     const details = (hostName: string): unknown => ({ datanode: { uuid: '5e0c2d1a-0000-4000-8000-000000000001', hostName, ipAddress: '127.0.0.1' } });
     expect(await dn.call('register', details('rack1-host-dn1'))).toMatchObject({ clusterId: cid });
     await expect(dn.call('register', details('other-host'))).rejects.toMatchObject({ remoteCode: 'ACCESS_DENIED' });
+    // another host's certificate cannot take over that datanode's uuid
+    const t2 = await c.mintToken({ kind: 'datanode', host: 'rack2-host' });
+    const k2 = generateRsaKeyPair();
+    const got2 = await (await anonymousSecurity()).call('issueCertificate', { token: t2.token, csr: createCsr({ CN: '' }, k2.publicKeyPem, k2.privateKeyPem, { isCa: false }) });
+    const dn2 = new RpcClient<UntypedProtocol>(l.host, l.ports.datanode, { tls: { key: k2.privateKeyPem, cert: got2.certPem + got2.chain.map((x) => x.pem).join(''), ca: root, verifyServer: scmServerCheck({ clusterId: cid }) }, timeoutMs: 5000 });
+    c.onClose(() => dn2.close());
+    await expect(dn2.call('heartbeat', details('rack2-host'))).rejects.toMatchObject({ remoteCode: 'ACCESS_DENIED', message: expect.stringMatching(/belongs to rack1-host-dn1/) });
     const asAdmin = new RpcClient<UntypedProtocol>(l.host, l.ports.datanode, { tls: c.adminTls(), timeoutMs: 5000 });
     c.onClose(() => asAdmin.close());
     await expect(asAdmin.call('heartbeat', details('x'))).rejects.toMatchObject({ remoteCode: 'ACCESS_DENIED' });

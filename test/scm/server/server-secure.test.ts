@@ -90,15 +90,22 @@ describe('secure SCM HA in process (127.0.4.31-34)', () => {
     expect(await admin.call('decommissionScm', { nodeId: v4.scmUuid })).toMatchObject({ removed: v4.scmUuid, address: '127.0.4.34:' + String(c.config('scm4').local.self.ports.ratis) });
     await waitUntil(() => (c.servers.get('scm2')!.context.replicator.status().peers.length === 3), 'scm4 left the ring');
     expect(c.servers.get('scm2')!.context.replicator.status().peers.map((p) => p.scmUuid)).not.toContain(v4.scmUuid);
-    const certs = await admin.call('listCertificates', { role: 'SCM' });
-    expect(certs.find((x) => x.subject.includes(`OU=${v4.scmUuid}`))?.revoked).toMatchObject({ reason: expect.stringMatching(/^decommissioned by admin /) });
+    // both certificates issued with scm4 — its sub-CA and its host's admin identity — are revoked
+    const certs = await admin.call('listCertificates', {});
+    const of4 = certs.filter((x) => x.subject.includes(`OU=${v4.scmUuid}`));
+    expect(of4.map((x) => x.role).sort()).toEqual(['ADMIN', 'SCM']);
+    for (const cert of of4) expect(cert.revoked).toMatchObject({ reason: expect.stringMatching(/^decommissioned by admin /) });
     await c.stop('scm4');
-    // scm4's own (valid, but revoked) SCM certificate no longer authenticates it
+    const admin4 = c.adminClient(c.adminTls('scm4'));
+    await expect(admin4.call('listJoinTokens', {})).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(REMOTE|CONNECTION_LOST|FAILOVER_EXHAUSTED)$/) });
+    // running decommission again for a member already out of the ring finds nothing left to revoke
+    await expect(admin.call('decommissionScm', { nodeId: v4.scmUuid })).rejects.toMatchObject({ remoteCode: 'SCM_INVALID_ARGUMENT' });
+    // scm4's own (valid, but revoked) SCM certificate no longer authenticates it: the connection is closed
     const own = loadScmCertificates(c.config('scm4'));
     const leader = c.config('scm2').local.self;
-    const block = new RpcClient<BlockProtocol>(leader.host, leader.ports.block, { tls: clientTls(own, own.rootPem, v4.clusterId), timeoutMs: 5000 });
+    const block = new RpcClient<BlockProtocol>(leader.host, leader.ports.block, { tls: clientTls(own, own.rootPem, { clusterId: v4.clusterId }), timeoutMs: 5000 });
     c.onClose(() => block.close());
-    await expect(block.call('addScm', { clusterId: v4.clusterId, scmId: v4.scmUuid, ratisAddress: `127.0.4.34:${c.config('scm4').local.self.ports.ratis}` })).rejects.toMatchObject({ remoteCode: 'CERT_REVOKED' });
+    await expect(block.call('addScm', { clusterId: v4.clusterId, scmId: v4.scmUuid, ratisAddress: `127.0.4.34:${c.config('scm4').local.self.ports.ratis}` })).rejects.toMatchObject({ code: 'RPC_CONNECTION_LOST' });
     expect(c.servers.get('scm2')!.context.replicator.status().peers).toHaveLength(3);
   });
 });

@@ -5,6 +5,7 @@
  * closes those presenting one of another CA; identities reach handlers and the access check.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -14,6 +15,7 @@ import { authorizer } from '../../../src/scm/security/access-policy.js';
 import { identityOf, type PeerIdentity } from '../../../src/scm/security/peer-identity.js';
 import { scmServerCheck } from '../../../src/scm/security/tls-identities.js';
 import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
+import { DEFAULT_LIMITS } from '../../../src/scm/transport/connection-limits.js';
 import { RpcServer } from '../../../src/scm/transport/rpc-server.js';
 import type { UntypedProtocol } from '../../../src/scm/transport/protocol-definition.js';
 import type { ClientTls, ServerTls, TlsMaterial } from '../../../src/scm/transport/tls-options.js';
@@ -60,7 +62,7 @@ describe('TLS on the SCM RPC layer', () => {
     closers.push(() => c.close());
     return c;
   };
-  const withCert = (m: TlsMaterial): ClientTls => ({ key: m.key, cert: m.cert, ca: m.ca, verifyServer: scmServerCheck(CID) });
+  const withCert = (m: TlsMaterial): ClientTls => ({ key: m.key, cert: m.cert, ca: m.ca, verifyServer: scmServerCheck({ clusterId: CID }) });
 
   it('mutual TLS: serves certificates of this CA with their identity; refuses foreign, plain and certificate-less clients', async () => {
     const seen: PeerIdentity[] = [];
@@ -70,7 +72,7 @@ describe('TLS on the SCM RPC layer', () => {
 
     const stranger = client(port, withCert(issueTestIdentity(caB, 'admin', 'evil', '12', CID)));
     await expect(stranger.call('ping', {})).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(CONNECT|CONNECTION_LOST)$/) });
-    const noCert = client(port, { ca: scmCert.ca, verifyServer: scmServerCheck(CID) });
+    const noCert = client(port, { ca: scmCert.ca, verifyServer: scmServerCheck({ clusterId: CID }) });
     await expect(noCert.call('ping', {})).rejects.toMatchObject({ code: expect.stringMatching(/^RPC_(CONNECT|CONNECTION_LOST)$/) });
     const plain = new RpcClient<UntypedProtocol>(HOST, port, { timeoutMs: 2000 });
     closers.push(() => plain.close());
@@ -90,7 +92,7 @@ describe('TLS on the SCM RPC layer', () => {
   it('optional client certificates: anonymous callers get in as anonymous; a foreign certificate is closed', async () => {
     const seen: PeerIdentity[] = [];
     const port = await start('optional', seen);
-    const anon = client(port, { ca: scmCert.ca, verifyServer: scmServerCheck(CID) });
+    const anon = client(port, { ca: scmCert.ca, verifyServer: scmServerCheck({ clusterId: CID }) });
     expect(await anon.call('ping', {})).toBe('pong');
     await expect(anon.call('whoami', {})).rejects.toMatchObject({ remoteCode: 'ACCESS_DENIED' });
     const stranger = client(port, withCert(issueTestIdentity(caB, 'admin', 'evil', '15', CID)));
@@ -104,8 +106,38 @@ describe('TLS on the SCM RPC layer', () => {
     }).serve({ ping: async () => 'pong' });
     const { port } = await impostor.listen(HOST, 0);
     closers.push(() => impostor.close());
-    await expect(client(port, { ca: scmCert.ca, verifyServer: scmServerCheck(CID) }).call('ping', {})).rejects.toMatchObject({ code: 'RPC_CONNECT' });
+    await expect(client(port, { ca: scmCert.ca, verifyServer: scmServerCheck({ clusterId: CID }) }).call('ping', {})).rejects.toMatchObject({ code: 'RPC_CONNECT' });
     const realPort = await start('optional');
-    await expect(client(realPort, { ca: caB.root.certPem, verifyServer: scmServerCheck(CID) }).call('ping', {})).rejects.toMatchObject({ code: 'RPC_CONNECT' });
+    await expect(client(realPort, { ca: caB.root.certPem, verifyServer: scmServerCheck({ clusterId: CID }) }).call('ping', {})).rejects.toMatchObject({ code: 'RPC_CONNECT' });
+  });
+
+  it('connections still in the TLS handshake count against the caps: raw TCP sockets that never say hello are refused beyond them', async () => {
+    const server = new RpcServer('capped', looseProtocol(['ping']), {
+      limits: { ...DEFAULT_LIMITS, maxConnectionsPerAddress: 3, maxConnections: 5 },
+      security: { tls: serverTls('optional'), identify: () => ({ kind: 'anonymous' }), authorize: () => undefined },
+    }).serve({ ping: async () => 'pong' });
+    const { port } = await server.listen(HOST, 0);
+    closers.push(() => server.close());
+    const open = (localAddress: string): Promise<Socket & { gone: Promise<boolean> }> =>
+      new Promise((resolve, reject) => {
+        const s = connect({ host: HOST, port, localAddress }) as Socket & { gone: Promise<boolean> };
+        s.gone = new Promise((r) => s.once('close', () => r(true)));
+        s.on('error', () => {});
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+        closers.push(async () => void s.destroy());
+      });
+    const closedWithin = (s: { gone: Promise<boolean> }, ms: number): Promise<boolean> => Promise.race([s.gone, new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    const silent = [await open('127.0.2.22'), await open('127.0.2.22'), await open('127.0.2.22')];
+    expect(await closedWithin(await open('127.0.2.22'), 2000)).toBe(true);
+    for (const s of silent) expect(await closedWithin(s, 10)).toBe(false);
+    const more = [await open('127.0.2.23'), await open('127.0.2.23')];
+    expect(await closedWithin(await open('127.0.2.23'), 2000)).toBe(true);
+    for (const s of more) expect(await closedWithin(s, 10)).toBe(false);
+    expect(server.governor.stats.refusedConnections).toBe(2);
+    // closing the silent ones frees the port for a real client
+    for (const s of [...silent, ...more]) s.destroy();
+    await expect.poll(() => server.governor.connections).toBe(0);
+    expect(await client(port, { ca: scmCert.ca, verifyServer: scmServerCheck({ clusterId: CID }) }).call('ping', {})).toBe('pong');
   });
 });

@@ -1,6 +1,6 @@
 /** The two launchers start the built programs as real processes, from the repo and through a symlink (npm bin). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ describe('launchers', () => {
     symlinkSync(join(root, 'bin/ozone'), join(dir, 'ozone'));
     const res = spawnSync(join(dir, 'ozone'), ['--help'], { encoding: 'utf8' });
     expect(res.status).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
     expect(res.stdout).toMatch(/Usage: ozone/);
   });
 

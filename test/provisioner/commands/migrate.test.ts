@@ -1,16 +1,20 @@
 /** `scmctl migrate`'s refusals that come before any host is contacted (in-process, no network). */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runMigrate } from '../../../src/provisioner/commands/migrate.js';
 import { migrationStatePath, MIGRATION_FORMAT, writeMigrationState } from '../../../src/provisioner/migrate/migration-state.js';
 import { fakeContext } from './fake-context.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function setup(example = 'standalone.yaml'): { dir: string; file: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'scmctl-migrate-cmd-'));
+  made.push(dir);
   const file = join(dir, example);
   writeFileSync(file, readFileSync(join(ROOT, 'examples', example), 'utf8'));
   return { dir, file, env: { HOME: '/home/op', SCMCTL_STATE_DIR: join(dir, 'state') } };

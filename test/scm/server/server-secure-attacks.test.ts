@@ -27,7 +27,7 @@ import { RPC_KIND, encodePayload } from '../../../src/scm/transport/rpc-protocol
 import { SecureScmCluster } from '../../support/secure-scm-cluster.js';
 import { issueTestIdentity } from '../support/test-identities.js';
 import { looseProtocol } from '../support/loose-protocol.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,7 +39,9 @@ describe('secure SCM ring under attack (127.0.4.51-53)', () => {
   let cid = '';
   let root = '';
   let pin = '';
-  const evil = initPrimordialCa({ metadataDir: mkdtempSync(join(tmpdir(), 'evil-ca-')), host: STRANGER, clusterId: 'CID-3f1e6c87-8cf0-4cbf-b3b6-3b8f09b1462a', scmUuid: OTHER_UUID });
+  const evilDir = mkdtempSync(join(tmpdir(), 'evil-ca-'));
+  afterAll(() => rmSync(evilDir, { recursive: true, force: true }));
+  const evil = initPrimordialCa({ metadataDir: evilDir, host: STRANGER, clusterId: 'CID-3f1e6c87-8cf0-4cbf-b3b6-3b8f09b1462a', scmUuid: OTHER_UUID });
 
   beforeAll(async () => {
     await c.setup();

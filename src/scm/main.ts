@@ -20,9 +20,13 @@ const io = {
   err: (t: string): void => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
 };
 
-const stopRequested = new Promise<string>((resolve) => {
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
-});
+// SIGTERM/SIGINT are caught only by the commands that stop cleanly on them (the SCM, the datanode
+// simulator), when they first ask; every other command (freon, admin, ldb) ends as signals end a process.
+let stopping: Promise<string> | undefined;
+const stopRequested = (): Promise<string> =>
+  (stopping ??= new Promise<string>((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
+  }));
 
 const readStdin = async (): Promise<string> => {
   // a token typed on a terminal would be echoed: it comes from a pipe or a file

@@ -47,8 +47,8 @@ export interface ActionEnv {
   readonly env: NodeJS.ProcessEnv;
   /** absolute path of the built main.js, used to spawn the daemon */
   readonly mainScript: string;
-  /** resolves when the process is asked to stop (SIGTERM/SIGINT) */
-  readonly stopRequested: Promise<string>;
+  /** catches SIGTERM/SIGINT from the first call on, and resolves when one arrives */
+  readonly stopRequested: () => Promise<string>;
   /** all of stdin (a token handed over with `--token-file -`) */
   readonly readStdin: () => Promise<string>;
 }
@@ -193,11 +193,11 @@ export function createActions(ctx: ActionEnv): CliActions {
         const config = await localConfig(g);
         const log = logger().child({ scm: config.local.self.nodeId });
         const starting = new AbortController();
-        void ctx.stopRequested.then((sig) => starting.abort(new ToolError('USAGE', `received ${sig} while starting`)));
+        void ctx.stopRequested().then((sig) => starting.abort(new ToolError('USAGE', `received ${sig} while starting`)));
         let onFatal: (err: Error) => void = () => {};
         const fatal = new Promise<Error>((resolve) => (onFatal = resolve));
         const server = await startScmServer({ config, logger: log, signal: starting.signal, onFatal: (err) => onFatal(err) });
-        const outcome = await Promise.race([ctx.stopRequested.then((sig) => ({ sig })), fatal.then((err) => ({ err }))]);
+        const outcome = await Promise.race([ctx.stopRequested().then((sig) => ({ sig })), fatal.then((err) => ({ err }))]);
         if ('err' in outcome) {
           io.err(`SCM stopping after a fatal error: ${outcome.err.message}`);
           await server.close();
@@ -290,7 +290,7 @@ export function createActions(ctx: ActionEnv): CliActions {
         const sim = new DatanodeSimulator(scms, { count: o.count, prefix, intervalMs: readTiming(c).heartbeatIntervalMs, clock: systemClock, logger: logger(), ...(identity ? { tls: identity.tls } : {}) });
         sim.start();
         io.err(`Started ${o.count} simulated datanodes (${prefix}-dn1..${o.count}) reporting to ${scms.map((s) => `${s.nodeId}(${s.host}:${s.ports.datanode})`).join(', ')}`);
-        const sig = await ctx.stopRequested;
+        const sig = await ctx.stopRequested();
         io.err(`received ${sig}, stopping datanodes (${JSON.stringify(sim.stats)})`);
         await sim.close();
         return 0;

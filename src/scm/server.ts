@@ -273,7 +273,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     if (config.httpEnabled) {
       const http = new ScmHttpServer(
         { prom: () => metrics!.render(), status: () => scmStatus(ctx) },
-        { limits: config.limits.http, ...(own ? { security: { tls: serverTls(own, 'required'), identify: (s) => identityOfSocket(s, version.clusterId, recorded), isRevoked } } : {}) },
+        { limits: config.limits.http, ...(own ? { security: { tls: serverTls(own, 'required'), identify: (s) => identityOfSocket(s, version.clusterId, recorded) } } : {}) },
       );
       // secure mode: HTTPS only (Ozone's HTTPS_ONLY); /status is not served in plain text to anyone
       const [host, port] = own ? [config.bind.https, options.portOverrides?.http ?? self.ports.https] : [config.bind.http, options.portOverrides?.http ?? self.ports.http];

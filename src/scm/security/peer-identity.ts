@@ -46,6 +46,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const one = (v: string | readonly string[] | undefined): string | undefined => (Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : (v as string | undefined));
 
+/** A certificate's serial in decimal (Node gives it in hex), as the SCM records serials; '' when absent. */
+export function serialOf(cert: { readonly serialNumber?: string }): string {
+  return cert.serialNumber ? BigInt(`0x${cert.serialNumber}`).toString(10) : '';
+}
+
 /** The identity a verified certificate proves in this cluster, or undefined when it proves none. */
 export function identityOf(
   cert: { readonly subject?: Readonly<Record<string, string | readonly string[] | undefined>>; readonly ca?: boolean; readonly serialNumber?: string },
@@ -54,7 +59,7 @@ export function identityOf(
   const subject = cert.subject ?? {};
   const cn = one(subject['CN']);
   if (one(subject['O']) !== clusterId || cn === undefined) return undefined;
-  const serial = cert.serialNumber ? BigInt(`0x${cert.serialNumber}`).toString(10) : '';
+  const serial = serialOf(cert);
   for (const kind of ['scm', 'admin', 'datanode', 'om'] as const) {
     const prefix = CN_PREFIX[kind];
     if (!cn.startsWith(prefix) || cn.length === prefix.length) continue;

@@ -15,6 +15,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { StateView } from '../state/scm-state.js';
+import { serialOf } from './peer-identity.js';
 
 export type RecordedStatus = 'recorded' | 'revoked' | 'mismatch' | 'unknown';
 
@@ -67,8 +68,4 @@ export class RecordedCertificates {
     }
     return false;
   }
-}
-
-export function serialOf(cert: { readonly serialNumber?: string }): string {
-  return cert.serialNumber ? BigInt(`0x${cert.serialNumber}`).toString(10) : '';
 }

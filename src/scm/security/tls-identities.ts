@@ -74,12 +74,28 @@ export function raftTls(id: StoredIdentity, clusterId: string, recorded: Recorde
     cert: chainOf(id),
     ca: id.rootPem,
     requireClientCert: true,
-    senderIdentity: (cert: DetailedPeerCertificate) => {
+    admitPeer: (cert: DetailedPeerCertificate) => {
       const who = identityOf(cert, clusterId);
       if (who?.kind !== 'scm') return undefined;
-      const status = recorded.status(cert);
-      if (status === 'recorded') return who.scmUuid;
-      return status === 'unknown' && !recorded.chainRevoked(cert) && !members().has(who.scmUuid) ? who.scmUuid : undefined;
+      const serial = who.serial;
+      // per read, cheaply: once recorded, only revocation can change; while unknown, the status (a map
+      // lookup) and the chain's revocations each time, the ring's membership at most once a second
+      let recordedOnce = false;
+      let membersCheckedAt = 0;
+      const allowed = (): boolean => {
+        if (recordedOnce) return !recorded.isRevoked(serial);
+        const status = recorded.status(cert);
+        if (status === 'recorded') {
+          recordedOnce = true;
+          return true;
+        }
+        if (status !== 'unknown' || recorded.chainRevoked(cert)) return false;
+        const now = Date.now();
+        if (now - membersCheckedAt < 1000) return true;
+        membersCheckedAt = now;
+        return !members().has(who.scmUuid);
+      };
+      return allowed() ? { sender: who.scmUuid, stillAllowed: allowed } : undefined;
     },
     verifyServer: (cert: PeerCertificate, expected: NodeId) => scmServerCheck({ clusterId, scmUuid: expected, isRevoked: (serial) => recorded.isRevoked(serial) })(cert, ''),
   };

@@ -22,8 +22,8 @@ export interface HttpRoutes {
 
 export interface HttpSecurity {
   readonly tls: ServerTls;
+  /** the identity a caller's certificate proves (undefined: none — unrecorded or revoked) */
   readonly identify: (socket: TLSSocket) => PeerIdentity | undefined;
-  readonly isRevoked: (serial: string) => boolean;
 }
 
 export class ScmHttpServer {
@@ -40,7 +40,7 @@ export class ScmHttpServer {
     const socket = req.socket as TLSSocket;
     if (!socket.authorized) return undefined;
     const id = security.identify(socket);
-    return id && id.kind !== 'anonymous' && !security.isRevoked(id.serial) ? id : undefined;
+    return id && id.kind !== 'anonymous' ? id : undefined;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

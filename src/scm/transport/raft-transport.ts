@@ -10,7 +10,7 @@
  *  - peer addresses come from `setPeers` (the replicated configuration) and, for senders not in it yet,
  *    from the address they advertise (so a joining node can answer the leader that adds it);
  *  - with `tls`, both sides use the given key/cert/CA; the server requires and verifies client
- *    certificates unless `requireClientCert: false`, and with `senderIdentity` only accepts frames whose
+ *    certificates unless `requireClientCert: false`, and with `admitPeer` only accepts frames whose
  *    sender id is the one the client certificate names. Enabling it changes no caller.
  *  - inbound connections are bounded like every SCM port (connection-limits.ts: frame size, partial-frame
  *    budget, connection caps per port and per address, idle and TLS handshake timeouts); refusals and bad
@@ -39,15 +39,23 @@ export interface RaftTlsOptions {
   /** Require and verify a client certificate on inbound connections (mutual TLS). Default true. */
   readonly requireClientCert?: boolean;
   /**
-   * The Raft node id an inbound peer's (verified) certificate may speak for, asked when the connection is
-   * accepted and again for every read (so a certificate revoked meanwhile stops speaking at once); frames
-   * whose sender id differs are rejected (RAFT_REJECT); undefined closes the connection. Unset: any sender
-   * id (the certificate only proves membership of the CA). The SCM binds the id to the certificate's OU
-   * (its scmUuid) and refuses revoked or minted certificates (security/recorded-certificates.ts).
+   * Admits an inbound peer by its (verified) certificate, once per connection: the Raft node id it may
+   * speak for (frames whose sender id differs are rejected, RAFT_REJECT), and a check asked again for every
+   * read — so a certificate revoked meanwhile stops speaking at once; undefined, or a failed check, closes
+   * the connection. Unset: any sender id (the certificate only proves membership of the CA). The SCM binds
+   * the id to the certificate's OU (its scmUuid) and refuses revoked or minted certificates
+   * (security/recorded-certificates.ts).
    */
-  readonly senderIdentity?: (peerCertificate: DetailedPeerCertificate) => string | undefined;
+  readonly admitPeer?: (peerCertificate: DetailedPeerCertificate) => RaftPeerAdmission | undefined;
   /** an outbound link: an Error when the server's certificate is not that of peer `expectedId` */
   readonly verifyServer?: (peerCertificate: PeerCertificate, expectedId: NodeId) => Error | undefined;
+}
+
+export interface RaftPeerAdmission {
+  /** the node id this peer's frames must carry as their sender */
+  readonly sender: string;
+  /** asked for every read: false closes the connection */
+  stillAllowed(): boolean;
 }
 
 export interface RaftTransportOptions {
@@ -236,22 +244,21 @@ export class RaftTransport implements PeerTransport {
     socket.setNoDelay(true);
     const remote = socket.remoteAddress ?? '?';
     const decoder = new FrameDecoder(this.governor.limits.maxFrameBytes);
-    const identity = this.o.tls?.senderIdentity;
-    const cert = identity && socket instanceof TLSSocket ? socket.getPeerCertificate(true) : undefined;
-    const sender = (): string | null | undefined => (identity && cert ? (identity(cert) ?? null) : undefined);
+    const admitPeer = this.o.tls?.admitPeer;
     const refuse = (): void => {
       this.rejectedFrames++;
       this.log.warn('raft:not-scm', `closing a Raft connection from ${remote}: its certificate is not (or no longer) that of an SCM of this cluster`);
       socket.destroy();
     };
-    if (sender() === null) {
+    const peer = admitPeer && socket instanceof TLSSocket ? admitPeer(socket.getPeerCertificate(true)) : undefined;
+    if (admitPeer && !peer) {
       refuse();
       return;
     }
+    const allowedSender = peer?.sender;
     socket.on('data', (chunk: Buffer) => {
       admission.touch();
-      const allowedSender = sender();
-      if (allowedSender === null) {
+      if (peer && !peer.stillAllowed()) {
         refuse();
         return;
       }

@@ -68,8 +68,11 @@ function read(path: string): string {
   }
 }
 
-/** Loads an identity; CA_NOT_INITIALIZED (with `missingHint`) when it is not there. */
-export function loadIdentity(dir: string, missingHint: string): StoredIdentity {
+/**
+ * Loads an identity; CA_NOT_INITIALIZED (with `missingHint`) when it is not there. `readKey` reads the
+ * private key (a tool passes security/private-file.ts's check-and-read).
+ */
+export function loadIdentity(dir: string, missingHint: string, readKey: (path: string) => string = read): StoredIdentity {
   const p = identityPaths(dir);
   if (!hasIdentity(dir)) throw new CaError('CA_NOT_INITIALIZED', `no key and certificate under ${dir}`, { hint: missingHint });
   const names = readdirSync(p.certsDir);
@@ -77,7 +80,7 @@ export function loadIdentity(dir: string, missingHint: string): StoredIdentity {
   if (!rootName) throw new CaError('CA_NOT_INITIALIZED', `no ROOTCA-<serial>.crt in ${p.certsDir}`, { hint: missingHint });
   const certPem = read(p.certificate);
   const issuers = names.filter((n) => /^CA-\d+\.crt$/.test(n)).map((n) => read(join(p.certsDir, n)));
-  return { privateKeyPem: read(p.privateKey), certPem, serial: certificateInfo(certPem).serial, chainPem: orderChain(certPem, issuers), rootPem: read(join(p.certsDir, rootName)) };
+  return { privateKeyPem: readKey(p.privateKey), certPem, serial: certificateInfo(certPem).serial, chainPem: orderChain(certPem, issuers), rootPem: read(join(p.certsDir, rootName)) };
 }
 
 /** Issuers ordered from the leaf's issuer up (by subject/issuer names). */

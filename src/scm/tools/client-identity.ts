@@ -2,16 +2,18 @@
  * The identity operator commands (`admin`, `freon`, `debug ldb` against a running SCM) authenticate with
  * on a secure cluster: the admin identity of an SCM host, found from the configuration —
  * `$OZONE_CLIENT_IDENTITY_DIR` if set, else `<hdds.metadata.dir | ozone.metadata.dirs>/scm/admin` — in the
- * identity layout of ca/identity-store.ts. Its private key must be private (no group/other permission
- * bits, like ssh's identity files): a readable key is refused rather than used. With security off there
+ * identity layout of ca/identity-store.ts. Its private key must be private (security/private-file.ts: a
+ * regular file of the caller or root, no group/other permission bits, not a symlink): anything else is
+ * refused rather than used. With security off there
  * is no identity and calls are plain TCP.
  */
-import { statSync } from 'node:fs';
 import { adminIdentityDir } from '../ca/scm-certificates.js';
 import { certificateInfo } from '../ca/forge-x509.js';
-import { identityPaths, loadIdentity, type StoredIdentity } from '../ca/identity-store.js';
+import { CaError } from '../ca/ca-error.js';
+import { loadIdentity, type StoredIdentity } from '../ca/identity-store.js';
 import { K } from '../config/config-keys.js';
 import type { OzoneConf } from '../config/ozone-conf.js';
+import { readPrivateFile } from '../security/private-file.js';
 import { SecurityError } from '../security/security-error.js';
 import { clientTls } from '../security/tls-identities.js';
 import type { ClientTls } from '../transport/tls-options.js';
@@ -27,28 +29,15 @@ export function clientIdentityDir(conf: OzoneConf, env: NodeJS.ProcessEnv): stri
   return meta === undefined ? undefined : adminIdentityDir(meta);
 }
 
-/** Refuses a private key that group or others may read (SECRET_FILE). */
-export function checkPrivateFile(path: string): void {
-  let mode: number;
-  try {
-    mode = statSync(path).mode;
-  } catch (err) {
-    throw new SecurityError('SECRET_FILE', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  if ((mode & 0o077) !== 0) {
-    throw new SecurityError('SECRET_FILE', `${path} is readable by others (mode ${(mode & 0o777).toString(8)}); refusing to use it`, { hint: `chmod 600 ${path}` });
-  }
-}
-
 export function loadClientIdentity(conf: OzoneConf, env: NodeJS.ProcessEnv): StoredIdentity {
   const dir = clientIdentityDir(conf, env);
   const hint = 'run the command on an SCM host as the SCM\'s user with that SCM\'s --conf (its admin identity is <metadata>/scm/admin), or set OZONE_CLIENT_IDENTITY_DIR to an identity obtained with `ozone admin cert request --type admin`';
   if (dir === undefined) throw new SecurityError('NO_CLIENT_IDENTITY', 'this cluster is secure and no client identity is configured (no ozone.metadata.dirs, no OZONE_CLIENT_IDENTITY_DIR)', { hint });
   try {
-    checkPrivateFile(identityPaths(dir).privateKey);
-    return loadIdentity(dir, hint);
+    return loadIdentity(dir, hint, (path) => readPrivateFile(path));
   } catch (err) {
-    if (err instanceof SecurityError && err.code === 'SECRET_FILE' && /cannot read/.test(err.message)) {
+    const missing = (err instanceof CaError && err.code === 'CA_NOT_INITIALIZED') || (err instanceof SecurityError && err.code === 'SECRET_FILE' && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT');
+    if (missing) {
       throw new SecurityError('NO_CLIENT_IDENTITY', `this cluster is secure and there is no readable client identity under ${dir}`, { hint, cause: err });
     }
     throw err;

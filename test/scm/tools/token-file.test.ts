@@ -50,6 +50,6 @@ describe('readTokenFile', () => {
     expect(err).toMatchObject({ code: 'TOKEN_INVALID' });
     expect(String((err as Error).message)).not.toContain('hunter2');
     await expect(readTokenFile('-', async () => '')).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
-    await expect(readTokenFile(file('huge', 'x'.repeat(70 * 1024)), noStdin)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    await expect(readTokenFile(file('huge', 'x'.repeat(70 * 1024)), noStdin)).rejects.toMatchObject({ code: 'SECRET_FILE' });
   });
 });

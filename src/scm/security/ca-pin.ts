@@ -18,7 +18,7 @@ export function caCertHash(rootPem: string): string {
 export function parseCaCertHash(value: string): string {
   const v = value.trim().toLowerCase();
   if (!CA_HASH_FORMAT.test(v)) {
-    throw new SecurityError('CA_PIN_MISMATCH', `--ca-cert-hash must look like sha256:<64 hex digits>, got ${JSON.stringify(value.slice(0, 80))}`, {
+    throw new SecurityError('CA_PIN_INVALID', `--ca-cert-hash must look like sha256:<64 hex digits>, got ${JSON.stringify(value.slice(0, 80))}`, {
       hint: 'take it from the output of `ozone admin scm token create` (or `scmctl`), which prints the hash of the cluster root CA',
     });
   }

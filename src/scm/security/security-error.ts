@@ -21,7 +21,9 @@ export type SecurityErrorCode =
   | 'CERT_REVOKED'
   /** the root CA the SCM presented does not match the pinned `sha256:` hash */
   | 'CA_PIN_MISMATCH'
-  /** a token file or identity directory that others can read, or that is missing */
+  /** a `--ca-cert-hash` that is not `sha256:<64 hex digits>` */
+  | 'CA_PIN_INVALID'
+  /** a token or key file that is missing, not a private regular file of the caller (or root), or oversized */
   | 'SECRET_FILE'
   /** a secure command found no client identity (key and certificate) to authenticate with */
   | 'NO_CLIENT_IDENTITY';

@@ -117,7 +117,7 @@ export class ScmDb {
     for await (const [k, v] of this.rawEntries(cf, options)) yield [decodeKey(c.key, k), decodeValue(c.value, v)];
   }
 
-  /** True when no column family holds a record (a database just created, or never written). */
+  /** True when some column family holds a record (false: a database just created, or never written). */
   async holdsRecords(): Promise<boolean> {
     for (const cf of COLUMN_FAMILIES) {
       for await (const _ of this.store.keys({ ...cfRange(cf), limit: 1 })) return true;

@@ -40,7 +40,7 @@ describe('root CA pinning', () => {
     expect(() => checkPinnedRoot(b.root.certPem, pin)).toThrow(expect.objectContaining({ code: 'CA_PIN_MISMATCH' }));
     expect(() => checkPinnedRoot(a.sub.certPem, caCertHash(a.sub.certPem))).toThrow(expect.objectContaining({ code: 'CA_PIN_MISMATCH' }));
     expect(() => checkPinnedRoot('junk', pin)).toThrow(expect.objectContaining({ code: 'CA_PIN_MISMATCH' }));
-    expect(() => parseCaCertHash('md5:abc')).toThrow(expect.objectContaining({ code: 'CA_PIN_MISMATCH' }));
+    expect(() => parseCaCertHash('md5:abc')).toThrow(expect.objectContaining({ code: 'CA_PIN_INVALID' }));
     expect(parseCaCertHash(pin.toUpperCase().replace('SHA256', 'sha256'))).toBe(pin);
   });
 });

@@ -127,7 +127,9 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
   };
 
   async function gate(kind: 'leader' | 'member', n: PlanNode, progress: (m: string) => void): Promise<string> {
-    return waitUntil(
+    return taskContext.waitFor(
+      kind === 'leader' ? `${n.key} becoming the leader` : `${n.key} joining the ring with one leader`,
+      n.host,
       async () => {
         const r = await readRing(n);
         if ('error' in r) return { done: false, detail: r.error };
@@ -135,15 +137,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
         const done = kind === 'leader' ? h.leaderCount === 1 && h.leader === n.key : h.leaderCount === 1 && h.leader !== null && h.members.includes(n.key);
         return { done, detail: describe(h, plan.nodes) };
       },
-      {
-        what: kind === 'leader' ? `${n.key} becoming the leader` : `${n.key} joining the ring with one leader`,
-        host: n.host,
-        timeoutMs: plan.timeouts.scmStartMs,
-        intervalMs: interval,
-        clock: deps.clock,
-        ...sig,
-        onProgress: progress,
-      },
+      progress,
     );
   }
 

@@ -3,6 +3,7 @@
  * drift; per service whether it is healthy (every node reachable, initialised and running, one clusterID,
  * exactly one LEADER, every node in the ring); per host which managed files differ from the topology.
  */
+import { formatColumns } from '../../common/text-columns.js';
 import { sha256Hex } from '../render/managed-header.js';
 import type { RenderedFile } from '../render/render-host.js';
 import type { Topology } from '../topology/model.js';
@@ -119,10 +120,6 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
   };
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
-}
 
 export function formatStatus(st: ClusterStatus): string {
   const out: string[] = [];
@@ -146,7 +143,7 @@ export function formatStatus(st: ClusterStatus): string {
       !n.reachable ? '?' : h.drift.length > 0 ? `drift (${h.drift.length} file${h.drift.length === 1 ? '' : 's'})` : n.restartPending ? 'restart pending' : 'in sync',
     ]);
   }
-  out.push(table(rows));
+  out.push(formatColumns(rows));
   const others = st.hosts.filter((h) => !st.nodes.some((n) => n.host === h.name));
   if (others.length > 0) {
     out.push('');

@@ -58,7 +58,8 @@ export function generateRsaKeyPair(): KeyPairPem {
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
-const days = (from: Date, n: number): Date => new Date(from.getTime() + n * 86_400_000);
+/** `n` days after `from` (validity periods) */
+export const days = (from: Date, n: number): Date => new Date(from.getTime() + n * 86_400_000);
 
 function save(paths: CaPaths, m: CaMaterial, extra: Record<string, string> = {}): void {
   privateDir(paths.dir);

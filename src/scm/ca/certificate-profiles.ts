@@ -15,8 +15,7 @@
  */
 import { SecurityError } from '../security/security-error.js';
 import { subjectFor, type IdentityKind, type SubjectName } from '../security/peer-identity.js';
-import type { CaMaterial } from './certificate-authority.js';
-import { CA_VALIDITY_DAYS, DEFAULT_VALIDITY_DAYS } from './certificate-authority.js';
+import { CA_VALIDITY_DAYS, days, DEFAULT_VALIDITY_DAYS, type CaMaterial } from './certificate-authority.js';
 import { issueCertificate, parseCsr, type ParsedCsr, type SubjectAltNames } from './forge-x509.js';
 
 export interface CertificateProfile {
@@ -43,8 +42,6 @@ export function profileFor(kind: IdentityKind, host: string, clusterId: string, 
   };
 }
 
-const days = (from: Date, n: number): Date => new Date(from.getTime() + n * 86_400_000);
-
 /**
  * Checks a request's subject against the profile: OU exactly (an SCM's scmUuid; none for the others), CN
  * and O equal or left empty (the profile fills them: the requester need not know its token's host).
@@ -69,29 +66,12 @@ export function checkRequest(csrPem: string, profile: CertificateProfile): Parse
   return csr;
 }
 
-/** Checks the request, then issues a certificate signed by `issuer` from the profile alone. */
-export function issueFromRequest(issuer: CaMaterial, csrPem: string, profile: CertificateProfile, serial: string, now: Date): string {
-  return issueFromParsed(issuer, checkRequest(csrPem, profile), profile, serial, now);
-}
-
-/** Issues from a request already checked against `profile`: only its public key is taken. */
+/** Issues from a request already checked against `profile` (checkRequest): only its public key is taken. */
 export function issueFromParsed(issuer: CaMaterial, csr: ParsedCsr, profile: CertificateProfile, serial: string, now: Date): string {
-  return issueCertificate(
-    {
-      subject: profile.subject,
-      subjectPublicKeyPem: csr.publicKeyPem,
-      serial,
-      notBefore: now,
-      notAfter: days(now, profile.validityDays),
-      isCa: profile.isCa,
-      usage: profile.usage,
-      sans: profile.sans,
-    },
-    { certPem: issuer.certPem, privateKeyPem: issuer.privateKeyPem },
-  );
+  return issueForKey(issuer, csr.publicKeyPem, profile, serial, now);
 }
 
-/** Issues a certificate for a key this process holds (the primordial's own identities at --init). */
+/** Issues a certificate signed by `issuer` for `publicKeyPem`, from the profile alone. */
 export function issueForKey(issuer: CaMaterial, publicKeyPem: string, profile: CertificateProfile, serial: string, now: Date): string {
   return issueCertificate(
     { subject: profile.subject, subjectPublicKeyPem: publicKeyPem, serial, notBefore: now, notAfter: days(now, profile.validityDays), isCa: profile.isCa, usage: profile.usage, sans: profile.sans },

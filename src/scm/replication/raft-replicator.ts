@@ -380,18 +380,7 @@ export class RaftReplicator implements Replicator {
   async addPeer(peer: { scmUuid: string; host: string; ratisPort: number }, options: { signal?: AbortSignal } = {}): Promise<void> {
     const address = raftAddressOf({ nodeId: '', host: peer.host, ports: { ...this.self.ports, ratis: peer.ratisPort } });
     this.o.logger.info('adding SCM to the ring', { scmId: peer.scmUuid, address });
-    // One membership change at a time: SCMs joining together wait for each other (Ratis answers
-    // ReconfigurationInProgress and its client retries the same server).
-    for (;;) {
-      const node = this.requireLeader();
-      try {
-        await node.addMember(nodeId(peer.scmUuid), address, options.signal ? { signal: options.signal } : {});
-        break;
-      } catch (err) {
-        if (!(err instanceof RaftError && err.code === 'CONF_CHANGE_IN_PROGRESS')) throw this.mapError(err);
-      }
-      await this.o.clock.sleep(50, options.signal ? { signal: options.signal } : {});
-    }
+    await this.changeMembership((node, o) => node.addMember(nodeId(peer.scmUuid), address, o), options.signal);
     this.o.logger.info('SCM is a voting member now', { scmId: peer.scmUuid, address });
   }
 
@@ -400,17 +389,26 @@ export class RaftReplicator implements Replicator {
       throw new ReplicationError('REPLICATION_UNSUPPORTED', 'Cannot remove current leader.', { hint: 'transfer leadership to another SCM first (ozone admin scm transfer)' });
     }
     this.o.logger.info('removing SCM from the ring', { scmId: scmUuid });
+    await this.changeMembership((node, o) => node.removeMember(nodeId(scmUuid), o), options.signal);
+    this.o.logger.info('SCM removed from the ring', { scmId: scmUuid });
+  }
+
+  /**
+   * One membership change at a time: changes asked together wait for each other (Ratis answers
+   * ReconfigurationInProgress and its client retries the same server); each try on the current leader.
+   */
+  private async changeMembership(change: (node: RaftNode<CommandResult>, o: { signal?: AbortSignal }) => Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+    const o = signal ? { signal } : {};
     for (;;) {
       const node = this.requireLeader();
       try {
-        await node.removeMember(nodeId(scmUuid), options.signal ? { signal: options.signal } : {});
-        break;
+        await change(node, o);
+        return;
       } catch (err) {
         if (!(err instanceof RaftError && err.code === 'CONF_CHANGE_IN_PROGRESS')) throw this.mapError(err);
       }
-      await this.o.clock.sleep(50, options.signal ? { signal: options.signal } : {});
+      await this.o.clock.sleep(50, o);
     }
-    this.o.logger.info('SCM removed from the ring', { scmId: scmUuid });
   }
 
   async transferLeadership(targetScmUuid: string, options: { signal?: AbortSignal } = {}): Promise<void> {

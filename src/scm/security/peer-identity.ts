@@ -37,9 +37,15 @@ export interface SubjectName {
  * together with an SCM carries that SCM's scmUuid too (so decommissioning the SCM revokes both).
  */
 export function subjectFor(kind: IdentityKind, host: string, clusterId: string, scmUuid?: string): SubjectName {
-  if (kind === 'scm') return { CN: `${CN_PREFIX.scm}${host}`, OU: scmUuid ?? '', O: clusterId };
-  if (kind === 'admin' && scmUuid !== undefined) return { CN: `${CN_PREFIX.admin}${host}`, OU: scmUuid, O: clusterId };
-  return { CN: `${CN_PREFIX[kind]}${host}`, O: clusterId };
+  const CN = commonNameFor(kind, host);
+  if (kind === 'scm') return { CN, OU: scmUuid ?? '', O: clusterId };
+  if (kind === 'admin' && scmUuid !== undefined) return { CN, OU: scmUuid, O: clusterId };
+  return { CN, O: clusterId };
+}
+
+/** The CN of an identity of `kind` for `host`: `scm-sub@h`, `admin@h`, `dn@h`, `om@h`. */
+export function commonNameFor(kind: IdentityKind, host: string): string {
+  return `${CN_PREFIX[kind]}${host}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

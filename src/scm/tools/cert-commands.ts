@@ -6,6 +6,7 @@
  *    a join token (tools/secure-join.ts), saved under DIR in the identity layout (0700, key 0600). The
  *    token decides the subject; this command only generates the key and proves possession.
  */
+import { formatColumns } from '../../common/text-columns.js';
 import { saveIdentity } from '../ca/identity-store.js';
 import type { CertificateListing, ClientProtocol } from '../protocols/client-protocol.js';
 import { parseCaCertHash } from '../security/ca-pin.js';
@@ -17,8 +18,7 @@ import type { ToolIo } from './tool-io.js';
 export function formatCertificates(certs: readonly CertificateListing[]): string {
   const head = ['SERIAL', 'ROLE', 'SUBJECT', 'ISSUER', 'VALID UNTIL', 'REVOKED'];
   const rows = certs.map((c) => [c.serial, c.role, c.subject, c.issuer, c.notAfter.replace(/\.\d+Z$/, 'Z'), c.revoked ? `${new Date(c.revoked.at).toISOString().replace(/\.\d+Z$/, 'Z')} (${c.revoked.reason})` : '-']);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return formatColumns([head, ...rows]);
 }
 
 export async function runCertList(client: FailoverRpcClient<ClientProtocol>, o: { role?: 'SCM' | 'OM' | 'DATANODE' | 'ADMIN'; json: boolean }, io: ToolIo): Promise<void> {

@@ -15,7 +15,7 @@ import { certificateInfo, createCsr, verifyChain } from '../ca/forge-x509.js';
 import type { IssuedCertificate } from '../ca/identity-store.js';
 import type { CertificateIssued, ScmCertificatesIssued, SecurityProtocol } from '../protocols/security-protocol.js';
 import { checkPinnedRoot } from '../security/ca-pin.js';
-import type { IdentityKind } from '../security/peer-identity.js';
+import { commonNameFor, type IdentityKind } from '../security/peer-identity.js';
 import { SecurityError } from '../security/security-error.js';
 import { scmServerCheck } from '../security/tls-identities.js';
 import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
@@ -65,8 +65,6 @@ function checkIssued(issued: IssuedCertificate, rootPem: string, expect: { CN?: 
   }
 }
 
-const CN_OF: Readonly<Record<IdentityKind, string>> = { scm: 'scm-sub@', admin: 'admin@', datanode: 'dn@', om: 'om@' };
-
 /** A joining SCM: key pairs and requests for its sub-CA (OU = its new scmUuid) and its host's admin identity. */
 export async function requestScmIdentity(
   endpoints: readonly RpcEndpoint[],
@@ -76,8 +74,8 @@ export async function requestScmIdentity(
 ): Promise<{ issued: ScmCertificatesIssued; scmKeys: KeyPairPem; adminKeys: KeyPairPem }> {
   const scmKeys = generateRsaKeyPair();
   const adminKeys = generateRsaKeyPair();
-  const csr = createCsr({ CN: `${CN_OF.scm}${p.host}`, OU: p.scmUuid }, scmKeys.publicKeyPem, scmKeys.privateKeyPem, { isCa: true, sans: sansOf(p.host) });
-  const adminCsr = createCsr({ CN: `${CN_OF.admin}${p.host}`, OU: p.scmUuid }, adminKeys.publicKeyPem, adminKeys.privateKeyPem, { isCa: false, sans: sansOf(p.host) });
+  const csr = createCsr({ CN: commonNameFor('scm', p.host), OU: p.scmUuid }, scmKeys.publicKeyPem, scmKeys.privateKeyPem, { isCa: true, sans: sansOf(p.host) });
+  const adminCsr = createCsr({ CN: commonNameFor('admin', p.host), OU: p.scmUuid }, adminKeys.publicKeyPem, adminKeys.privateKeyPem, { isCa: false, sans: sansOf(p.host) });
   const client = new FailoverRpcClient<SecurityProtocol>(endpoints, { ...failover(o), tls: { ca: rootPem, verifyServer: scmServerCheck({ clusterId: undefined, sameHost: true }) } });
   let issued: ScmCertificatesIssued;
   try {
@@ -85,8 +83,8 @@ export async function requestScmIdentity(
   } finally {
     await client.close();
   }
-  checkIssued(issued.scm, rootPem, { CN: `${CN_OF.scm}${p.host}`, OU: p.scmUuid, O: issued.clusterId });
-  checkIssued(issued.admin, rootPem, { CN: `${CN_OF.admin}${p.host}`, OU: p.scmUuid, O: issued.clusterId });
+  checkIssued(issued.scm, rootPem, { CN: commonNameFor('scm', p.host), OU: p.scmUuid, O: issued.clusterId });
+  checkIssued(issued.admin, rootPem, { CN: commonNameFor('admin', p.host), OU: p.scmUuid, O: issued.clusterId });
   return { issued, scmKeys, adminKeys };
 }
 

@@ -6,6 +6,7 @@
  * Nothing here logs the token.
  */
 import { writeFileSync } from 'node:fs';
+import { formatColumns } from '../../common/text-columns.js';
 import type { ClientProtocol, CreatedJoinToken, JoinTokenInfo } from '../protocols/client-protocol.js';
 import type { TokenScope } from '../state/join-token-records.js';
 import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
@@ -68,8 +69,7 @@ function when(ms: number | null): string {
 export function formatTokenList(tokens: readonly JoinTokenInfo[]): string {
   const head = ['ID', 'SCOPE', 'STATE', 'USES LEFT', 'EXPIRES', 'CREATED BY'];
   const rows = tokens.map((t) => [t.id, scopeText(t.scope), t.state, String(t.usesLeft), when(t.expiresAt), t.createdBy]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return formatColumns([head, ...rows]);
 }
 
 export async function runTokenList(client: FailoverRpcClient<ClientProtocol>, json: boolean, io: ToolIo): Promise<void> {

@@ -8,12 +8,16 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateRsaKeyPair, initPrimordialCa } from '../../../src/scm/ca/certificate-authority.js';
-import { issueFromRequest, profileFor } from '../../../src/scm/ca/certificate-profiles.js';
+import { checkRequest, issueFromParsed, profileFor, type CertificateProfile } from '../../../src/scm/ca/certificate-profiles.js';
 import { certificateInfo, createCsr, verifyChain } from '../../../src/scm/ca/forge-x509.js';
 import { identityOf } from '../../../src/scm/security/peer-identity.js';
 
 const CID = 'CID-3f1e6c87-8cf0-4cbf-b3b6-3b8f09b1462a';
 const UUID = '1c73d6f5-9a35-4325-b414-30ddfb58de64';
+
+/** what the signer does with a request: check it against the profile, then issue from the profile */
+const issueFromRequest = (issuer: Parameters<typeof issueFromParsed>[0], csrPem: string, profile: CertificateProfile, serial: string, now: Date): string =>
+  issueFromParsed(issuer, checkRequest(csrPem, profile), profile, serial, now);
 
 describe('certificate profiles: the token decides what is issued', () => {
   const dir = mkdtempSync(join(tmpdir(), 'profiles-'));

@@ -18,7 +18,7 @@
  * its own `ipc.*` set, which does not map one to one).
  */
 import type { ConnectionLimits } from '../transport/connection-limits.js';
-import { DEFAULT_LIMITS } from '../transport/connection-limits.js';
+import { DEFAULT_LIMITS, RAFT_PORT_LIMITS } from '../transport/connection-limits.js';
 import { ConfigError } from './config-error.js';
 import type { OzoneConf } from './ozone-conf.js';
 import { parseStorageSize } from './storage-size.js';
@@ -29,7 +29,7 @@ export type ListenerName = (typeof LISTENER_NAMES)[number];
 const MiB = 1024 * 1024;
 const PORT_DEFAULTS: Readonly<Partial<Record<ListenerName, Partial<ConnectionLimits>>>> = {
   datanode: { maxFrameBytes: 32 * MiB, maxBufferedBytes: 64 * MiB },
-  ratis: { maxFrameBytes: 32 * MiB, maxBufferedBytes: 64 * MiB, maxConnectionsPerAddress: 16 },
+  ratis: RAFT_PORT_LIMITS,
 };
 
 export const RPC_LIMIT_KEYS = {

@@ -13,7 +13,7 @@ import type { TLSSocket } from 'node:tls';
 import type { PeerIdentity } from '../security/peer-identity.js';
 import type { ConnectionLimits } from '../transport/connection-limits.js';
 import { listenExclusive } from '../transport/listen-exclusive.js';
-import type { ServerTls } from '../transport/tls-options.js';
+import { tlsServerOptions, type ServerTls } from '../transport/tls-options.js';
 
 export interface HttpRoutes {
   prom(): Promise<{ contentType: string; body: string }>;
@@ -76,7 +76,7 @@ export class ScmHttpServer {
     const tls = this.options.security?.tls;
     const limits = this.options.limits;
     const server = tls
-      ? createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', handshakeTimeout: limits.handshakeTimeoutMs }, (req, res) => this.handle(req, res))
+      ? createHttpsServer(tlsServerOptions({ ...tls, clientCert: 'required', handshakeTimeoutMs: limits.handshakeTimeoutMs }), (req, res) => this.handle(req, res))
       : createHttpServer((req, res) => this.handle(req, res));
     server.maxConnections = limits.maxConnections;
     server.headersTimeout = Math.min(limits.idleTimeoutMs, 10_000);

@@ -19,7 +19,7 @@
  * without a certificate: the security port answers a root CA certificate), plus socket overhead. `ConnectionGovernor` tracks admissions and buffered bytes and runs one idle sweep
  * timer per port (unref'd: it never keeps a process alive).
  */
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Logger } from '../../common/logger.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 
@@ -67,6 +67,9 @@ interface Tracked {
   partialSince: number;
   inflight: number;
 }
+
+/** The Raft port's defaults: AppendEntries and snapshots are larger, peers few. */
+export const RAFT_PORT_LIMITS: Partial<ConnectionLimits> = { maxFrameBytes: 32 * 1024 * 1024, maxBufferedBytes: 64 * 1024 * 1024, maxConnectionsPerAddress: 16 };
 
 export class ConnectionGovernor {
   private readonly open = new Set<Tracked>();
@@ -154,20 +157,27 @@ export class ConnectionGovernor {
   private readonly arrived = new Map<string, Admission>();
 
   /**
-   * Wire to the listener's `drop` event: with `server.maxConnections` set to the port's cap, Node itself
-   * closes connections over it before any callback runs; they are counted and logged here.
+   * Puts a listener under this governor: Node closes connections over the port's cap itself (counted
+   * here), and a TLS listener's connections are admitted at TCP accept, before their handshake; the
+   * listener's connection callback then takes its admission with `admitted`.
    */
-  dropped(address: string | undefined): void {
+  watch(server: Server, tls: boolean): void {
+    server.maxConnections = this.limits.maxConnections;
+    server.on('drop', (data) => this.dropped(data?.remoteAddress));
+    if (tls) server.on('connection', (raw: Socket) => this.arrive(raw));
+  }
+
+  /** A connection Node closed over `server.maxConnections` (its `drop` event): counted and logged. */
+  private dropped(address: string | undefined): void {
     this.stats.refusedConnections++;
     this.log.warn(`${this.name}:refused`, `${this.name}: refusing a connection from ${address ?? 'unknown'}`, { reason: `${this.open.size} connections open (limit ${this.limits.maxConnections})` });
   }
 
   /**
-   * For a TLS listener, on its raw `connection` event: admits the TCP connection before the handshake,
-   * so connections still handshaking count against the limits. (A plain listener skips this: its
-   * connection callback runs first and `admitted` admits there.)
+   * A TLS listener's raw connection (`watch`): admitted before the handshake, so connections still
+   * handshaking count against the limits. (A plain listener's callback runs first and admits itself.)
    */
-  arrive(raw: Socket): void {
+  private arrive(raw: Socket): void {
     const admission = this.admit(raw);
     if (!admission) return;
     const key = socketKey(raw);

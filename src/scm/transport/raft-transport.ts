@@ -17,19 +17,20 @@
  *    frames are logged rate-limited;
  *  - `close()` stops listening, closes every connection and is idempotent.
  */
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { TLSSocket, createServer as createTlsServer, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
+import type { Server, Socket } from 'node:net';
+import { TLSSocket, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
 import { randomInt } from 'node:crypto';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { Message, NodeId } from '../raft/types.js';
 import type { PeerTransport, PeerTransportHandler } from '../driver/peer-transport.js';
-import { ConnectionGovernor, DEFAULT_LIMITS, type Admission, type ConnectionLimits } from './connection-limits.js';
+import { ConnectionGovernor, DEFAULT_LIMITS, RAFT_PORT_LIMITS, type ConnectionLimits } from './connection-limits.js';
 import { FrameDecoder } from './frame-codec.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { PeerLink } from './peer-link.js';
 import { RaftTransportError } from './raft-transport-error.js';
 import { decodeRaftFrame, encodeRejectFrame, type RaftWireHeader } from './raft-wire.js';
+import { createListener } from './tls-options.js';
 
 export interface RaftTlsOptions {
   readonly key: string | Buffer;
@@ -81,7 +82,6 @@ export interface RaftTransportOptions {
   readonly limits?: ConnectionLimits;
 }
 
-const RAFT_DEFAULT_LIMITS: ConnectionLimits = { ...DEFAULT_LIMITS, maxFrameBytes: 32 * 1024 * 1024, maxBufferedBytes: 64 * 1024 * 1024, maxConnectionsPerAddress: 16 };
 
 export interface RaftTransportStats {
   readonly framesSent: number;
@@ -100,18 +100,16 @@ export class RaftTransport implements PeerTransport {
   private framesReceived = 0;
   private rejectedFrames = 0;
   private readonly header: RaftWireHeader;
-  private readonly governor: ConnectionGovernor;
   private readonly log: RateLimitedLog;
 
   private constructor(
     private readonly o: RaftTransportOptions,
     private readonly server: Server,
     readonly address: string,
+    private readonly governor: ConnectionGovernor,
   ) {
     this.header = { groupId: o.groupId, senderId: o.self, senderAddress: address };
-    const logger = o.logger ?? silentLogger;
-    this.governor = new ConnectionGovernor('raft', o.limits ?? RAFT_DEFAULT_LIMITS, logger);
-    this.log = new RateLimitedLog(logger, 10_000);
+    this.log = new RateLimitedLog(o.logger ?? silentLogger, 10_000);
   }
 
   static async listen(o: RaftTransportOptions, options: { signal?: AbortSignal } = {}): Promise<RaftTransport> {
@@ -120,25 +118,15 @@ export class RaftTransport implements PeerTransport {
       throw new RaftTransportError('TRANSPORT_TLS_CONFIG', 'TLS for the Raft port needs key, cert and ca');
     }
     let transport: RaftTransport | null = null;
-    const onSocket = (socket: Socket): void => transport?.accept(socket);
-    const server: Server = o.tls
-      ? createTlsServer(
-          {
-            key: o.tls.key,
-            cert: o.tls.cert,
-            ca: o.tls.ca as string[],
-            requestCert: o.tls.requireClientCert ?? true,
-            rejectUnauthorized: o.tls.requireClientCert ?? true,
-            handshakeTimeout: (o.limits ?? RAFT_DEFAULT_LIMITS).handshakeTimeoutMs,
-            minVersion: 'TLSv1.2',
-          },
-          onSocket,
-        )
-      : createNetServer(onSocket);
+    const logger = o.logger ?? silentLogger;
+    const governor = new ConnectionGovernor('raft', o.limits ?? { ...DEFAULT_LIMITS, ...RAFT_PORT_LIMITS }, logger);
+    const tls = o.tls
+      ? { key: o.tls.key, cert: o.tls.cert, ca: o.tls.ca, clientCert: o.tls.requireClientCert === false ? ('optional' as const) : ('required' as const), handshakeTimeoutMs: governor.limits.handshakeTimeoutMs }
+      : undefined;
+    // (a connection in the instant between listening and the transport's construction is closed)
+    const server = createListener(tls, (socket) => (transport ? transport.accept(socket) : socket.destroy()));
     // connections are admitted (and counted) when TCP accepts them, before any TLS handshake
-    server.maxConnections = (o.limits ?? RAFT_DEFAULT_LIMITS).maxConnections;
-    server.on('drop', (data) => transport?.governor.dropped(data?.remoteAddress));
-    if (o.tls) server.on('connection', (raw: Socket) => transport?.arrive(raw));
+    governor.watch(server, tls !== undefined);
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
         reject(new RaftTransportError('TRANSPORT_LISTEN_FAILED', `cannot listen on ${o.listen.host}:${o.listen.port}: ${err.message}`, { cause: err, hint: 'is another process using the Raft port?' }));
@@ -152,7 +140,7 @@ export class RaftTransport implements PeerTransport {
     const bound = server.address();
     const port = typeof bound === 'object' && bound ? bound.port : o.listen.port;
     const host = o.listen.host.includes(':') ? `[${o.listen.host}]` : o.listen.host;
-    transport = new RaftTransport(o, server, o.advertise ?? `${host}:${port}`);
+    transport = new RaftTransport(o, server, o.advertise ?? `${host}:${port}`, governor);
     server.on('error', (err) => (o.logger ?? silentLogger).error('raft listener error', { error: err.message }));
     if (o.tls) server.on('tlsClientError', (err, socket) => transport?.log.warn('raft:tls', `raft: TLS handshake with ${socket.remoteAddress ?? '?'} failed`, { error: err.message }));
     if (options.signal) {
@@ -225,12 +213,6 @@ export class RaftTransport implements PeerTransport {
     });
     this.links.set(to, link);
     return link;
-  }
-
-  /** A TCP connection arrived at the TLS listener (before the handshake): counted, or closed. */
-  private arrive(raw: Socket): void {
-    if (this.closed) raw.destroy();
-    else this.governor.arrive(raw);
   }
 
   private accept(socket: Socket): void {

@@ -109,9 +109,7 @@ export class RpcServer<P extends Protocol> {
     const tls = security ? { ...security.tls, handshakeTimeoutMs: this.governor.limits.handshakeTimeoutMs } : undefined;
     const server = createListener(tls, (s) => this.accept(s));
     // connections are admitted (and counted) when TCP accepts them, before any TLS handshake
-    server.maxConnections = this.governor.limits.maxConnections;
-    server.on('drop', (data) => this.governor.dropped(data?.remoteAddress));
-    if (tls) server.on('connection', (raw: Socket) => this.governor.arrive(raw));
+    this.governor.watch(server, tls !== undefined);
     if (security) server.on('tlsClientError', (err, socket) => this.log.warn(`${this.name}:tls`, `${this.name}: TLS handshake with ${socket.remoteAddress ?? '?'} failed`, { error: err.message }));
     this.server = server;
     const address = await listenExclusive(server, host, port);

@@ -11,7 +11,7 @@
  * Without TLS material everything is plain TCP (security off).
  */
 import { connect as netConnect, createServer as netCreateServer, type Server, type Socket } from 'node:net';
-import { connect as tlsConnect, createServer as tlsCreateServer, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createServer as tlsCreateServer, type PeerCertificate, type TlsOptions, type TLSSocket } from 'node:tls';
 
 export interface TlsMaterial {
   /** PEM private key of this SCM/client */
@@ -22,7 +22,12 @@ export interface TlsMaterial {
   readonly ca: string;
 }
 
-export interface ServerTls extends TlsMaterial {
+export interface ServerTls {
+  readonly key: string | Buffer;
+  /** certificate chain (leaf first) */
+  readonly cert: string | Buffer;
+  /** CA certificate(s) trusted for client certificates */
+  readonly ca: string | Buffer | ReadonlyArray<string | Buffer>;
   readonly clientCert: 'required' | 'optional';
   readonly handshakeTimeoutMs?: number;
 }
@@ -39,20 +44,21 @@ export interface ClientTls {
   readonly insecure?: boolean;
 }
 
+/** Node's options for a TLS server of an SCM port (RPC, Raft, HTTPS): one place for them. */
+export function tlsServerOptions(tls: ServerTls): TlsOptions {
+  return {
+    key: tls.key,
+    cert: tls.cert,
+    ca: tls.ca as string | Buffer | Array<string | Buffer>,
+    requestCert: true,
+    rejectUnauthorized: tls.clientCert === 'required',
+    handshakeTimeout: tls.handshakeTimeoutMs ?? 10_000,
+    minVersion: 'TLSv1.2',
+  };
+}
+
 export function createListener(tls: ServerTls | undefined, onSocket: (s: Socket) => void): Server {
-  if (!tls) return netCreateServer(onSocket);
-  return tlsCreateServer(
-    {
-      key: tls.key,
-      cert: tls.cert,
-      ca: tls.ca,
-      requestCert: true,
-      rejectUnauthorized: tls.clientCert === 'required',
-      handshakeTimeout: tls.handshakeTimeoutMs ?? 10_000,
-      minVersion: 'TLSv1.2',
-    },
-    onSocket,
-  );
+  return tls ? tlsCreateServer(tlsServerOptions(tls), onSocket) : netCreateServer(onSocket);
 }
 
 /** True when a TLS socket presented a certificate that did not verify (optional client-cert mode). */

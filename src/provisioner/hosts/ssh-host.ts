@@ -479,7 +479,6 @@ class SshRunner implements CommandRunner {
   }
 
   private async runOne(req: RunRequest): Promise<RunResult> {
-    const name = this.info.name;
     let bound: Promise<RunResult> | undefined;
     await this.openExec(`sh -c ${quote(req.script)}`, req.signal, (channel) => {
       bound = this.drive(channel, req);

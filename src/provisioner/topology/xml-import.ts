@@ -14,7 +14,7 @@ import { didYouMean } from './did-you-mean.js';
 import { formatDuration } from './duration.js';
 import { pointer } from './json-pointer.js';
 import { LocatedDocument, type Located } from './located-document.js';
-import { API_VERSION, KIND, SCM_PORT_NAMES, type ScmPortName } from './model.js';
+import { API_VERSION, KIND, SCM_PORT_NAMES } from './model.js';
 import { BIND_HOST_KEYS, KEY, PORT_KEYS, PROTOCOL_ADDRESS_KEYS, isManagedKey, parseHadoopDurationMs } from './ozone-keys.js';
 import type { Reporter } from './reporter.js';
 import { checkScmKey } from './scm-key-check.js';

@@ -11,14 +11,13 @@ import { systemClock } from '../../common/clock.js';
 import { isCodedError } from '../../common/coded-error.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { certificateInfo } from '../ca/forge-x509.js';
-import { hasIdentity, loadIdentity, saveIdentity } from '../ca/identity-store.js';
-import { K } from '../config/config-keys.js';
+import { hasIdentity, loadIdentity } from '../ca/identity-store.js';
 import { redactTokens } from '../security/join-token.js';
-import { parseCaCertHash } from '../security/ca-pin.js';
+import { readPrivateFile } from '../security/private-file.js';
 import { clientTls, scmServerCheck } from '../security/tls-identities.js';
-import { runCertList, runCertRequest, runCertRevoke } from '../tools/cert-commands.js';
-import { clientTlsFor, securityEnabled } from '../tools/client-identity.js';
-import { fetchPinnedRoot, requestIdentity, type JoinClientOptions } from '../tools/secure-join.js';
+import { obtainIdentity, runCertList, runCertRequest, runCertRevoke } from '../tools/cert-commands.js';
+import { clientTlsFor, metadataDirOf, securityEnabled } from '../tools/client-identity.js';
+import type { JoinClientOptions } from '../tools/secure-join.js';
 import { readTokenFile } from '../tools/token-file.js';
 import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
 import { runTokenCreate, runTokenList, runTokenRevoke } from '../tools/token-commands.js';
@@ -348,7 +347,7 @@ export function createActions(ctx: ActionEnv): CliActions {
    * with `--token-file`/`--ca-cert-hash` the first time (the token's host becomes the datanodes' host).
    */
   async function datanodeIdentity(c: OzoneConf, o: { prefix?: string; identityDir?: string; tokenFile?: string; caCertHash?: string }): Promise<{ host: string; tls: ReturnType<typeof clientTls> }> {
-    const meta = c.get(K.hddsMetadataDir) ?? c.getList(K.metadataDirs)[0];
+    const meta = metadataDirOf(c);
     const dir = o.identityDir ?? (meta !== undefined ? join(meta, 'dn', o.prefix ?? hostname()) : undefined);
     if (dir === undefined) {
       throw new ToolError('USAGE', 'this cluster is secure: give the datanode identity directory (--identity-dir DIR, or a configuration with ozone.metadata.dirs), and --token-file/--ca-cert-hash the first time');
@@ -360,17 +359,13 @@ export function createActions(ctx: ActionEnv): CliActions {
         });
       }
       const token = await readTokenFile(o.tokenFile, ctx.readStdin);
-      const endpoints = securityEndpoints(c);
-      const join = waitingJoin(c, io);
-      const root = await fetchPinnedRoot(endpoints, parseCaCertHash(o.caCertHash), join);
-      const { issued, keys } = await requestIdentity(endpoints, root, token, join);
-      saveIdentity(dir, keys, issued);
-      io.err(`Datanode certificate ${issued.serial} saved under ${dir}.`);
+      const serial = await obtainIdentity(securityEndpoints(c), { token, caCertHash: o.caCertHash, dir }, waitingJoin(c, io));
+      io.err(`Datanode certificate ${serial} saved under ${dir}.`);
     }
-    const id = loadIdentity(dir, 'obtain it with --token-file and --ca-cert-hash');
-    const cn = certificateInfo(id.certPem).subject.CN;
-    const host = cn.startsWith('dn@') ? cn.slice(3) : (o.prefix ?? hostname());
-    return { host, tls: clientTls(id, id.rootPem, { clusterId: certificateInfo(id.certPem).subject.O, sameHost: true }) };
+    const id = loadIdentity(dir, 'obtain it with --token-file and --ca-cert-hash', (path) => readPrivateFile(path));
+    const { subject } = certificateInfo(id.certPem);
+    const host = subject.CN.startsWith('dn@') ? subject.CN.slice(3) : (o.prefix ?? hostname());
+    return { host, tls: clientTls(id, id.rootPem, { clusterId: subject.O, sameHost: true }) };
   }
 
   function liveLocator(g: GlobalOptions): LiveScmLocator {

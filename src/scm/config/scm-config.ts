@@ -3,7 +3,7 @@
  * with its per-node keys applied (§1.2 "per-node suffixing"), bind hosts, directories (§1.4), timing and
  * sizing. Built from an OzoneConf plus a HostLocality port, so tests drive it without DNS.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config-error.js';
 import { K, NODE_SPECIFIC_KEYS, PROTOCOL_KEYS, suffixed, type ScmProtocol } from './config-keys.js';

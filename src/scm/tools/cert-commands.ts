@@ -31,14 +31,23 @@ export async function runCertRevoke(client: FailoverRpcClient<ClientProtocol>, o
   io.out(`Certificate ${o.serial} is revoked.`);
 }
 
+/**
+ * Obtains an identity with a join token: the root CA fetched and checked against the pinned hash, a key
+ * pair made here, the certificate requested and saved under `dir` (key 0600). Returns the serial.
+ */
+export async function obtainIdentity(securityEndpoints: readonly RpcEndpoint[], o: { token: string; caCertHash: string; dir: string }, join: JoinClientOptions): Promise<string> {
+  const root = await fetchPinnedRoot(securityEndpoints, parseCaCertHash(o.caCertHash), join);
+  const { issued, keys } = await requestIdentity(securityEndpoints, root, o.token, join);
+  saveIdentity(o.dir, keys, issued);
+  return issued.serial;
+}
+
 export async function runCertRequest(
   securityEndpoints: readonly RpcEndpoint[],
   o: { token: string; caCertHash: string; out: string },
   join: JoinClientOptions,
   io: ToolIo,
 ): Promise<void> {
-  const root = await fetchPinnedRoot(securityEndpoints, parseCaCertHash(o.caCertHash), join);
-  const { issued, keys } = await requestIdentity(securityEndpoints, root, o.token, join);
-  saveIdentity(o.out, keys, issued);
-  io.out(`Certificate ${issued.serial} saved under ${o.out} (key 0600).`);
+  const serial = await obtainIdentity(securityEndpoints, { token: o.token, caCertHash: o.caCertHash, dir: o.out }, join);
+  io.out(`Certificate ${serial} saved under ${o.out} (key 0600).`);
 }

@@ -22,10 +22,15 @@ export function securityEnabled(conf: OzoneConf): boolean {
   return conf.getBoolean(K.securityEnabled, false);
 }
 
+/** The metadata directory identities live under: `hdds.metadata.dir`, else the first `ozone.metadata.dirs`. */
+export function metadataDirOf(conf: OzoneConf): string | undefined {
+  return conf.get(K.hddsMetadataDir) ?? conf.getList(K.metadataDirs)[0];
+}
+
 /** Where the client identity is looked for (undefined: no metadata dir configured and no env override). */
 export function clientIdentityDir(conf: OzoneConf, env: NodeJS.ProcessEnv): string | undefined {
   if (env.OZONE_CLIENT_IDENTITY_DIR) return env.OZONE_CLIENT_IDENTITY_DIR;
-  const meta = conf.get(K.hddsMetadataDir) ?? conf.getList(K.metadataDirs)[0];
+  const meta = metadataDirOf(conf);
   return meta === undefined ? undefined : adminIdentityDir(meta);
 }
 

@@ -15,7 +15,7 @@ import { certificateInfo, createCsr, verifyChain } from '../ca/forge-x509.js';
 import type { IssuedCertificate } from '../ca/identity-store.js';
 import type { CertificateIssued, ScmCertificatesIssued, SecurityProtocol } from '../protocols/security-protocol.js';
 import { checkPinnedRoot } from '../security/ca-pin.js';
-import { commonNameFor, type IdentityKind } from '../security/peer-identity.js';
+import { commonNameFor } from '../security/peer-identity.js';
 import { SecurityError } from '../security/security-error.js';
 import { scmServerCheck } from '../security/tls-identities.js';
 import type { RpcEndpoint } from '../transport/rpc-endpoint.js';

@@ -19,7 +19,7 @@ import { isCodedError } from '../../common/coded-error.js';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import { ANONYMOUS, describeIdentity, type PeerIdentity } from '../security/peer-identity.js';
-import { ConnectionGovernor, DEFAULT_LIMITS, type Admission, type ConnectionLimits } from './connection-limits.js';
+import { ConnectionGovernor, DEFAULT_LIMITS, type ConnectionLimits } from './connection-limits.js';
 import { FrameDecoder, encodeFrame, type Frame } from './frame-codec.js';
 import { listenExclusive } from './listen-exclusive.js';
 import type { ParamsOf, Protocol, ResultOf, StreamMethod, UnaryMethod } from './protocol-definition.js';

@@ -26,7 +26,7 @@ import type { Replicator } from '../replication/replicator.js';
 import { SecurityError } from '../security/security-error.js';
 import { RateLimitedLog } from '../transport/rate-limited-log.js';
 import type { TokenScope } from '../state/join-token-records.js';
-import { CERT_REVOCATIONS_SERVICE, type CertificateRevocations, type CertRole } from '../state/records.js';
+import type { CertRole } from '../state/records.js';
 import type { ScmState } from '../state/scm-state.js';
 import type { JoinTokenService } from './join-token-service.js';
 import type { SequenceIdGenerator } from './sequence-id-generator.js';
@@ -107,7 +107,7 @@ export class CertificateService {
 
   list(role?: CertRole): CertificateListing[] {
     const s = this.state();
-    const revocations = (s.serviceConfig(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined)?.serials ?? {};
+    const revocations = s.revocations().serials;
     const out: CertificateListing[] = [];
     for (const [serial, pem] of s.validCerts) {
       const c = certificateInfo(pem);

@@ -17,7 +17,7 @@ import { NotLeaderError } from '../replication/replication-error.js';
 import { caCertHash } from '../security/ca-pin.js';
 import { generateToken, parseToken, secretMatches } from '../security/join-token.js';
 import { SecurityError } from '../security/security-error.js';
-import { emptyJoinTokens, JOIN_TOKENS_SERVICE, tokenUnusable, type JoinTokenRecord, type JoinTokens, type TokenScope } from '../state/join-token-records.js';
+import { tokenUnusable, type JoinTokenRecord, type JoinTokens, type TokenScope } from '../state/join-token-records.js';
 import type { StateView } from '../state/scm-state.js';
 import { ScmServiceError } from './service-error.js';
 
@@ -50,7 +50,7 @@ export class JoinTokenService {
   ) {}
 
   private tokens(): JoinTokens {
-    return (this.state().serviceConfig(JOIN_TOKENS_SERVICE) as JoinTokens | undefined) ?? emptyJoinTokens();
+    return this.state().joinTokens();
   }
 
   private requireLeader(): void {

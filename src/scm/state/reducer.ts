@@ -6,7 +6,7 @@
  * is consumed) so all replicas stay identical.
  */
 import type { CommandResult, RejectionCode, ScmCommand } from './commands.js';
-import { emptyJoinTokens, JOIN_TOKENS_SERVICE, pruneTokens, tokenUnusable, type JoinTokens } from './join-token-records.js';
+import { JOIN_TOKENS_SERVICE, pruneTokens, tokenUnusable, type JoinTokens } from './join-token-records.js';
 import { CERT_REVOCATIONS_SERVICE, CONTAINER_TRANSITIONS, PIPELINE_TRANSITIONS, SEQUENCE_ID_TYPES, type CertificateRevocations } from './records.js';
 import type { StateView } from './scm-state.js';
 import type { StateChange } from './state-change.js';
@@ -26,10 +26,6 @@ const ok = (changes: StateChange[], value?: unknown): Effect => ({ changes, resu
 
 /** statefulServiceConfig records that only their own commands may change */
 const RESERVED_SERVICES: ReadonlySet<string> = new Set([JOIN_TOKENS_SERVICE, CERT_REVOCATIONS_SERVICE]);
-
-function joinTokens(view: StateView): JoinTokens {
-  return (view.serviceConfig(JOIN_TOKENS_SERVICE) as JoinTokens | undefined) ?? emptyJoinTokens();
-}
 
 export function reduce(view: StateView, command: ScmCommand, _at: AppliedAt): Effect {
   switch (command.type) {
@@ -109,19 +105,19 @@ export function reduce(view: StateView, command: ScmCommand, _at: AppliedAt): Ef
     }
     case 'revokeCertificate': {
       if (view.cert('validCerts', command.serial) === undefined) return reject('CERT_NOT_FOUND', `no certificate with serial ${command.serial} was issued`);
-      const current = (view.serviceConfig(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined) ?? { serials: {} };
+      const current = view.revocations();
       if (current.serials[command.serial]) return ok([]);
       const next: CertificateRevocations = { serials: { ...current.serials, [command.serial]: { reason: command.reason, at: command.at } } };
       return ok([{ cf: 'statefulServiceConfig', key: CERT_REVOCATIONS_SERVICE, value: next }]);
     }
     case 'addJoinToken': {
-      const tokens = joinTokens(view);
+      const tokens = view.joinTokens();
       if (tokens.tokens[command.token.id]) return reject('TOKEN_EXISTS', `a token with id ${command.token.id} exists`);
       const pruned = pruneTokens(tokens, command.token.createdAt);
       return ok([{ cf: 'statefulServiceConfig', key: JOIN_TOKENS_SERVICE, value: { tokens: { ...pruned.tokens, [command.token.id]: command.token } } satisfies JoinTokens }]);
     }
     case 'useJoinToken': {
-      const tokens = joinTokens(view);
+      const tokens = view.joinTokens();
       const t = tokens.tokens[command.id];
       const why = tokenUnusable(t, command.at);
       if (why) return reject(why, `token ${command.id}: ${why.replace('TOKEN_', '').toLowerCase()}`);
@@ -129,7 +125,7 @@ export function reduce(view: StateView, command: ScmCommand, _at: AppliedAt): Ef
       return ok([{ cf: 'statefulServiceConfig', key: JOIN_TOKENS_SERVICE, value: { tokens: { ...tokens.tokens, [command.id]: used } } satisfies JoinTokens }], { usesLeft: used.usesLeft });
     }
     case 'revokeJoinToken': {
-      const tokens = joinTokens(view);
+      const tokens = view.joinTokens();
       const t = tokens.tokens[command.id];
       if (!t) return reject('TOKEN_INVALID', `no token with id ${command.id}`);
       if (t.revokedAt !== null) return ok([]);

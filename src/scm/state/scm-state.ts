@@ -4,7 +4,10 @@
  * reducer produced — the same list that is written to scm.db in the same step. Pure: no I/O.
  */
 import { CERT_REVOCATIONS_SERVICE, type CertificateRevocations, type ContainerInfo, type DeletedBlocksTransaction, type PipelineInfo, type SequenceIdType } from './records.js';
+import { emptyJoinTokens, JOIN_TOKENS_SERVICE, type JoinTokens } from './join-token-records.js';
 import type { StateChange, StateFamily } from './state-change.js';
+
+const NO_REVOCATIONS: CertificateRevocations = Object.freeze({ serials: Object.freeze({}) });
 
 export interface StateView {
   container(id: number): ContainerInfo | undefined;
@@ -13,8 +16,12 @@ export interface StateView {
   sequence(type: SequenceIdType): number;
   deletedBlocks(txID: number): DeletedBlocksTransaction | undefined;
   cert(cf: 'validCerts' | 'validSCMCerts', serial: string): string | undefined;
-  /** a service's record in statefulServiceConfig (join tokens, revocations), if any */
+  /** a service's record in statefulServiceConfig, if any */
   serviceConfig(name: string): unknown;
+  /** the join tokens (statefulServiceConfig `JoinTokens`) */
+  joinTokens(): JoinTokens;
+  /** the revoked certificates (statefulServiceConfig `CertificateRevocations`) */
+  revocations(): CertificateRevocations;
   /** the certificate with this serial was revoked (decommission, `admin cert revoke`) */
   isRevoked(serial: string): boolean;
 }
@@ -47,8 +54,14 @@ export class ScmState implements StateView {
   serviceConfig(name: string): unknown {
     return this.statefulServiceConfig.get(name);
   }
+  joinTokens(): JoinTokens {
+    return (this.statefulServiceConfig.get(JOIN_TOKENS_SERVICE) as JoinTokens | undefined) ?? emptyJoinTokens();
+  }
+  revocations(): CertificateRevocations {
+    return (this.statefulServiceConfig.get(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined) ?? NO_REVOCATIONS;
+  }
   isRevoked(serial: string): boolean {
-    return (this.statefulServiceConfig.get(CERT_REVOCATIONS_SERVICE) as CertificateRevocations | undefined)?.serials[serial] !== undefined;
+    return Object.hasOwn(this.revocations().serials, serial);
   }
 
   apply(changes: readonly StateChange[]): void {

@@ -17,7 +17,7 @@ import { readPrivateFile } from '../security/private-file.js';
 import { clientTls, scmServerCheck } from '../security/tls-identities.js';
 import { obtainIdentity, runCertList, runCertRequest, runCertRevoke } from '../tools/cert-commands.js';
 import { clientTlsFor, metadataDirOf, securityEnabled } from '../tools/client-identity.js';
-import type { JoinClientOptions } from '../tools/secure-join.js';
+import { joinClientOptions, type JoinClientOptions } from '../tools/secure-join.js';
 import { readTokenFile } from '../tools/token-file.js';
 import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
 import { runTokenCreate, runTokenList, runTokenRevoke } from '../tools/token-commands.js';
@@ -98,14 +98,7 @@ function causeCode(cause: unknown): string | undefined {
 
 /** Failover settings of commands that wait for a leader as --bootstrap does (ozone.scm.info.wait.duration). */
 function waitingJoin(c: OzoneConf, io: ToolIo): JoinClientOptions {
-  const t = readTiming(c);
-  return {
-    retryIntervalMs: t.failoverRetryIntervalMs,
-    maxFailovers: Math.max(t.failoverMaxRetry, Math.floor(t.infoWaitMs / Math.max(1, t.failoverRetryIntervalMs))),
-    deadlineMs: t.infoWaitMs,
-    callTimeoutMs: Math.min(t.requestTimeoutMs, 30_000),
-    onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId}: ${reason.message}`),
-  };
+  return joinClientOptions(readTiming(c), io);
 }
 
 function exitCodeOf(err: unknown, fallback: number): number {

@@ -141,6 +141,16 @@ export function readTiming(conf: OzoneConf): ScmTiming {
   };
 }
 
+/**
+ * How a client waits for a leader, as Ozone's SCM clients do while an SCM starts or fails over: retry every
+ * `hdds.scmclient.failover.retry.interval`, for `ozone.scm.info.wait.duration` in all (at least
+ * `hdds.scmclient.failover.max.retry` tries).
+ */
+export function leaderWait(t: ScmTiming): { readonly retryIntervalMs: number; readonly maxFailovers: number; readonly deadlineMs: number } {
+  const retryIntervalMs = t.failoverRetryIntervalMs;
+  return { retryIntervalMs, maxFailovers: Math.max(t.failoverMaxRetry, Math.floor(t.infoWaitMs / Math.max(1, retryIntervalMs))), deadlineMs: t.infoWaitMs };
+}
+
 export function readSizing(conf: OzoneConf): ScmSizing {
   const sequenceIdBatchSize = conf.getInt(K.sequenceIdBatchSize, 1000);
   if (sequenceIdBatchSize < 1) throw new ConfigError('CONFIG_VALUE', `${K.sequenceIdBatchSize} must be at least 1`);

@@ -24,7 +24,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import type { ScmConfig } from '../config/scm-config.js';
+import { leaderWait, type ScmConfig } from '../config/scm-config.js';
 import { splitHostPort, type ScmNode } from '../config/scm-topology.js';
 import { startRaftNode, type RaftNode } from '../driver/raft-node.js';
 import type { RaftStatus } from '../driver/raft-status.js';
@@ -185,14 +185,11 @@ export class RaftReplicator implements Replicator {
         hint: 'run ozone scm --init on the primordial SCM, or list the other SCMs in ozone.scm.nodes.<service>',
       });
     }
-    const interval = config.timing.failoverRetryIntervalMs;
     const client = new FailoverRpcClient<BlockProtocol>(
       peers.map((p) => ({ nodeId: p.nodeId, host: p.host, port: p.ports.block })),
       {
         ...(this.o.tls?.rpc ? { tls: this.o.tls.rpc } : {}),
-        retryIntervalMs: interval,
-        maxFailovers: Math.max(config.timing.failoverMaxRetry, Math.floor(config.timing.infoWaitMs / Math.max(1, interval))),
-        deadlineMs: config.timing.infoWaitMs,
+        ...leaderWait(config.timing),
         callTimeoutMs: config.timing.requestTimeoutMs,
         clock: this.o.clock,
         onFailover: (from, to, reason) => logger.info('addSCM: trying another SCM', { from: from.nodeId, to: to.nodeId, reason: reason.message }),

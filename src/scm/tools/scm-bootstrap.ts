@@ -36,7 +36,7 @@ import { SOFTWARE_LAYOUT_VERSION, readVersionFile, storageState, writeVersionFil
 import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
 import { FailoverRpcClient } from '../transport/rpc-failover-client.js';
 import type { ClientTls } from '../transport/tls-options.js';
-import { fetchPinnedRoot, requestScmIdentity, type JoinClientOptions } from './secure-join.js';
+import { fetchPinnedRoot, joinClientOptions, requestScmIdentity, type JoinClientOptions } from './secure-join.js';
 import { ToolError } from './tool-error.js';
 import type { ToolIo } from './tool-io.js';
 
@@ -54,19 +54,6 @@ export interface BootstrapOptions {
   readonly token?: string;
   /** secure mode: `sha256:<hex>` of the cluster's root CA public key */
   readonly caCertHash?: string;
-}
-
-function joinOptions(config: ScmConfig, io: ToolIo, o: BootstrapOptions): JoinClientOptions {
-  const interval = config.timing.failoverRetryIntervalMs;
-  return {
-    retryIntervalMs: interval,
-    maxFailovers: Math.max(config.timing.failoverMaxRetry, Math.floor(config.timing.infoWaitMs / Math.max(1, interval))),
-    deadlineMs: config.timing.infoWaitMs,
-    callTimeoutMs: Math.min(config.timing.requestTimeoutMs, 30_000),
-    ...(o.clock ? { clock: o.clock } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-    onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId}: ${reason.message}`),
-  };
 }
 
 const endpointsOf = (nodes: readonly ScmNode[], port: 'block' | 'security'): RpcEndpoint[] => nodes.map((p) => ({ nodeId: p.nodeId, host: p.host, port: p.ports[port] }));
@@ -91,7 +78,7 @@ async function secureJoin(config: ScmConfig, scmUuid: string, io: ToolIo, o: Boo
       exitCode: 255,
     });
   }
-  const join = joinOptions(config, io, o);
+  const join = joinClientOptions(config.timing, io, o);
   const host = config.local.self.host;
   try {
     const pin = parseCaCertHash(o.caCertHash);
@@ -137,7 +124,7 @@ export async function scmBootstrap(config: ScmConfig, io: ToolIo, options: Boots
   if (existing) {
     // every configured SCM, this one included: when this SCM leads, it answers itself
     const own = config.securityEnabled ? loadScmCertificates(config) : undefined;
-    const info = await scmInfo(endpointsOf(config.local.nodes, 'block'), own ? clientTls(own, own.rootPem, { clusterId: existing.clusterId, sameHost: true }) : undefined, joinOptions(config, io, options));
+    const info = await scmInfo(endpointsOf(config.local.nodes, 'block'), own ? clientTls(own, own.rootPem, { clusterId: existing.clusterId, sameHost: true }) : undefined, joinClientOptions(config.timing, io, options));
     if (existing.clusterId !== info.clusterId) {
       throw new ToolError(
         'BOOTSTRAP_CLUSTER_ID_MISMATCH',
@@ -153,7 +140,7 @@ export async function scmBootstrap(config: ScmConfig, io: ToolIo, options: Boots
     throw new ToolError('BOOTSTRAP_NO_PEERS', `no other SCM is configured in ozone.scm.nodes.${config.local.serviceId ?? '<service>'}; nothing to bootstrap from`, { exitCode: 255 });
   }
   const scmUuid = randomUUID();
-  const joined = config.securityEnabled ? await secureJoin(config, scmUuid, io, options) : { ...(await scmInfo(endpointsOf(config.local.peers, 'block'), undefined, joinOptions(config, io, options))), serial: undefined };
+  const joined = config.securityEnabled ? await secureJoin(config, scmUuid, io, options) : { ...(await scmInfo(endpointsOf(config.local.peers, 'block'), undefined, joinClientOptions(config.timing, io, options))), serial: undefined };
   const mode = dataDirMode(config);
   const db = await ScmDb.open(config.dirs.scmDb, { create: true });
   await db.close();

@@ -14,12 +14,14 @@ import { sansOf } from '../ca/certificate-profiles.js';
 import { certificateInfo, createCsr, verifyChain } from '../ca/forge-x509.js';
 import type { IssuedCertificate } from '../ca/identity-store.js';
 import type { CertificateIssued, ScmCertificatesIssued, SecurityProtocol } from '../protocols/security-protocol.js';
+import { leaderWait, type ScmTiming } from '../config/scm-config.js';
 import { checkPinnedRoot } from '../security/ca-pin.js';
 import { commonNameFor } from '../security/peer-identity.js';
 import { SecurityError } from '../security/security-error.js';
 import { scmServerCheck } from '../security/tls-identities.js';
 import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
 import { FailoverRpcClient, type FailoverOptions } from '../transport/rpc-failover-client.js';
+import type { ToolIo } from './tool-io.js';
 
 export interface JoinClientOptions {
   readonly retryIntervalMs: number;
@@ -29,6 +31,17 @@ export interface JoinClientOptions {
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
   readonly onFailover?: FailoverOptions['onFailover'];
+}
+
+/** A joiner's client options: waits for a leader as --bootstrap does, reports each failover on stderr. */
+export function joinClientOptions(timing: ScmTiming, io: ToolIo, extra: { clock?: Clock; signal?: AbortSignal } = {}): JoinClientOptions {
+  return {
+    ...leaderWait(timing),
+    callTimeoutMs: Math.min(timing.requestTimeoutMs, 30_000),
+    ...(extra.clock ? { clock: extra.clock } : {}),
+    ...(extra.signal ? { signal: extra.signal } : {}),
+    onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId}: ${reason.message}`),
+  };
 }
 
 function failover(o: JoinClientOptions): FailoverOptions {

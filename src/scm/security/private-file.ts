@@ -1,15 +1,16 @@
 /**
  * Reading a secret from a file — a join token, a private key — the way ssh reads identity files: one
- * descriptor opened without following a symlink, then checked on that descriptor (a regular file, owned by
- * the reader or root, no group/other permission bits, not oversized). Anything else is refused with
- * SECRET_FILE rather than used.
+ * descriptor opened without following a symlink, then checked on that descriptor (a regular file with no
+ * group/other permission bits, not oversized). Anything else is refused with SECRET_FILE rather than used.
+ * As with ssh, the owner is not checked: a file private to another user can only be opened by root
+ * (operating an SCM that runs as that user), and a file others may read is refused whoever owns it.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { SecurityError } from './security-error.js';
 
 /**
  * The file's content, read through one descriptor opened without following a symlink, after checking on
- * that descriptor that it is a regular file of this user (or root) that nobody else may read.
+ * that descriptor that it is a regular file that only its owner may read.
  */
 export function readPrivateFile(path: string, maxBytes = 64 * 1024): string {
   let fd: number;
@@ -20,9 +21,7 @@ export function readPrivateFile(path: string, maxBytes = 64 * 1024): string {
   }
   try {
     const st = fstatSync(fd);
-    const me = process.getuid?.() ?? st.uid;
     if (!st.isFile()) throw new SecurityError('SECRET_FILE', `${path} is not a regular file`);
-    if (st.uid !== me && st.uid !== 0) throw new SecurityError('SECRET_FILE', `${path} belongs to uid ${st.uid}, not to you (uid ${me}) or root; refusing to use it`);
     if ((st.mode & 0o077) !== 0) throw new SecurityError('SECRET_FILE', `${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}); refusing to use it`, { hint: `chmod 600 ${path}` });
     if (st.size > maxBytes) throw new SecurityError('SECRET_FILE', `${path} holds more than ${maxBytes} bytes: that is not a token or key file`);
     const buf = Buffer.alloc(st.size);

@@ -3,7 +3,7 @@
  * on a secure cluster: the admin identity of an SCM host, found from the configuration —
  * `$OZONE_CLIENT_IDENTITY_DIR` if set, else `<hdds.metadata.dir | ozone.metadata.dirs>/scm/admin` — in the
  * identity layout of ca/identity-store.ts. Its private key must be private (security/private-file.ts: a
- * regular file of the caller or root, no group/other permission bits, not a symlink): anything else is
+ * regular file, no group/other permission bits, not a symlink): anything else is
  * refused rather than used. With security off there
  * is no identity and calls are plain TCP.
  */

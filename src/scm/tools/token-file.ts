@@ -1,7 +1,7 @@
 /**
  * Reads a join token handed over out of band: from a file that only its owner can read (mode 0600 or
- * stricter, owned by the reader or root, not a symlink — like ssh's identity files: anything else is
- * refused, SECRET_FILE) or from stdin (`-`, not a terminal). The token is never taken from argv or the
+ * stricter, a regular file, not a symlink — like ssh's identity files: anything else is refused,
+ * SECRET_FILE; security/private-file.ts) or from stdin (`-`, not a terminal). The token is never taken from argv or the
  * environment, and never echoed.
  */
 import { readPrivateFile } from '../security/private-file.js';

@@ -1,7 +1,7 @@
 /**
- * Reading a join token from a file: only a private regular file of the reader (or root) is accepted —
- * no symlink, no directory, nothing others can read, nothing owned by another user — and it must hold a
- * token; stdin (`-`) is read through the given function.
+ * Reading a join token from a file: only a private regular file is accepted — no symlink, no directory,
+ * nothing group or others can read — and it must hold a token; stdin (`-`) is read through the given
+ * function.
  */
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,10 +39,12 @@ describe('readTokenFile', () => {
     await expect(readTokenFile(join(dir, 'missing'), noStdin)).rejects.toMatchObject({ code: 'SECRET_FILE' });
   });
 
-  it.runIf(process.getuid?.() === 0)("refuses (as root) a private file of another user: it is not the caller's secret", async () => {
+  it.runIf(process.getuid?.() === 0)("root (operating an SCM that runs as another user) may use that user's private file, not a readable one", async () => {
     const p = file('nobody', TOKEN);
     chownSync(p, 65534, 65534);
-    await expect(readTokenFile(p, noStdin)).rejects.toMatchObject({ code: 'SECRET_FILE', message: expect.stringContaining('uid 65534') });
+    expect(await readTokenFile(p, noStdin)).toBe(TOKEN);
+    chmodSync(p, 0o604);
+    await expect(readTokenFile(p, noStdin)).rejects.toMatchObject({ code: 'SECRET_FILE', message: expect.stringContaining('mode 604') });
   });
 
   it('refuses a file or stdin without a token, and an oversized file, without echoing the content', async () => {

@@ -174,7 +174,8 @@ export class DatanodeSimulator {
   async close(): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
-    await Promise.allSettled([...this.inflight]);
+    // closing the clients ends calls still waiting on an SCM that does not answer; then nothing is left
     await Promise.all(this.clients.map((c) => c.client.close()));
+    await Promise.allSettled([...this.inflight]);
   }
 }

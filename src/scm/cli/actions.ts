@@ -24,7 +24,7 @@ import { runTokenCreate, runTokenList, runTokenRevoke } from '../tools/token-com
 import { systemHostLocality } from '../config/host-locality.js';
 import { loadOzoneConf, type OzoneConf } from '../config/ozone-conf.js';
 import { readSizing, readTiming, resolveScmConfig, type ScmConfig } from '../config/scm-config.js';
-import { clientService, readScmTopology } from '../config/scm-topology.js';
+import { clientService, endpointsOf, readScmTopology } from '../config/scm-topology.js';
 import { startScmServer } from '../server.js';
 import { newClusterId, readVersionFile, SOFTWARE_LAYOUT_VERSION } from '../storage/version-file.js';
 import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/daemon.js';
@@ -120,7 +120,7 @@ export function createActions(ctx: ActionEnv): CliActions {
         await c.close();
       }
     });
-  const securityEndpoints = (c: OzoneConf): RpcEndpoint[] => clientService(readScmTopology(c)).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports.security }));
+  const securityEndpoints = (c: OzoneConf): RpcEndpoint[] => endpointsOf(clientService(readScmTopology(c)).nodes, 'security');
   const logger = (): Logger => createLogger({ sink: { write: (s) => io.err(s.replace(/\n$/, '')) }, level: (env.OZONE_LOG_LEVEL as 'debug' | 'info' | undefined) ?? 'info' });
   const conf = (g: GlobalOptions): OzoneConf => loadOzoneConf({ ...(g.conf === undefined ? {} : { confDir: g.conf }), env });
   const localConfig = async (g: GlobalOptions): Promise<ScmConfig> => resolveScmConfig(conf(g), systemHostLocality);

@@ -6,6 +6,7 @@
  */
 import { ConfigError } from './config-error.js';
 import { GRPC_PORT_DEFAULT, GRPC_PORT_KEY, HTTP_PORT_DEFAULT, HTTPS_PORT_DEFAULT, K, PROTOCOL_KEYS, RATIS_PORT_DEFAULT, RATIS_PORT_KEY, suffixed, type ScmProtocol } from './config-keys.js';
+import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
 import type { OzoneConf } from './ozone-conf.js';
 
 export interface ScmPorts {
@@ -26,6 +27,11 @@ export interface ScmNode {
   /** the configured host string (kept unresolved, as Ozone does for the Raft address) */
   readonly host: string;
   readonly ports: ScmPorts;
+}
+
+/** The endpoints of one port of these SCMs, as RPC clients take them. */
+export function endpointsOf(nodes: readonly ScmNode[], port: keyof ScmPorts): RpcEndpoint[] {
+  return nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports[port] }));
 }
 
 export interface ScmTopology {

@@ -25,7 +25,7 @@
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { leaderWait, type ScmConfig } from '../config/scm-config.js';
-import { splitHostPort, type ScmNode } from '../config/scm-topology.js';
+import { endpointsOf, splitHostPort, type ScmNode } from '../config/scm-topology.js';
 import { startRaftNode, type RaftNode } from '../driver/raft-node.js';
 import type { RaftStatus } from '../driver/raft-status.js';
 import type { SnapshotSource } from '../driver/state-machine.js';
@@ -186,7 +186,7 @@ export class RaftReplicator implements Replicator {
       });
     }
     const client = new FailoverRpcClient<BlockProtocol>(
-      peers.map((p) => ({ nodeId: p.nodeId, host: p.host, port: p.ports.block })),
+      endpointsOf(peers, 'block'),
       {
         ...(this.o.tls?.rpc ? { tls: this.o.tls.rpc } : {}),
         ...leaderWait(config.timing),

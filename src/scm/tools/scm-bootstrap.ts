@@ -25,7 +25,7 @@ import { certificateInfo } from '../ca/forge-x509.js';
 import { saveIdentity, type IssuedCertificate } from '../ca/identity-store.js';
 import { adminIdentityDir, loadScmCertificates, saveIssuedScmCertificate, securityDir } from '../ca/scm-certificates.js';
 import type { ScmConfig } from '../config/scm-config.js';
-import type { ScmNode } from '../config/scm-topology.js';
+import { endpointsOf } from '../config/scm-topology.js';
 import type { BlockProtocol } from '../protocols/block-protocol.js';
 import { parseCaCertHash } from '../security/ca-pin.js';
 import { clientTls } from '../security/tls-identities.js';
@@ -55,8 +55,6 @@ export interface BootstrapOptions {
   /** secure mode: `sha256:<hex>` of the cluster's root CA public key */
   readonly caCertHash?: string;
 }
-
-const endpointsOf = (nodes: readonly ScmNode[], port: 'block' | 'security'): RpcEndpoint[] => nodes.map((p) => ({ nodeId: p.nodeId, host: p.host, port: p.ports[port] }));
 
 async function scmInfo(endpoints: readonly RpcEndpoint[], tls: ClientTls | undefined, o: JoinClientOptions): Promise<{ clusterId: string; scmId: string }> {
   const { signal, ...rest } = o;

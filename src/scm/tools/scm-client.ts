@@ -5,7 +5,7 @@
  */
 import type { OzoneConf } from '../config/ozone-conf.js';
 import { readTiming } from '../config/scm-config.js';
-import { clientService, readScmTopology, splitHostPort } from '../config/scm-topology.js';
+import { clientService, endpointsOf, readScmTopology, splitHostPort } from '../config/scm-topology.js';
 import type { PortProtocols, RpcPortName } from '../security/access-policy.js';
 import { FailoverRpcClient, type FailoverOptions } from '../transport/rpc-failover-client.js';
 import { clientTlsFor } from './client-identity.js';
@@ -23,7 +23,7 @@ export function scmClient<N extends RpcPortName>(
         const nodes = clientService(readScmTopology(conf), options.serviceId).nodes;
         return [{ nodeId: scm, host, port: p ?? nodes[0]?.ports[port] ?? 9860 }];
       })()
-    : clientService(readScmTopology(conf), options.serviceId).nodes.map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.ports[port] }));
+    : endpointsOf(clientService(readScmTopology(conf), options.serviceId).nodes, port);
   const tls = failover.tls ?? clientTlsFor(conf, env ?? process.env);
   return new FailoverRpcClient<PortProtocols[N]>(endpoints, {
     retryIntervalMs: timing.failoverRetryIntervalMs,

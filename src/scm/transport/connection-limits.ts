@@ -97,11 +97,10 @@ export class ConnectionGovernor {
   }
 
   /**
-   * Admits a new TCP connection — call it on the server's raw `connection` event, before any TLS handshake,
-   * so that connections still handshaking count too — or closes it (over the port or per-address limit)
+   * Admits a connection (through `watch`/`admitted`), or closes it — over the port or per-address limit —
    * and returns undefined. The admission is released when the socket closes.
    */
-  admit(socket: Socket): Admission | undefined {
+  private admit(socket: Socket): Admission | undefined {
     const address = socket.remoteAddress ?? 'unknown';
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (this.open.size >= this.limits.maxConnections || fromAddress >= this.limits.maxConnectionsPerAddress) {

@@ -28,7 +28,7 @@ import { RaftError, notLeader, type PeerRef } from '../raft/raft-error.js';
 import type { RandomSource } from '../raft/random.js';
 import { RawNode, type Ready } from '../raft/raw-node.js';
 import { emptyHardState, type ConfState, type Entry, type HardState, type LogIndex, type Message, type NodeId, type Snapshot, type Term } from '../raft/types.js';
-import type { RaftLogStore } from '../storage/raft-log-store.js';
+import { REJOIN_HINT, RaftStorageError, type RaftLogStore } from '../storage/raft-log-store.js';
 import type { PeerTransport } from './peer-transport.js';
 import type { RaftEvent, RaftMetrics, RaftPeerStatus, RaftRole, RaftStatus } from './raft-status.js';
 import type { SnapshotSource, StateMachine } from './state-machine.js';
@@ -160,6 +160,18 @@ export class RaftNode<R = unknown> {
       smApplied = Math.max(snap.meta.index, r ? r.appliedIndex : 0);
     }
     const commit = state.hardState.commit;
+    const logEnd = Math.max(snap.meta.index, state.compactedIndex + state.entries.length);
+    // Entries reach the state machine only after they are durable here, so a state machine ahead of the log
+    // means the log lost entries this node acknowledged (deleted, truncated, an old copy restored) — unless
+    // a leader's snapshot was being installed when the process stopped. Starting would let the leader
+    // count this node's lost acknowledgements toward a quorum; refuse instead.
+    if (smApplied > logEnd && state.installing == null) {
+      throw new RaftStorageError(
+        'RAFT_LOG_LOST',
+        `the Raft log at ${this.o.store.location} ends at index ${logEnd} but the state machine has applied ${smApplied}: the log lost entries this node had acknowledged`,
+        { hint: REJOIN_HINT },
+      );
+    }
     this.smFloor = smApplied;
     const coreApplied = Math.max(snap.meta.index, Math.min(smApplied, commit));
     const jitterTicks = Math.max(1, Math.round((this.o.electionJitterMs ?? this.electionTick * this.tickMs) / this.tickMs));
@@ -670,6 +682,7 @@ export class RaftNode<R = unknown> {
 
   private async installSnapshot(snap: Snapshot): Promise<void> {
     const from = this.snapshotSource(snap);
+    await this.o.store.markInstalling(snap.meta.index);
     let delay = 100;
     for (;;) {
       try {

@@ -23,6 +23,7 @@
  *  - `close` closes node → transport → store (reverse order of opening).
  */
 import type { Clock } from '../../common/clock.js';
+import { isCodedError } from '../../common/coded-error.js';
 import type { Logger } from '../../common/logger.js';
 import { leaderWait, type ScmConfig } from '../config/scm-config.js';
 import { endpointsOf, splitHostPort, type ScmNode } from '../config/scm-topology.js';
@@ -31,7 +32,7 @@ import type { RaftStatus } from '../driver/raft-status.js';
 import type { SnapshotSource } from '../driver/state-machine.js';
 import { RaftError } from '../raft/raft-error.js';
 import { nodeId, type NodeId } from '../raft/types.js';
-import { openRaftLogStore, type RaftLogStore } from '../storage/raft-log-store.js';
+import { openRaftLogStore, RaftStorageError, type RaftLogStore, type RaftStorageErrorCode } from '../storage/raft-log-store.js';
 import type { ScmVersion } from '../storage/version-file.js';
 import { encodeCommand } from '../state/command-codec.js';
 import type { CommandResult, ScmCommand } from '../state/commands.js';
@@ -148,7 +149,8 @@ export class RaftReplicator implements Replicator {
     if (this.closed) throw new ReplicationError('REPLICATION_CLOSED', 'replicator is closed');
     if (this.node) return;
     const { config, version, logger, clock } = this.o;
-    this.node = await startRaftNode<CommandResult>(
+    this.node = await withRepairHint(config, () =>
+      startRaftNode<CommandResult>(
       {
         id: this.selfId,
         groupId: raftGroupId(version.clusterId),
@@ -163,7 +165,7 @@ export class RaftReplicator implements Replicator {
         compactionMargin: config.sizing.raftLogKeptEntries,
       },
       options,
-    );
+    ));
     this.unsubscribe = this.node.on((e) => {
       if (e.type === 'role' || e.type === 'leader') this.refreshRole();
       else if (e.type === 'fatal') {
@@ -431,5 +433,24 @@ export class RaftReplicator implements Replicator {
     await this.node?.close();
     await this.transport.close();
     await this.store.close();
+  }
+}
+
+/**
+ * A damaged or lost Raft log cannot heal by restarting: name the command that rejoins this SCM
+ * (docs/operations.md § Repair) instead of the generic advice of the log store.
+ */
+async function withRepairHint<T>(config: ScmConfig, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    if (isCodedError(err, 'RAFT_LOG_CORRUPT') || isCodedError(err, 'RAFT_LOG_LOST')) {
+      const node = config.local.self.nodeId;
+      throw new RaftStorageError(err.code as RaftStorageErrorCode, err.message, {
+        cause: err,
+        hint: `this SCM must rejoin the ring: run \`scmctl repair ${node}\` (it moves this SCM's Raft and scm.db directories aside, never deletes them), or by hand: \`ozone admin scm decommission --nodeid=<this scmUuid>\` on the leader, move ${config.dirs.ratis} and ${config.dirs.db} aside, \`ozone scm --bootstrap\`, start`,
+      });
+    }
+    throw err;
   }
 }

@@ -23,7 +23,7 @@ import { emptyHardState, emptySnapshot, type Entry, type HardState, type LogInde
 import { openLevelStore, type BatchOp, type LevelStore } from './level-db.js';
 import { crc32, crc32Async } from './raft-crc32.js';
 
-export type RaftStorageErrorCode = 'RAFT_LOG_CORRUPT' | 'RAFT_STORE_MISMATCH' | 'RAFT_STORE_IO' | 'RAFT_STORE_CLOSED' | 'RAFT_ALREADY_INITIALIZED';
+export type RaftStorageErrorCode = 'RAFT_LOG_CORRUPT' | 'RAFT_LOG_LOST' | 'RAFT_STORE_MISMATCH' | 'RAFT_STORE_IO' | 'RAFT_STORE_CLOSED' | 'RAFT_ALREADY_INITIALIZED';
 export class RaftStorageError extends CodedError<RaftStorageErrorCode> {}
 
 export const RAFT_STORE_FORMAT = 1;
@@ -36,6 +36,11 @@ export interface RaftLogState {
   readonly compactedIndex: LogIndex;
   readonly compactedTerm: Term;
   readonly entries: readonly Entry[];
+  /**
+   * Set while a snapshot received from a leader is being installed into the state machine (markInstalling
+   * → save({snapshot})): the state machine may then legitimately be ahead of this log.
+   */
+  readonly installing?: LogIndex | null;
 }
 
 export interface RaftLogUpdate {
@@ -53,6 +58,8 @@ export interface RaftLogStore {
   save(update: RaftLogUpdate, options: { sync: boolean }): Promise<void>;
   /** Records a snapshot taken locally and drops entries up to `compactTo` (whose term is given). */
   saveSnapshot(snapshot: Snapshot, compactTo: { index: LogIndex; term: Term } | null): Promise<void>;
+  /** Durably notes that a leader's snapshot at `index` is about to replace the state machine (see RaftLogState.installing). */
+  markInstalling(index: LogIndex): Promise<void>;
   /** True if nothing but the identity was ever written (a node waiting to join, or before bootstrap). */
   isEmpty(): Promise<boolean>;
   close(): Promise<void>;
@@ -62,6 +69,7 @@ const KEY_IDENTITY = Uint8Array.of(0x01);
 const KEY_HARD_STATE = Uint8Array.of(0x02);
 const KEY_SNAPSHOT = Uint8Array.of(0x03);
 const KEY_COMPACTION = Uint8Array.of(0x04);
+const KEY_INSTALLING = Uint8Array.of(0x05);
 const ENTRY_PREFIX = 0x10;
 const ENTRY_END = Uint8Array.of(ENTRY_PREFIX + 1);
 
@@ -102,9 +110,12 @@ function unseal(record: Uint8Array, what: string): Uint8Array {
   return body;
 }
 
+/** What an operator does about a damaged or lost log; the SCM names its own repair command on top. */
+export const REJOIN_HINT = 'do not edit the store: this node must rejoin — remove it from the group, move its Raft directory aside (keep it) and add it again so it catches up from the leader';
+
 function corrupt(reason: string, location = ''): RaftStorageError {
   return new RaftStorageError('RAFT_LOG_CORRUPT', `Raft log store${location ? ` at ${location}` : ''} is corrupt: ${reason}`, {
-    hint: 'do not edit the store; remove this node from the group, delete its Raft directory and add it again so it catches up from the leader',
+    hint: REJOIN_HINT,
   });
 }
 
@@ -143,7 +154,10 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
   try {
     db = await openLevelStore(location);
   } catch (err) {
-    throw new RaftStorageError('RAFT_STORE_IO', `cannot open the Raft log store at ${location}: ${(err as Error).message}`, { cause: err });
+    const message = (err as Error).message;
+    // LevelDB reports a damaged MANIFEST, table or log file as "Corruption: …" (unfixable by retrying).
+    if (/corrupt/i.test(`${message} ${String((err as { cause?: unknown }).cause ?? '')}`)) throw corrupt(message, location);
+    throw new RaftStorageError('RAFT_STORE_IO', `cannot open the Raft log store at ${location}: ${message}`, { cause: err });
   }
   const io = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
     try {
@@ -246,9 +260,11 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
           first = compactedIndex + 1;
           last = lastIndex;
           loaded = true;
+          const iRecord = await db.get(KEY_INSTALLING);
+          const installing = iRecord ? new ByteReader(unseal(iRecord, 'installing')).u64() : null;
           // The commit index is written lazily; a snapshot proves everything up to it committed.
           const commit = Math.max(hardState.commit, snapshot.meta.index);
-          return { hardState: { ...hardState, commit }, snapshot, compactedIndex, compactedTerm, entries };
+          return { hardState: { ...hardState, commit }, snapshot, compactedIndex, compactedTerm, entries, installing };
         } catch (err) {
           if (err instanceof RaftStorageError && err.code === 'RAFT_LOG_CORRUPT' && !err.message.includes(location)) {
             throw corrupt(err.message.replace(/^Raft log store is corrupt: /, ''), location);
@@ -275,6 +291,7 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
         writeSnapshot(w, s);
         ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealAsync(w.finish()) });
         ops.push({ type: 'put', key: KEY_COMPACTION, value: seal(new ByteWriter(16).u64(s.meta.index).u64(s.meta.term).finish()) });
+        ops.push({ type: 'del', key: KEY_INSTALLING });
         newFirst = s.meta.index + 1;
         newLast = s.meta.index;
         clearThrough = s.meta.index;
@@ -318,6 +335,10 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
         first = compactTo!.index + 1;
         await io('clear compacted entries', () => db.clear({ gte: Uint8Array.of(ENTRY_PREFIX), lte: entryKey(compactTo!.index) }));
       }
+    },
+
+    async markInstalling(index): Promise<void> {
+      await io('mark snapshot install', () => db.put(KEY_INSTALLING, seal(new ByteWriter(8).u64(index).finish()), { sync: true }));
     },
 
     async isEmpty(): Promise<boolean> {

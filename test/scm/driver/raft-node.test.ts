@@ -175,6 +175,31 @@ describe('RaftNode (driver) on an in-memory network', () => {
     expect(Math.min(...calls)).toBeGreaterThan(applied);
   });
 
+  it('a state machine ahead of a lost or truncated log is refused at start (RAFT_LOG_LOST), unless a snapshot install was under way', async () => {
+    c = new TestCluster();
+    const n1 = await threeNodes(c);
+    for (let i = 0; i < 5; i++) await c.settle(n1.node.propose(put(`k${i}`)));
+    await c.until(() => [...c.members.values()].every((m) => m.node.status().appliedIndex === n1.node.status().appliedIndex), 'all applied');
+    const n2 = c.get('n2');
+    const applied = n2.node.status().appliedIndex;
+    class Durable extends KvStateMachine {
+      appliedIndex(): number {
+        return applied;
+      }
+    }
+    const store = await c.stop('n2');
+    const tail = store.entries.length;
+    store.entries = store.entries.slice(0, tail - 3); // the log lost its last three entries (and its hard state with them)
+    store.hardState = { ...store.hardState, commit: Math.min(store.hardState.commit, store.compactedIndex + store.entries.length) };
+    const err = await c.start('n2', { store, sm: new Durable() }).then(() => null, (e: unknown) => e);
+    expect(isCodedError(err, 'RAFT_LOG_LOST'), String(err)).toBe(true);
+    expect((err as Error).message).toMatch(new RegExp(`ends at index ${applied - 3} but the state machine has applied ${applied}`));
+    // The same gap while a leader's snapshot was being installed is the expected crash window: it starts.
+    store.installing = applied;
+    const again = await c.start('n2', { store, sm: new Durable() });
+    expect(again.node.status().fatal).toBeNull();
+  });
+
   it('a restore that obtained newer state (a checkpoint) reports it; entries up to it are not applied again', async () => {
     c = new TestCluster({ snapshotThreshold: 10, compactionMargin: 0 });
     const n1 = await threeNodes(c);

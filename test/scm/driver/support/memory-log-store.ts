@@ -12,6 +12,7 @@ export class MemoryLogStore implements RaftLogStore {
   compactedIndex = 0;
   compactedTerm = 0;
   entries: Entry[] = [];
+  installing: number | null = null;
   saves = 0;
   syncs = 0;
 
@@ -25,13 +26,18 @@ export class MemoryLogStore implements RaftLogStore {
   async load(): Promise<RaftLogState> {
     // Like the LevelDB store: the lazily written commit index is at least the snapshot's.
     const hardState = { ...this.hardState, commit: Math.max(this.hardState.commit, this.snapshot.meta.index) };
-    return { hardState, snapshot: this.snapshot, compactedIndex: this.compactedIndex, compactedTerm: this.compactedTerm, entries: [...this.entries] };
+    return { hardState, snapshot: this.snapshot, compactedIndex: this.compactedIndex, compactedTerm: this.compactedTerm, entries: [...this.entries], installing: this.installing };
+  }
+
+  async markInstalling(index: number): Promise<void> {
+    this.installing = index;
   }
 
   async save(update: RaftLogUpdate, options: { sync: boolean }): Promise<void> {
     this.saves++;
     if (options.sync) this.syncs++;
     if (update.snapshot) {
+      this.installing = null;
       this.snapshot = update.snapshot;
       this.compactedIndex = update.snapshot.meta.index;
       this.compactedTerm = update.snapshot.meta.term;

@@ -67,11 +67,17 @@ export interface RolePeer {
   readonly host: string;
   /** `host:ratisPort` as printed */
   readonly address: string | null;
-  /** LEADER | FOLLOWER (Ozone prints FOLLOWER for every non-leader) */
+  /**
+   * LEADER | FOLLOWER (Ozone prints FOLLOWER for every non-leader); the embedded SCM prints UNREACHABLE for a
+   * member the leader has not heard from for an election timeout
+   */
   readonly role: string;
   /** raft peer id = scmUuid */
   readonly id: string | null;
   readonly inetAddress: string | null;
+  /** the leader's figures for a follower (embedded SCM; null when the output has none, as real Ozone's) */
+  readonly lastContactMs?: number | null;
+  readonly lagging?: boolean | null;
 }
 
 export type RolesFacts =

@@ -1,6 +1,7 @@
 /**
  * `ozone admin scm roles --json` output, pure (ozone-scm-ha.md §9): an object keyed by host, each value
- * `{address, raftPeerRole, ID, InetAddress}`. Returns null when the text is not that shape.
+ * `{address, raftPeerRole, ID, InetAddress}`, plus the embedded SCM's `lastContactMs` and `lagging` for
+ * followers. Returns null when the text is not that shape.
  */
 import type { RolePeer } from './host-facts.js';
 
@@ -19,7 +20,16 @@ export function parseRolesJson(text: string): RolePeer[] | null {
     const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
     const role = str(o['raftPeerRole']);
     if (role === null) return null;
-    peers.push({ host, address: str(o['address']), role, id: str(o['ID']), inetAddress: str(o['InetAddress']) });
+    const lastContact = o['lastContactMs'];
+    peers.push({
+      host,
+      address: str(o['address']),
+      role,
+      id: str(o['ID']),
+      inetAddress: str(o['InetAddress']),
+      lastContactMs: typeof lastContact === 'number' && Number.isFinite(lastContact) && lastContact >= 0 ? lastContact : null,
+      lagging: typeof o['lagging'] === 'boolean' ? o['lagging'] : null,
+    });
   }
   return peers.sort((a, b) => a.host.localeCompare(b.host));
 }

@@ -1,7 +1,8 @@
 /**
  * `scmctl status`, pure: per SCM node its role, clusterID, scmUuid, whether it runs, its release and config
  * drift; per service whether it is healthy (every node reachable, initialised and running, one clusterID,
- * exactly one LEADER, every node in the ring); per host which managed files differ from the topology.
+ * exactly one LEADER, every node in the ring, none that the leader reports UNREACHABLE or lagging); per host
+ * which managed files differ from the topology.
  */
 import { formatColumns } from '../../common/text-columns.js';
 import { sha256Hex } from '../render/managed-header.js';
@@ -26,6 +27,9 @@ export interface NodeStatus {
   readonly scmUuid: string | null;
   readonly release: string | null;
   readonly restartPending: boolean;
+  /** the leader's figures for this follower: ms since it last heard from it, and whether it lags behind */
+  readonly lastContactMs: number | null;
+  readonly lagging: boolean | null;
 }
 
 export interface ServiceStatus {
@@ -89,12 +93,16 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
         scmUuid: v?.scmUuid ?? null,
         release: obs?.release?.releaseName ?? null,
         restartPending: marker !== null && marker !== undefined,
+        lastContactMs: peer?.lastContactMs ?? null,
+        lagging: peer?.lagging ?? null,
       });
       if (!(o && o.ok)) problems.push(`${n.nodeId}: host ${n.host} unreachable`);
       else if (!v) problems.push(`${n.nodeId}: not initialised`);
       else if (!obs?.scm.running) problems.push(`${n.nodeId}: not running`);
       else if (ring && !peer) problems.push(`${n.nodeId}: not in the ring`);
-      else if (role !== null && role !== 'LEADER' && role !== 'FOLLOWER') problems.push(`${n.nodeId}: ${role} in the ring, not a voter yet`);
+      else if (role === 'UNREACHABLE') problems.push(`${n.nodeId}: the leader has not heard from it for ${seconds(peer?.lastContactMs)} (stuck or cut off although its process runs)`);
+      else if (peer?.lagging) problems.push(`${n.nodeId}: lagging — it has not yet replicated what the leader committed an election timeout ago`);
+      else if (role !== null && role !== 'LEADER' && role !== 'FOLLOWER' && role !== 'UNREACHABLE') problems.push(`${n.nodeId}: ${role} in the ring, not a voter yet`);
     }
     if (ids.size > 1) problems.push(`clusterIDs differ: ${[...ids].join(', ')}`);
     if (!ring) problems.push('the ring could not be read (no running node answered `ozone admin scm roles`)');
@@ -120,6 +128,10 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
   };
 }
 
+
+function seconds(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? 'over an election timeout' : `${(ms / 1000).toFixed(1)} s`;
+}
 
 export function formatStatus(st: ClusterStatus): string {
   const out: string[] = [];

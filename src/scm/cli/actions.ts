@@ -38,7 +38,6 @@ import { scmClient } from '../tools/scm-client.js';
 import { scmInit } from '../tools/scm-init.js';
 import { ToolError } from '../tools/tool-error.js';
 import type { ToolIo } from '../tools/tool-io.js';
-import { parsePeerRole } from '../server/roles.js';
 import type { CliActions, GlobalOptions } from './cli-types.js';
 
 export interface ActionEnv {
@@ -211,7 +210,7 @@ export function createActions(ctx: ActionEnv): CliActions {
         try {
           let target = o.nodeId;
           if (o.random) {
-            const followers = (await fetchRoles(c)).map(parsePeerRole).filter((r) => r.role !== 'LEADER');
+            const followers = (await fetchRoles(c)).filter((r) => r.role === 'FOLLOWER');
             if (followers.length === 0) throw new ToolError('USAGE', 'there is no follower to transfer leadership to');
             target = followers[Math.floor(Math.random() * followers.length)]!.scmUuid;
           }

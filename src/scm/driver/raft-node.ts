@@ -98,6 +98,10 @@ export class RaftNode<R = unknown> {
   private mem!: MemoryStorage;
   private conf: ConfState = { members: [] };
   private learned = new Map<NodeId, string>();
+  /** clock.now() of the last message from each member (or of its start / addition; see RaftPeerStatus) */
+  private readonly heard = new Map<NodeId, number>();
+  /** (time, commit index) samples of the last two election timeouts, for RaftPeerStatus.lagging */
+  private readonly commitSamples: { at: number; commit: LogIndex }[] = [];
   /** Entries at or below this index are already reflected in the state machine (restart, checkpoint). */
   private smFloor: LogIndex = 0;
   private applied: LogIndex = 0;
@@ -207,7 +211,10 @@ export class RaftNode<R = unknown> {
     });
     this.updateRole();
     this.maybeCampaignAlone();
-    this.ticker = this.clock.setInterval(() => this.guard(() => this.raw.tick()), this.tickMs);
+    this.ticker = this.clock.setInterval(() => {
+      this.guard(() => this.raw.tick());
+      this.sampleCommit();
+    }, this.tickMs);
     this.log.info('raft node started', { group: this.groupId, term: state.hardState.term, commit, applied: coreApplied, lastIndex: this.mem.lastIndex(), members: this.conf.members.length });
     this.loop = this.run();
   }
@@ -493,6 +500,7 @@ export class RaftNode<R = unknown> {
 
   private onMessages(msgs: readonly Message[], sender: { id: NodeId; address: string }): void {
     if (sender.address) this.learned.set(sender.id, sender.address);
+    this.heard.set(sender.id, this.clock.now());
     this.guard(() => {
       for (const m of msgs) this.raw.step(m);
     });
@@ -839,20 +847,52 @@ export class RaftNode<R = unknown> {
 
   private peerAddresses(): Map<NodeId, string> {
     const m = new Map<NodeId, string>();
-    for (const p of this.conf.members) if (p.id !== this.id) m.set(p.id, p.address);
+    const now = this.clock.now();
+    for (const p of this.conf.members) {
+      if (p.id === this.id) continue;
+      m.set(p.id, p.address);
+      if (!this.heard.has(p.id)) this.heard.set(p.id, now);
+    }
     return m;
+  }
+
+  private sampleCommit(): void {
+    if (this.closed || this.fatal) return;
+    const now = this.clock.now();
+    const last = this.commitSamples.at(-1);
+    if (last && now - last.at < this.heartbeatTick * this.tickMs) return;
+    this.commitSamples.push({ at: now, commit: this.raw.status().commit });
+    const keep = 2 * this.electionTick * this.tickMs;
+    while (this.commitSamples.length > 1 && now - this.commitSamples[1]!.at > keep) this.commitSamples.shift();
+  }
+
+  /** The commit index as of one election timeout ago (0 when this node has not run that long). */
+  private commitOneTimeoutAgo(): LogIndex {
+    const cutoff = this.clock.now() - this.electionTick * this.tickMs;
+    let commit = 0;
+    for (const s of this.commitSamples) if (s.at <= cutoff) commit = s.commit;
+    return commit;
   }
 
   private peerStatus(): RaftPeerStatus[] {
     const st = this.raw.status();
-    return this.conf.members.map((m) => ({
-      id: m.id,
-      address: m.address,
-      role: m.role,
-      isSelf: m.id === this.id,
-      isLeader: m.id === st.lead,
-      matchIndex: st.progress?.get(m.id)?.match ?? null,
-    }));
+    const now = this.clock.now();
+    const behind = st.state === 'leader' ? this.commitOneTimeoutAgo() : 0;
+    return this.conf.members.map((m) => {
+      const match = st.progress?.get(m.id)?.match ?? null;
+      const heard = this.heard.get(m.id);
+      const self = m.id === this.id;
+      return {
+        id: m.id,
+        address: m.address,
+        role: m.role,
+        isSelf: self,
+        isLeader: m.id === st.lead,
+        matchIndex: match,
+        lastContactMs: self ? null : now - (heard ?? now),
+        lagging: st.state !== 'leader' ? null : self ? false : (match ?? 0) < behind,
+      };
+    });
   }
 }
 

@@ -15,6 +15,17 @@ export interface RaftPeerStatus {
   readonly isLeader: boolean;
   /** Highest index known replicated on the peer; only known on the leader (null elsewhere). */
   readonly matchIndex: LogIndex | null;
+  /**
+   * Milliseconds since this node last received a Raft message from the peer (null for itself). Counted
+   * from the node's start or the peer's addition when nothing arrived since, so a peer dead from the start
+   * ages like one that died later.
+   */
+  readonly lastContactMs: number | null;
+  /**
+   * Leader only (null elsewhere): the peer has not yet replicated what was committed one election timeout
+   * ago — it is stuck or falling behind, even if it answers heartbeats.
+   */
+  readonly lagging: boolean | null;
 }
 
 export interface RaftStatus {

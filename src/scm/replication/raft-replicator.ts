@@ -346,7 +346,11 @@ export class RaftReplicator implements Replicator {
     const peers: RingPeer[] = st.peers.map((p) => {
       const { host, port } = splitHostPort(p.address);
       const node = this.nodeAt(host, port);
-      return { scmUuid: p.id, host, ratisPort: port ?? 0, role: p.isLeader ? 'LEADER' : 'FOLLOWER', ...(node ? { nodeId: node.nodeId } : {}) };
+      const health =
+        st.role === 'LEADER' && !p.isSelf
+          ? { reachable: (p.lastContactMs ?? 0) <= this.o.config.timing.electionTimeoutMs, lagging: p.lagging === true, lastContactMs: p.lastContactMs ?? 0, matchIndex: p.matchIndex ?? 0 }
+          : undefined;
+      return { scmUuid: p.id, host, ratisPort: port ?? 0, role: p.isLeader ? 'LEADER' : 'FOLLOWER', ...(node ? { nodeId: node.nodeId } : {}), ...(health ? { health } : {}) };
     });
     const m = this.node.metrics();
     return {

@@ -33,6 +33,12 @@ export interface RingPeer {
   readonly ratisPort: number;
   readonly role: ScmRole;
   readonly nodeId?: string;
+  /**
+   * The leader's view of a member's health (absent on followers and for the leader itself): `reachable`
+   * is false once nothing arrived from it for an election timeout; `lagging` when it has not replicated
+   * what was committed an election timeout ago; `lastContactMs` and `matchIndex` are the raw figures.
+   */
+  readonly health?: { readonly reachable: boolean; readonly lagging: boolean; readonly lastContactMs: number; readonly matchIndex: number };
 }
 
 /** Raft details for /status and /prom (absent in standalone mode). */

@@ -3,7 +3,7 @@
  * (getScmInfo on the client port, following NotLeader hints) for the Raft peers and prints them as
  * `host:ratisPort:ROLE:scmUuid:ip` lines, a JSON object keyed by host, or a table.
  */
-import { parsePeerRole, type PeerRole } from '../server/roles.js';
+import { formatPeerRole, parsePeerRole, type PeerRole } from '../server/roles.js';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
 import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
 import { jacksonJson } from './jackson-json.js';
@@ -11,17 +11,21 @@ import type { ToolIo } from './tool-io.js';
 
 export type RolesFormat = 'plain' | 'json' | 'table';
 
-export async function fetchRoles(client: FailoverRpcClient<ClientProtocol>, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+/** The leader's view of the ring: one PeerRole per member, with the leader's health figures for followers. */
+export async function fetchRoles(client: FailoverRpcClient<ClientProtocol>, options: { signal?: AbortSignal } = {}): Promise<PeerRole[]> {
   const info = await client.call('getScmInfo', {}, options);
-  return [...info.peerRoles];
+  return Array.isArray(info.roles) && info.roles.length === info.peerRoles.length ? [...info.roles] : info.peerRoles.map(parsePeerRole);
 }
 
-export function renderRoles(lines: readonly string[], format: RolesFormat): string {
-  if (format === 'plain') return lines.join('\n');
-  const roles = lines.map(parsePeerRole);
+export function renderRoles(roles: readonly PeerRole[], format: RolesFormat): string {
+  if (format === 'plain') return roles.map(formatPeerRole).join('\n');
   if (format === 'json') {
     const obj: Record<string, unknown> = {};
-    for (const r of roles) obj[r.host] = { address: `${r.host}:${r.ratisPort}`, raftPeerRole: r.role, ID: r.scmUuid, InetAddress: r.ip };
+    for (const r of roles) {
+      // Ozone's four keys first; the leader's figures for a follower after them (embedded SCM only).
+      const health = r.health ? { lastContactMs: r.health.lastContactMs, matchIndex: r.health.matchIndex, lagging: r.health.lagging } : {};
+      obj[r.host] = { address: `${r.host}:${r.ratisPort}`, raftPeerRole: r.role, ID: r.scmUuid, InetAddress: r.ip, ...health };
+    }
     return jacksonJson(obj, false);
   }
   return table(roles);

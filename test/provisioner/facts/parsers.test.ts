@@ -83,6 +83,10 @@ describe('small formats', () => {
       ['scm1', 'LEADER', 'a'],
       ['scm2', 'FOLLOWER', 'b'],
     ]);
+    // The embedded SCM adds the leader's figures for followers; real Ozone's output has none (null).
+    const health = parseRolesJson('{"h3":{"address":"h3:9894","raftPeerRole":"UNREACHABLE","ID":"c","InetAddress":"h3","lastContactMs":9000,"lagging":true}}')!;
+    expect(health[0]).toMatchObject({ role: 'UNREACHABLE', lastContactMs: 9000, lagging: true });
+    expect(parseRolesJson(json)![0]).toMatchObject({ lastContactMs: null, lagging: null });
     expect(parseRolesJson('not json')).toBeNull();
     expect(parseRolesJson('[]')).toBeNull();
     expect(parseRolesJson('{"x":{"address":"a"}}')).toBeNull();

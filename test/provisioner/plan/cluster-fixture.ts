@@ -115,7 +115,13 @@ export interface ClusterState {
   readonly hosts?: Readonly<Record<string, HostState>>;
   readonly nodes?: Readonly<Record<string, NodeState>>;
   /** the ring every running node reports; default: every running node, the first running one LEADER */
-  readonly ring?: { readonly leader: string | null; readonly members: readonly string[]; readonly ids?: Readonly<Record<string, string>> } | null;
+  readonly ring?: {
+    readonly leader: string | null;
+    readonly members: readonly string[];
+    readonly ids?: Readonly<Record<string, string>>;
+    /** the leader's view of a member, as the embedded SCM reports it (role UNREACHABLE, lastContactMs, lagging) */
+    readonly health?: Readonly<Record<string, Partial<Pick<RolePeer, 'role' | 'lastContactMs' | 'lagging'>>>>;
+  } | null;
   /** members of the ring that are none of the topology's nodes */
   readonly strangers?: readonly RolePeer[];
 }
@@ -150,6 +156,7 @@ export function buildFacts(topology: Topology, state: ClusterState = {}): { fact
           role: k === ring.leader ? 'LEADER' : 'FOLLOWER',
           id: ring.ids?.[k] ?? nodeState(k).scmUuid ?? uuidOf(k),
           inetAddress: x.n.address,
+          ...('health' in ring ? ring.health?.[k] : {}),
         };
       }).concat(state.strangers ?? [])
     : [];

@@ -46,4 +46,17 @@ describe('cluster status', () => {
     const all = Object.fromEntries(['svc/scm1', 'svc/scm2', 'svc/scm3'].map((k) => [k, { clusterId: CID, running: false }]));
     expect(statusOf(appliedState(t3, { nodes: all })).services[0]!.problems).toContain('the ring could not be read (no running node answered `ozone admin scm roles`)');
   });
+
+  it('unhealthy: a member the leader reports UNREACHABLE (process up, Raft silent) or lagging is named, with its figures in JSON', () => {
+    const members = ['svc/scm1', 'svc/scm2', 'svc/scm3'];
+    const dead = statusOf(appliedState(t3, { ring: { leader: 'svc/scm1', members, health: { 'svc/scm3': { role: 'UNREACHABLE', lastContactMs: 12_345, lagging: true } } } }));
+    expect(dead.healthy).toBe(false);
+    expect(dead.services[0]!.problems).toEqual(['scm3: the leader has not heard from it for 12.3 s (stuck or cut off although its process runs)']);
+    expect(dead.nodes.find((n) => n.nodeId === 'scm3')).toMatchObject({ role: 'UNREACHABLE', running: true, lastContactMs: 12_345, lagging: true });
+    expect(formatStatus(dead)).toMatch(/svc\/scm3 +scm3 +UNREACHABLE +yes/);
+    const slow = statusOf(appliedState(t3, { ring: { leader: 'svc/scm1', members, health: { 'svc/scm2': { lastContactMs: 40, lagging: true } } } }));
+    expect(slow.services[0]!.problems).toEqual(['scm2: lagging — it has not yet replicated what the leader committed an election timeout ago']);
+    const fine = statusOf(appliedState(t3, { ring: { leader: 'svc/scm1', members, health: { 'svc/scm2': { lastContactMs: 40, lagging: false } } } }));
+    expect(fine.healthy).toBe(true);
+  });
 });

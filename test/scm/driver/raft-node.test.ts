@@ -53,7 +53,7 @@ describe('RaftNode (driver) on an in-memory network', () => {
     expect(dec.decode(r2.previous!)).toBe('1');
     const st = n1.node.status();
     expect(st).toMatchObject({ id: 'n1', groupId: 'test-group', role: 'LEADER', membership: 'voter', leader: { id: 'n1', address: addressOf('n1') }, commitIndex: 4, appliedIndex: 4 });
-    expect(st.peers).toEqual([{ id: 'n1', address: addressOf('n1'), role: 'voter', isSelf: true, isLeader: true, matchIndex: 4 }]);
+    expect(st.peers).toEqual([{ id: 'n1', address: addressOf('n1'), role: 'voter', isSelf: true, isLeader: true, matchIndex: 4, lastContactMs: null, lagging: false }]);
   });
 
   it('joining nodes are added as learners, promoted once caught up, and every member learns every address', async () => {
@@ -173,6 +173,27 @@ describe('RaftNode (driver) on an in-memory network', () => {
     await c.settle(c.leader()!.node.propose(put('later')).catch(() => c.leader()!.node.propose(put('later'))));
     await c.until(() => value(again, 'later') === 'later', 'replicated');
     expect(Math.min(...calls)).toBeGreaterThan(applied);
+  });
+
+  it('the leader reports when it last heard from each member and which ones lag behind what it committed', async () => {
+    c = new TestCluster();
+    const n1 = await threeNodes(c);
+    await c.settle(n1.node.propose(put('a')));
+    const peer = (id: string) => n1.node.status().peers.find((p) => p.id === id)!;
+    await c.until(() => peer('n2').matchIndex === n1.node.status().commitIndex && peer('n3').matchIndex === n1.node.status().commitIndex, 'caught up');
+    expect(peer('n2')).toMatchObject({ lagging: false });
+    expect(peer('n2').lastContactMs).toBeLessThan(1000);
+    await c.stop('n3');
+    const t0 = c.clock.now();
+    for (let i = 0; i < 5; i++) await c.settle(n1.node.propose(put(`b${i}`)));
+    await c.until(() => c.clock.now() - t0 > 2500, 'two election timeouts');
+    await c.settle(n1.node.propose(put('c')));
+    expect(peer('n3').lastContactMs).toBeGreaterThan(2000);
+    expect(peer('n3').lagging).toBe(true);
+    expect(peer('n2')).toMatchObject({ lagging: false });
+    expect(peer('n2').lastContactMs).toBeLessThan(1000);
+    // Followers do not judge their peers.
+    expect(c.get('n2').node.status().peers.every((p) => p.lagging === null)).toBe(true);
   });
 
   it('a state machine ahead of a lost or truncated log is refused at start (RAFT_LOG_LOST), unless a snapshot install was under way', async () => {

@@ -20,6 +20,7 @@ import { readVersionFile } from '../../../src/scm/storage/version-file.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
 import { runFreon } from '../../../src/scm/tools/freon.js';
 import { fetchRoles } from '../../../src/scm/tools/roles.js';
+import { formatPeerRole } from '../../../src/scm/server/roles.js';
 import { scmBootstrap } from '../../../src/scm/tools/scm-bootstrap.js';
 import { scmInit } from '../../../src/scm/tools/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
@@ -132,8 +133,10 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     for (const id of ['scm2', 'scm3']) expect(readVersionFile(cfg.get(id)!.dirs.versionFile)).toMatchObject({ clusterId: cid, scmHA: true });
     const client = new FailoverRpcClient<UntypedProtocol>(IDS.slice(0, 3).map((id) => ({ nodeId: id, host: cfg.get(id)!.local.self.host, port: cfg.get(id)!.local.self.ports.client })), { retryIntervalMs: 50 });
     closers.push(() => client.close());
-    await waitUntil(async () => (await fetchRoles(client)).filter((l) => l.includes(':FOLLOWER:')).length === 2, 'two followers');
-    const lines = await fetchRoles(client);
+    await waitUntil(async () => (await fetchRoles(client)).filter((r) => r.role === 'FOLLOWER').length === 2, 'two followers');
+    const roles = await fetchRoles(client);
+    for (const r of roles.filter((x) => x.role === 'FOLLOWER')) expect(r.health).toMatchObject({ reachable: true, lagging: false });
+    const lines = roles.map(formatPeerRole);
     expect(lines.filter((l) => l.includes(':LEADER:'))).toHaveLength(1);
     for (const id of IDS.slice(0, 3)) {
       const self = cfg.get(id)!.local.self;

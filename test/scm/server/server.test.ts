@@ -22,6 +22,7 @@ import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js'
 import { runFreon } from '../../../src/scm/tools/freon.js';
 import { ldbScan } from '../../../src/scm/tools/ldb.js';
 import { fetchRoles } from '../../../src/scm/tools/roles.js';
+import { formatPeerRole } from '../../../src/scm/server/roles.js';
 import { scmBootstrap } from '../../../src/scm/tools/scm-bootstrap.js';
 import { scmInit } from '../../../src/scm/tools/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
@@ -91,7 +92,7 @@ describe('SCM server in process (127.0.4.x)', () => {
   it('answers roles with one LEADER line in Ozone format and serves /prom', async () => {
     const client = new FailoverRpcClient<UntypedProtocol>([{ nodeId: 'scm1', host: H1, port: liveNode.ports.client }]);
     closers.push(() => client.close());
-    const lines = await fetchRoles(client);
+    const lines = (await fetchRoles(client)).map(formatPeerRole);
     expect(lines).toEqual([`${H1}:9894:LEADER:${readVersionFile(cfg1.dirs.versionFile)!.scmUuid}:${H1}`]);
     const prom = await (await fetch(`http://${H1}:${liveNode.ports.http}/prom`)).text();
     expect(prom).toMatch(/^scm_raft_role\{role="LEADER"\} 1$/m);

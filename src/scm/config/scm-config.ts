@@ -40,6 +40,8 @@ export interface ScmTiming {
   readonly deadNodeIntervalMs: number;
   readonly failoverRetryIntervalMs: number;
   readonly failoverMaxRetry: number;
+  /** `hdds.scmclient.rpc.timeout` (Ozone: 15m): how long a client waits for one SCM to answer one call */
+  readonly clientRpcTimeoutMs: number;
 }
 
 export interface ScmSizing {
@@ -138,6 +140,7 @@ export function readTiming(conf: OzoneConf): ScmTiming {
     deadNodeIntervalMs: conf.getDurationMs(K.deadNodeInterval, '10m', 'ms'),
     failoverRetryIntervalMs: conf.getDurationMs(K.failoverRetryInterval, '2s', 'ms'),
     failoverMaxRetry: conf.getInt(K.failoverMaxRetry, 15),
+    clientRpcTimeoutMs: conf.getDurationMs(K.rpcTimeout, '15m', 'ms'),
   };
 }
 

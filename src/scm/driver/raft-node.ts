@@ -816,20 +816,33 @@ export class RaftNode<R = unknown> {
       const wasLeader = this.role === 'LEADER';
       this.role = role;
       this.emit({ type: 'role', role, term: st.term });
-      if (wasLeader) {
-        // Reads not yet confirmed by a quorum cannot be served by a deposed leader.
-        for (const [key, r] of this.reads) {
-          if (r.index === null) {
-            this.reads.delete(key);
-            r.reject(notLeader(this.id, leader));
-          }
-        }
-      }
+      if (wasLeader) this.failLeaderRequests(leader);
     }
     if (leader?.id !== this.leader?.id || leader?.address !== this.leader?.address) {
       this.leader = leader;
       this.emit({ type: 'leader', leader, term: st.term });
     }
+  }
+
+  /**
+   * A leader that steps down (check-quorum, a higher term, a transfer) answers everything it still holds at
+   * once with NOT_LEADER and the hint it knows, as Ratis's LeaderStateImpl.stop does, so clients fail over
+   * now instead of waiting for their call timeout. A failed proposal may still commit under the new
+   * leader (its entry may have reached a quorum): callers treat NOT_LEADER after proposing as "unknown,
+   * retry", exactly as Ozone's clients do. Reads already confirmed by a quorum are still served.
+   */
+  private failLeaderRequests(leader: PeerRef | null): void {
+    const err = notLeader(this.id, leader);
+    for (const [key, r] of this.reads) {
+      if (r.index === null) {
+        this.reads.delete(key);
+        r.reject(err);
+      }
+    }
+    for (const p of this.proposals.values()) p.reject(err);
+    this.proposals.clear();
+    for (const p of this.confWaiters.values()) p.reject(err);
+    this.confWaiters.clear();
   }
 
   private onMembershipChanged(): void {

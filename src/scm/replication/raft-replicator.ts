@@ -23,6 +23,7 @@
  *  - `close` closes node → transport → store (reverse order of opening).
  */
 import type { Clock } from '../../common/clock.js';
+import { isIPv4 } from 'node:net';
 import { isCodedError } from '../../common/coded-error.js';
 import type { Logger } from '../../common/logger.js';
 import { leaderWait, type ScmConfig } from '../config/scm-config.js';
@@ -118,6 +119,8 @@ export class RaftReplicator implements Replicator {
           self: id,
           listen: { host: config.bind.ratis, port: config.local.self.ports.ratis },
           advertise: raftAddressOf(config.local.self),
+          // SCMs sharing one machine on loopback aliases: each dials from its own address, like separate hosts.
+          ...(isLoopback(config.local.ip) ? { dialFrom: config.local.ip } : {}),
           limits: config.limits.ratis,
           logger: o.logger.child({ component: 'raft-transport' }),
           clock: o.clock,
@@ -457,4 +460,8 @@ async function withRepairHint<T>(config: ScmConfig, start: () => Promise<T>): Pr
     }
     throw err;
   }
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || (isIPv4(ip) && ip.startsWith('127.'));
 }

@@ -9,7 +9,7 @@
  * it, or failed (false) if it was dropped or the write failed. A RAFT_REJECT from the peer (another group,
  * another version) is logged and treated as a failed connection.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
@@ -33,6 +33,8 @@ export interface PeerLinkOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly dialTimeoutMs: number;
+  /** source address for the connection (see RaftTransportOptions.dialFrom); null: the kernel picks */
+  readonly localAddress: string | null;
   readonly backoffInitialMs: number;
   readonly backoffMaxMs: number;
   readonly maxQueueBytes: number;
@@ -109,10 +111,12 @@ export class PeerLink {
   private dial(): void {
     this.state = 'connecting';
     const { host, port } = splitAddress(this.o.address);
+    const from = this.o.localAddress !== null && sameFamily(this.o.localAddress, host) ? { localAddress: this.o.localAddress } : {};
     const socket = this.o.tls
       ? tlsConnect({
           host,
           port,
+          ...from,
           key: this.o.tls.key,
           cert: this.o.tls.cert,
           ca: this.o.tls.ca as string[],
@@ -120,7 +124,7 @@ export class PeerLink {
           minVersion: 'TLSv1.2',
           ...(this.o.tls.verifyServer ? { checkServerIdentity: (_h: string, cert: PeerCertificate) => this.o.tls!.verifyServer!(cert, this.o.peer) } : {}),
         })
-      : netConnect({ host, port });
+      : netConnect({ host, port, ...from });
     this.socket = socket;
     socket.setNoDelay(true);
     const dialTimer = this.o.clock.setTimeout(() => socket.destroy(new Error(`dial timeout after ${this.o.dialTimeoutMs} ms`)), this.o.dialTimeoutMs);
@@ -220,6 +224,12 @@ export class PeerLink {
     this.socket?.destroy();
     this.socket = null;
   }
+}
+
+/** Binding a source address only makes sense towards an IP literal of the same family. */
+function sameFamily(local: string, host: string): boolean {
+  const v = isIP(local);
+  return v !== 0 && isIP(host.replace(/^\[|\]$/g, '')) === v;
 }
 
 function isIp(host: string): boolean {

@@ -66,6 +66,12 @@ export interface RaftTransportOptions {
   readonly listen: { readonly host: string; readonly port: number };
   /** The `host:port` peers should use to reach this node. Default: the bound listen address. */
   readonly advertise?: string;
+  /**
+   * Source address of outbound links. Set when several nodes share one machine on loopback aliases
+   * (127.0.0.11, .12, …) so that each node's traffic leaves from its own address, as it would from its own
+   * host — peers (and packet filters) then see who is talking. Default: the kernel picks.
+   */
+  readonly dialFrom?: string;
   readonly tls?: RaftTlsOptions;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -203,6 +209,7 @@ export class RaftTransport implements PeerTransport {
       clock: this.o.clock ?? systemClock,
       logger: this.o.logger ?? silentLogger,
       dialTimeoutMs: this.o.dialTimeoutMs ?? 3000,
+      localAddress: this.o.dialFrom ?? null,
       backoffInitialMs: this.o.backoffInitialMs ?? 50,
       backoffMaxMs: this.o.backoffMaxMs ?? 2000,
       maxQueueBytes: this.o.maxQueueBytes ?? 64 * 1024 * 1024,

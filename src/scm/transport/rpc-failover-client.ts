@@ -5,6 +5,13 @@
  * not-leader replies, and sleeps `retryIntervalMs` whenever a whole round failed. Gives up after
  * `maxFailovers` moves or when the deadline passes (RPC_FAILOVER_EXHAUSTED, cause = the last error).
  * Non-failover errors (RPC_REMOTE with a domain code) are returned to the caller at once.
+ *
+ * A leader that freezes (SIGSTOP, a stalled disk) or is cut off from its peers keeps its connections open
+ * and answers nothing; waiting for the call timeout would stall the client long after the other SCMs
+ * elected a new leader. With a `leaderProbe`, a call still running after `afterMs` makes the client ask the
+ * other SCMs, every `afterMs`, with a cheap leader-only call; once one of them answers as leader, the
+ * stalled call is cancelled and retried there (its outcome on the old leader is unknown, exactly as after a
+ * timeout — Ozone's clients retry the same way). Concurrent calls share one probe round.
  */
 import type { Clock } from '../../common/clock.js';
 import { systemClock } from '../../common/clock.js';
@@ -24,11 +31,21 @@ export interface FailoverOptions {
   readonly clock?: Clock;
   /** told about each failover (for logs) */
   readonly onFailover?: (from: RpcEndpoint, to: RpcEndpoint, reason: RpcError) => void;
+  readonly leaderProbe?: LeaderProbe<Protocol>;
+}
+
+export interface LeaderProbe<P extends Protocol> {
+  /** how long a call runs before the other SCMs are asked who leads (and the interval between rounds) */
+  readonly afterMs: number;
+  /** a cheap leader-only call: it succeeds only on a (ready) leader */
+  readonly call: (client: RpcClient<P>, signal: AbortSignal) => Promise<unknown>;
 }
 
 export class FailoverRpcClient<P extends Protocol> {
   private current = 0;
   private readonly clients: RpcClient<P>[];
+  /** the probe round in progress: resolves with the index of an SCM that answered as leader, or -1 */
+  private probing: { readonly asked: number; readonly result: Promise<number> } | null = null;
 
   constructor(
     readonly endpoints: readonly RpcEndpoint[],
@@ -50,7 +67,65 @@ export class FailoverRpcClient<P extends Protocol> {
     return this.endpoints.findIndex((e) => e.host === host);
   }
 
-  private async attempt<T>(run: (c: RpcClient<P>) => Promise<T>, options: CallOptions): Promise<T> {
+  /** Runs one try on the current SCM; with a leaderProbe, abandons it for an SCM that answers as leader. */
+  private async watched<T>(run: (c: RpcClient<P>, options: CallOptions) => Promise<T>, options: CallOptions): Promise<T> {
+    const probe = this.options.leaderProbe as LeaderProbe<P> | undefined;
+    const asked = this.current;
+    if (!probe || this.endpoints.length < 2) return run(this.clients[asked]!, options);
+    const clock = this.options.clock ?? systemClock;
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    let leader = -1;
+    let busy = false;
+    const timer = clock.setInterval(() => {
+      if (busy || leader >= 0) return;
+      busy = true;
+      void this.probeLeader(asked, probe).then((found) => {
+        busy = false;
+        if (found >= 0 && leader < 0 && !stop.signal.aborted) {
+          leader = found;
+          stop.abort();
+        }
+      });
+    }, probe.afterMs);
+    try {
+      return await run(this.clients[asked]!, { ...options, signal });
+    } catch (err) {
+      if (leader >= 0 && !options.signal?.aborted) {
+        const to = this.endpoints[leader]!;
+        throw new RpcError('RPC_NOT_LEADER', `${formatHostPortLite(this.endpoints[asked]!.host, this.endpoints[asked]!.port)} did not answer while ${to.nodeId} answers as leader`, {
+          cause: err,
+          leader: formatHostPortLite(to.host, to.port),
+        });
+      }
+      throw err;
+    } finally {
+      timer.cancel();
+      stop.abort();
+    }
+  }
+
+  /** Asks every SCM but `asked` at once; the first that answers as leader wins (-1: none did in time). */
+  private probeLeader(asked: number, probe: LeaderProbe<P>): Promise<number> {
+    if (this.probing?.asked === asked) return this.probing.result;
+    const round: { asked: number; result: Promise<number> } = { asked, result: Promise.resolve(-1) };
+    round.result = (async () => {
+      await Promise.resolve();
+      const others = this.endpoints.map((_, i) => i).filter((i) => i !== asked);
+      const signal = AbortSignal.timeout(Math.max(probe.afterMs, 250));
+      try {
+        return await Promise.any(others.map(async (i) => (await probe.call(this.clients[i]!, signal), i)));
+      } catch {
+        return -1;
+      } finally {
+        if (this.probing === round) this.probing = null;
+      }
+    })();
+    this.probing = round;
+    return round.result;
+  }
+
+  private async attempt<T>(run: (c: RpcClient<P>, options: CallOptions) => Promise<T>, options: CallOptions): Promise<T> {
     const clock = this.options.clock ?? systemClock;
     const maxFailovers = this.options.maxFailovers ?? 15;
     const interval = this.options.retryIntervalMs ?? 2000;
@@ -61,7 +136,7 @@ export class FailoverRpcClient<P extends Protocol> {
     for (;;) {
       options.signal?.throwIfAborted();
       try {
-        return await run(this.clients[this.current]!);
+        return await this.watched(run, options);
       } catch (err) {
         if (!isFailoverError(err)) throw err;
         last = err as RpcError;
@@ -91,7 +166,7 @@ export class FailoverRpcClient<P extends Protocol> {
   }
 
   call<M extends UnaryNames<P>>(method: M, params: ParamsOf<P, M>, options: CallOptions = {}): Promise<ResultOf<P, M>> {
-    return this.attempt((c) => c.call(method, params, options), options);
+    return this.attempt((c, o) => c.call(method, params, o), options);
   }
 
   async close(): Promise<void> {

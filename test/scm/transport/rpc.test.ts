@@ -168,4 +168,47 @@ describe('SCM RPC over the frame codec (real TCP on 127.0.2.x)', () => {
     closers.push(() => f.close());
     await expect(f.call('who', {})).rejects.toMatchObject({ code: 'RPC_FAILOVER_EXHAUSTED' });
   });
+
+  it('a call stalled on a silent leader moves to the SCM that answers the leader probe, without waiting for the call timeout', async () => {
+    const hosts = ['127.0.2.5', '127.0.2.6', '127.0.2.7'];
+    const ports: number[] = [];
+    let leader = 0;
+    const stalled: string[] = [];
+    const servers = hosts.map((h, i) =>
+      new RpcServer(`scm${i}`, looseProtocol(['allocate', 'getScmInfo']), {
+        errorMapper: (e) => ({ code: 'NOT_LEADER', message: (e as Error).message }),
+      }).serve({
+        // scm1 "froze": it takes calls and never answers them (like a SIGSTOPped or cut-off leader)
+        allocate: async (_p, rpc) => {
+          if (i === 0) {
+            stalled.push(h);
+            await new Promise((r) => rpc.signal.addEventListener('abort', r, { once: true }));
+            throw new Error('cancelled');
+          }
+          if (i !== leader) throw new Error(notLeaderMessage('FOLLOWER', `u${i}`, h, undefined));
+          return h;
+        },
+        getScmInfo: async () => {
+          if (i !== leader) throw new Error(notLeaderMessage('FOLLOWER', `u${i}`, h, undefined));
+          return { leader: h };
+        },
+      }),
+    );
+    for (const [i, srv] of servers.entries()) ports[i] = await serve(srv, hosts[i]);
+    const endpoints = hosts.map((h, i) => ({ nodeId: `scm${i + 1}`, host: h, port: ports[i]! }));
+    const f = new FailoverRpcClient<UntypedProtocol>(endpoints, {
+      retryIntervalMs: 10,
+      callTimeoutMs: 60_000,
+      leaderProbe: { afterMs: 50, call: (c, signal) => (c as RpcClient<UntypedProtocol>).call('getScmInfo', {}, { signal }) },
+    });
+    closers.push(() => f.close());
+    const started = Date.now();
+    const answer = f.call('allocate', {});
+    await new Promise((r) => setTimeout(r, 300)); // no other SCM leads yet: the call keeps waiting on scm1
+    expect(stalled).toEqual([hosts[0]]);
+    leader = 2; // scm3 is elected
+    expect(await answer).toBe(hosts[2]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(f.currentEndpoint.nodeId).toBe('scm3');
+  });
 });

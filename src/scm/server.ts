@@ -50,6 +50,7 @@ import type { ScmContext } from './server/scm-context.js';
 import { scmStatus } from './server/scm-info.js';
 import { securityHandlers } from './server/security-service.js';
 import { ScmServerError } from './server/server-error.js';
+import { ClosingContainerHandler } from './services/closing-container-handler.js';
 import { BlockManager } from './services/block-manager.js';
 import { CertificateService } from './services/certificate-service.js';
 import { NodeManager } from './services/node-manager.js';
@@ -179,6 +180,8 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
       pipelineWaitMs: config.timing.requestTimeoutMs,
     });
     closers.push({ name: 'blocks', close: () => blocks.close() });
+    const closer = new ClosingContainerHandler(replicator, state, nodes, clock, logger.child({ component: 'replication-manager' }), { intervalMs: config.timing.replicationIntervalMs });
+    closers.push({ name: 'replication-manager', close: () => closer.close() });
 
     const tokens = own ? new JoinTokenService(replicator, state, config, own.rootPem, clock, logger.child({ component: 'tokens' })) : undefined;
     const certificates =

@@ -25,6 +25,7 @@ export const K = {
   blockSize: 'ozone.scm.block.size',
   pipelineOwnerContainerCount: 'ozone.scm.pipeline.owner.container.count',
   staleNodeInterval: 'ozone.scm.stale.node.interval',
+  replicationInterval: 'hdds.scm.replication.thread.interval',
   deadNodeInterval: 'ozone.scm.dead.node.interval',
   heartbeatInterval: 'hdds.heartbeat.interval',
   failoverMaxRetry: 'hdds.scmclient.failover.max.retry',

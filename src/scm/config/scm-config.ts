@@ -37,6 +37,8 @@ export interface ScmTiming {
   readonly leaderReadyWaitMs: number;
   readonly heartbeatIntervalMs: number;
   readonly staleNodeIntervalMs: number;
+  /** `hdds.scm.replication.thread.interval` (Ozone: 300s): how often the leader re-sends close commands */
+  readonly replicationIntervalMs: number;
   readonly deadNodeIntervalMs: number;
   readonly failoverRetryIntervalMs: number;
   readonly failoverMaxRetry: number;
@@ -137,6 +139,7 @@ export function readTiming(conf: OzoneConf): ScmTiming {
     leaderReadyWaitMs: conf.getDurationMs(K.leaderReadyWaitTimeout, '60s', 'ms'),
     heartbeatIntervalMs: conf.getDurationMs(K.heartbeatInterval, '30s', 'ms'),
     staleNodeIntervalMs: conf.getDurationMs(K.staleNodeInterval, '5m', 'ms'),
+    replicationIntervalMs: conf.getDurationMs(K.replicationInterval, '300s', 'ms'),
     deadNodeIntervalMs: conf.getDurationMs(K.deadNodeInterval, '10m', 'ms'),
     failoverRetryIntervalMs: conf.getDurationMs(K.failoverRetryInterval, '2s', 'ms'),
     failoverMaxRetry: conf.getInt(K.failoverMaxRetry, 15),

@@ -57,10 +57,12 @@ export class NodeManager {
     return q.filter((c) => c.term === term);
   }
 
-  /** Leader only: queue a command for a datanode, stamped with the current term. */
+  /** Leader only: queue a command for a datanode, stamped with the current term (a command already queued is not queued twice). */
   queue(uuid: string, command: DatanodeCommand): boolean {
     if (!this.replicator.isLeaderReady()) return false;
     const q = this.queues.get(uuid) ?? [];
+    const same = JSON.stringify(command);
+    if (q.some((c) => c.type === command.type && JSON.stringify(c) === same)) return true;
     q.push(command);
     this.queues.set(uuid, q);
     return true;

@@ -190,7 +190,8 @@ export function createActions(ctx: ActionEnv): CliActions {
         const server = await startScmServer({ config, logger: log, signal: starting.signal, onFatal: (err) => onFatal(err) });
         const outcome = await Promise.race([ctx.stopRequested().then((sig) => ({ sig })), fatal.then((err) => ({ err }))]);
         if ('err' in outcome) {
-          io.err(`SCM stopping after a fatal error: ${outcome.err.message}`);
+          const code = (outcome.err as { code?: unknown }).code;
+          io.err(`SCM stopping after a fatal error${typeof code === 'string' ? ` [${code}]` : ''}: ${outcome.err.message}`);
           await server.close();
           return 1;
         }

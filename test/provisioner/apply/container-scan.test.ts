@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerScanArgs, parseContainerScan } from '../../../src/provisioner/apply/container-scan.js';
+import { containerScanArgs, parseContainerScan, scansAgree } from '../../../src/provisioner/apply/container-scan.js';
 import { compactUtc } from '../../../src/provisioner/apply/scm-backup.js';
 import { parseReachOutput } from '../../../src/provisioner/migrate/reach-probe.js';
 
@@ -12,12 +12,32 @@ describe('parseContainerScan', () => {
     expect(parseContainerScan('{ "2": {"state":"OPEN"} }')!.canonical).not.toBe(parseContainerScan('{ "2": {"state":"CLOSED"} }')!.canonical);
   });
   it('reads an empty family as no container, and refuses what is not a JSON object', () => {
-    expect(parseContainerScan('')).toEqual({ ids: [], canonical: '[]' });
+    expect(parseContainerScan('')).toEqual({ ids: [], canonical: '[]', records: {} });
     expect(parseContainerScan('[1,2]')).toBeNull();
     expect(parseContainerScan('not json')).toBeNull();
   });
   it('asks the host tool for the containers family, compact', () => {
     expect(containerScanArgs('/var/lib/ozone/scm')).toEqual(['debug', 'ldb', '--db=/var/lib/ozone/scm/scm.db', 'scan', '--column-family=containers', '--compact']);
+  });
+});
+
+describe('scansAgree (the containers of the nodes of one ring)', () => {
+  const c = (state: string, pipeline = 'p1', used = 0) => ({ state, pipelineID: pipeline, owner: 'om', usedBytes: used });
+  const scan = (records: Record<string, unknown>) => parseContainerScan(JSON.stringify(records))!;
+  const leader = scan({ 1: c('CLOSED', 'p1', 9), 2: c('CLOSING', 'p1', 5), 3: c('OPEN'), 4: c('OPEN') });
+  it('identical scans agree', () => {
+    expect(scansAgree([{ name: 'scm1', scan: leader }, { name: 'scm2', scan: scan({ 1: c('CLOSED', 'p1', 9), 2: c('CLOSING', 'p1', 5), 3: c('OPEN'), 4: c('OPEN') }) }])).toMatchObject({ agree: true, detail: '4 containers, identical on scm1, scm2' });
+  });
+  it('a trailing node (fewer newest containers, earlier states and usage) agrees while a writer runs', () => {
+    const trailing = scan({ 1: c('CLOSING', 'p1', 3), 2: c('OPEN'), 3: c('OPEN') });
+    expect(scansAgree([{ name: 'scm2', scan: trailing }, { name: 'scm1', scan: leader }])).toMatchObject({ agree: true });
+  });
+  it('a hole, a foreign container, another pipeline or a state ahead of the most advanced node disagree', () => {
+    const bad = (records: Record<string, unknown>) => scansAgree([{ name: 'scm1', scan: leader }, { name: 'scm2', scan: scan(records) }]);
+    expect(bad({ 1: c('CLOSED'), 3: c('OPEN') })).toMatchObject({ agree: false, detail: expect.stringContaining('1 missing, e.g. 2') });
+    expect(bad({ 1: c('CLOSED'), 2: c('CLOSING'), 9: c('OPEN') })).toMatchObject({ agree: false, detail: expect.stringContaining('not on scm1') });
+    expect(bad({ 1: c('CLOSED'), 2: c('CLOSING', 'p9') })).toMatchObject({ agree: false, detail: expect.stringContaining('different, e.g. 2') });
+    expect(bad({ 1: c('CLOSED'), 2: c('CLOSING'), 3: c('CLOSED') })).toMatchObject({ agree: false, detail: expect.stringContaining('different, e.g. 3') });
   });
 });
 

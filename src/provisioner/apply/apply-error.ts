@@ -28,6 +28,10 @@ export type ApplyErrorCode =
   | 'APPLY_SCM_BOOTSTRAP_FAILED'
   | 'APPLY_SCM_START_FAILED'
   | 'APPLY_SCM_STOP_FAILED'
+  /** a step that needs the SCM stopped found it running */
+  | 'APPLY_SCM_RUNNING'
+  /** moving a node's data directories aside (repair) failed; nothing was deleted */
+  | 'APPLY_SET_ASIDE_FAILED'
   /** secure cluster: no join token could be minted on a running SCM (`ozone admin scm token create`) */
   | 'APPLY_TOKEN_FAILED'
   /** `ozone admin scm decommission` of a ring member the topology does not declare failed */

@@ -5,6 +5,7 @@ import { exportCommand } from './export.js';
 import { migrateCommand } from './migrate.js';
 import { planCommand } from './plan.js';
 import { renderCommand } from './render.js';
+import { repairCommand } from './repair.js';
 import { statusCommand } from './status.js';
 import { unlockCommand } from './unlock.js';
 import { validateCommand } from './validate.js';
@@ -17,6 +18,7 @@ export const commands: readonly CommandSpec[] = [
   planCommand,
   applyCommand,
   migrateCommand,
+  repairCommand,
   statusCommand,
   unlockCommand,
   bundleCommand,

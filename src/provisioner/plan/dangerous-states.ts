@@ -92,7 +92,7 @@ export function findDangerousStates(topology: Topology, facts: ClusterFacts): Da
           code: 'PLAN_IDENTITY_CHANGED',
           hosts: [n.host],
           message: `service ${s.serviceId}: the identity of ${n.host} changed: ${bad}`,
-          hint: `if the machine was replaced or its metadata lost, remove the old member from the ring first (ozone admin scm decommission, or transfer and restart), then apply again; otherwise restore ${n.host}'s metadata directory`,
+          hint: `if its metadata was lost or damaged, \`scmctl repair FILE ${n.nodeId}\` removes the old member and bootstraps it again; if the machine was replaced, remove the old member (ozone admin scm decommission) and apply again; otherwise restore ${n.host}'s metadata directory`,
         });
       }
     }

@@ -19,7 +19,9 @@ export const PLAN_FORMAT = 'scmctl-plan/v1';
 export const PHASE_IDS = ['preflight', 'runtime', 'files', 'init', 'join', 'remove', 'restart', 'verify'] as const;
 /** `scmctl migrate`'s phases, in order (src/provisioner/migrate/migration-planner.ts) */
 export const MIGRATE_PHASE_IDS = ['preflight', 'runtime', 'files', 'backup', 'convert', 'join', 'roll', 'verify'] as const;
-export type PhaseId = (typeof PHASE_IDS)[number] | (typeof MIGRATE_PHASE_IDS)[number];
+/** `scmctl repair`'s phases, in order (src/provisioner/repair/repair-planner.ts) */
+export const REPAIR_PHASE_IDS = ['preflight', 'eject', 'join', 'verify'] as const;
+export type PhaseId = (typeof PHASE_IDS)[number] | (typeof MIGRATE_PHASE_IDS)[number] | (typeof REPAIR_PHASE_IDS)[number];
 
 export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
   preflight: 'Preflight checks',
@@ -33,6 +35,7 @@ export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
   backup: 'Back up the existing SCM',
   convert: 'Enable Ratis on the existing SCM and start it on the HA configuration',
   roll: 'Roll the SCMs onto the final configuration',
+  eject: 'Take the damaged SCM out of the ring and set its data aside',
 };
 
 /**
@@ -53,6 +56,7 @@ export const PHASE_MODES: Readonly<Record<PhaseId, PhaseMode>> = {
   backup: 'sequential',
   convert: 'sequential',
   roll: 'sequential',
+  eject: 'sequential',
 };
 
 /** `serviceId/nodeId` */
@@ -163,6 +167,11 @@ export type Task =
       readonly paths: readonly string[];
       readonly sudo: boolean;
     })
+  /**
+   * moves each of `paths` that is not empty to `<path>.<suffix>-<UTC time>` (the time is taken when it runs)
+   * and creates it again empty, 0700: the node's data is kept, never deleted
+   */
+  | (TaskBase & { readonly kind: 'set-aside-scm-data'; readonly node: NodeKey; readonly paths: readonly string[]; readonly suffix: string; readonly sudo: boolean })
   /** every node's `containers` column family (ozone debug ldb) is the same, and holds the containers recorded before a migration */
   | (TaskBase & { readonly kind: 'verify-containers'; readonly serviceId: string; readonly nodes: readonly NodeKey[] });
 
@@ -181,6 +190,7 @@ export const MUTATING_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>([
   'stop-scm',
   'backup-scm',
   'decommission-scm',
+  'set-aside-scm-data',
 ]);
 
 export interface Phase {

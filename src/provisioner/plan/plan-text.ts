@@ -20,6 +20,8 @@ function marker(t: Task): string {
       return '+';
     case 'decommission-scm':
       return '-';
+    case 'set-aside-scm-data':
+      return '>';
     case 'mark-restart-pending':
     case 'start-scm':
     case 'restart-scm':

@@ -48,6 +48,7 @@ import {
 } from './plan-model.js';
 import { runPreflight } from './preflight.js';
 import { hostSudo, ozoneBin } from './probe-specs.js';
+import type { RolePeer } from '../facts/host-facts.js';
 import { describePeer, peerOf, strangers } from './ring-view.js';
 
 export interface PlanInput {
@@ -131,6 +132,28 @@ function runningStandalone(topology: Topology, facts: ClusterFacts): PlanProblem
     });
   }
   return out;
+}
+
+/** A member the leader reports alive (real Ozone prints every non-leader FOLLOWER, so it counts as alive). */
+function isAlive(p: RolePeer): boolean {
+  const r = p.role.toUpperCase();
+  return r === 'LEADER' || r === 'FOLLOWER';
+}
+
+/**
+ * Whether removing `leaving` one at a time, in order, keeps a live majority for every change (a change
+ * commits only with a majority of the ring as it is when proposed). Returns why not, or null.
+ */
+export function quorumLoss(ring: readonly RolePeer[], leaving: readonly RolePeer[]): string | null {
+  let members = ring.filter((p) => p.role.toUpperCase() !== 'LEARNER').length;
+  let alive = ring.filter(isAlive).length;
+  for (const p of leaving) {
+    const needed = Math.floor(members / 2) + 1;
+    if (alive < needed) return `${alive} live of ${members} members before removing ${describePeer(p)}, ${needed} needed`;
+    members--;
+    if (isAlive(p)) alive--;
+  }
+  return members > 0 && alive === 0 ? 'no live member would remain' : null;
 }
 
 export function plan(input: PlanInput): Plan {
@@ -273,7 +296,9 @@ export function plan(input: PlanInput): Plan {
   }
 
   // 4.–6. the SCM services
+  const quorumProblems: PlanProblem[] = [];
   for (const s of topology.services) planService(s);
+  if (quorumProblems.length > 0) return { ...base, problems: [...base.problems, ...quorumProblems], phases: new PhaseBuilder().phases(), fileChanges: [] };
 
   function planService(s: ScmService): void {
     const primordial = s.nodes.find((n) => n.nodeId === s.primordial.nodeId)!;
@@ -338,8 +363,20 @@ export function plan(input: PlanInput): Plan {
     const ring = serviceRing(s, facts);
     const declared = s.nodes.map((n) => ({ key: key(n), address: n.address, ratisPort: n.ports.ratis }));
     const declaredIds = new Set(s.nodes.map((n) => okHost(facts, n.host)?.nodes[key(n)]?.scm.version?.scmUuid).filter((x): x is string => typeof x === 'string'));
-    for (const p of ring ? strangers(declared, ring, declaredIds) : []) {
-      if (p.id === null) continue;
+    // dead members go first (each removal needs a live majority of the ring as it is then); a removal that
+    // could not commit is refused before anything changes
+    const leaving = (ring ? strangers(declared, ring, declaredIds) : []).filter((p): p is RolePeer & { id: string } => p.id !== null).sort((a, c) => Number(isAlive(a)) - Number(isAlive(c)));
+    const lost = ring ? quorumLoss(ring, leaving) : null;
+    if (lost) {
+      quorumProblems.push({
+        code: 'PLAN_WOULD_LOSE_QUORUM',
+        hosts: [primordial.host],
+        message: `service ${s.serviceId}: removing ${leaving.map(describePeer).join(', ')} would leave the ring without a live majority (${lost})`,
+        hint: 'start the members that are down first (scmctl status shows them), or remove fewer members at a time',
+      });
+      return;
+    }
+    for (const p of leaving) {
       b.add('remove', {
         kind: 'decommission-scm',
         id: `decommission:${s.serviceId}:${p.id}`,

@@ -195,6 +195,29 @@ describe('plan: refused states', () => {
   });
 });
 
+describe('plan: shrinking a ring (members the topology no longer declares)', () => {
+  const peer = (n: number, role: string) => ({ host: `10.0.0.${60 + n}`, address: `10.0.0.${60 + n}:9894`, role, id: `00000000-0000-4000-8000-0000000000${60 + n}`, inetAddress: `10.0.0.${60 + n}` });
+  it('5 → 3: both removals planned, dead members first; each keeps a live majority', () => {
+    const { facts, rendered } = buildFacts(t3, appliedState(t3, { strangers: [peer(4, 'FOLLOWER'), peer(5, 'UNREACHABLE')] }));
+    const p = plan({ topology: t3, rendered, facts, bundle: null });
+    expect(isRunnable(p)).toBe(true);
+    expect(p.phases.find((x) => x.id === 'remove')!.tasks.map((t) => (t as { scmUuid: string }).scmUuid)).toEqual([peer(5, '').id, peer(4, '').id]);
+  });
+  it('removals that would leave the ring without a live majority are refused before anything changes (PLAN_WOULD_LOSE_QUORUM)', () => {
+    // 3 declared + 2 leaving, of which the declared scm2 and scm3 are down: 1 live of 5
+    const state = appliedState(t3, {
+      strangers: [peer(4, 'FOLLOWER'), peer(5, 'FOLLOWER')],
+      ring: { leader: 'svc/scm1', members: ['svc/scm1', 'svc/scm2', 'svc/scm3'], health: { 'svc/scm2': { role: 'UNREACHABLE' }, 'svc/scm3': { role: 'UNREACHABLE' } } },
+    });
+    const { facts, rendered } = buildFacts(t3, state);
+    const p = plan({ topology: t3, rendered, facts, bundle: null });
+    expect(isRunnable(p)).toBe(false);
+    expect(p.problems.map((x) => x.code)).toEqual(['PLAN_WOULD_LOSE_QUORUM']);
+    expect(p.problems[0]!.message).toContain('2 live of 4 members before removing');
+    expect(allTasks(p)).toEqual([]);
+  });
+});
+
 describe('plan: preflight', () => {
   it('an unreachable host fails the ssh check and stops planning; it cannot be ignored', () => {
     const p = planOf(t3, { hosts: { scm2: { unreachable: { code: 'SSH_HOST_KEY_CHANGED', message: 'host scm2: key changed' } } } }, ['all']);

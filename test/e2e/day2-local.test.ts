@@ -9,7 +9,7 @@
  *  - replace: a host lost for good (kill -9, never back) — its node moves to a new host in the topology,
  *    apply bootstraps it there and decommissions the old member; the old scmUuid leaves `roles`.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemonPids, removeTree, scmctl, stopDaemons } from '../support/apply-e2e.js';
@@ -212,5 +212,38 @@ describe('Day-2 on local hosts under a writer', () => {
     expect((await status()).code).toBe(0);
     await startDatanodes('scm1', 3);
     await sameContainers(['scm1', 'scm2', 'scm3b']);
+  });
+
+  it('backup from a follower while freon writes; restore is refused over the running cluster; after every host lost its data, restore brings back the same clusterID and containers', async () => {
+    const out = join(root, 'backups');
+    const write = writer('scm1', 3000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const live = await scmctl(['backup', file, '--out', out], env);
+    expect(live.status, live.stdout + live.stderr).toBe(0);
+    expect(live.stdout).toMatch(/from scmservice\/scm\d \(FOLLOWER\)/);
+    freonOk(await write, 3000);
+    await sameContainers(['scm1', 'scm2', 'scm3b']);
+    const quiet = await scmctl(['backup', file, '--out', out, '--output', 'json'], env);
+    expect(quiet.status, quiet.stderr).toBe(0);
+    const manifest = JSON.parse(quiet.stdout) as { manifest: string; clusterId: string; containers: number };
+    expect(manifest.containers).toBeGreaterThan(0);
+    const refused = await scmctl(['restore', file, '--from', manifest.manifest, '--yes'], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr + refused.stdout).toContain('RESTORE_CLUSTER_RUNNING');
+    const before = containers('scm1');
+
+    datanodes?.signal('SIGKILL');
+    datanodes = undefined;
+    await stopDaemons(logDirs());
+    for (const h of ['scm1', 'scm2', 'scm3', 'scm3b']) removeTree(join(root, h));
+    const r = await scmctl(['restore', file, '--from', manifest.manifest, '--yes'], env);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('restore scmservice/scm1 on scm1 from the backup');
+    const st = await status();
+    expect(st.code, JSON.stringify(st.st)).toBe(0);
+    for (const h of ['scm1', 'scm2', 'scm3b']) expect(readFileSync(join(root, h, 'metadata', 'scm', 'current', 'VERSION'), 'utf8')).toContain(`clusterID=${manifest.clusterId}`);
+    const ids = (text: string) => Object.keys(JSON.parse(text)).sort();
+    await sameContainers(['scm1', 'scm2', 'scm3b']);
+    expect(ids(containers('scm1'))).toEqual(ids(before));
   });
 });

@@ -32,6 +32,8 @@ export type ApplyErrorCode =
   | 'APPLY_SCM_RUNNING'
   /** moving a node's data directories aside (repair) failed; nothing was deleted */
   | 'APPLY_SET_ASIDE_FAILED'
+  /** unpacking a backup onto a node failed, or the node already holds another cluster */
+  | 'APPLY_RESTORE_FAILED'
   /** secure cluster: no join token could be minted on a running SCM (`ozone admin scm token create`) */
   | 'APPLY_TOKEN_FAILED'
   /** `ozone admin scm decommission` of a ring member the topology does not declare failed */

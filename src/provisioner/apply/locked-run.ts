@@ -26,7 +26,7 @@ export interface LockedRun {
   readonly resume: LastRun | null;
   readonly json: boolean;
   /** shown in "Resuming the <verb> interrupted at …" */
-  readonly verb: 'apply' | 'migration' | 'repair';
+  readonly verb: 'apply' | 'migration' | 'repair' | 'restore';
   /** `ctx.signal` aborts the run */
   readonly ctx: CommandContext;
   readonly localUser: string;

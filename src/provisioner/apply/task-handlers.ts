@@ -12,6 +12,7 @@ import { runInitScm } from './tasks/init-scm.js';
 import { runInstallRuntime } from './tasks/install-runtime.js';
 import { runMarkRestartPending } from './tasks/mark-restart-pending.js';
 import { runRestartScm } from './tasks/restart-scm.js';
+import { runRestoreScm } from './tasks/restore-scm.js';
 import { runSetAsideScmData } from './tasks/set-aside-scm-data.js';
 import { runStartScm } from './tasks/start-scm.js';
 import { runStopScm } from './tasks/stop-scm.js';
@@ -38,6 +39,7 @@ export const TASK_HANDLERS: { readonly [K in TaskKind]: TaskHandler<K> } = {
   'backup-scm': runBackupScm,
   'verify-containers': runVerifyContainers,
   'set-aside-scm-data': runSetAsideScmData,
+  'restore-scm': runRestoreScm,
 };
 
 export function runTask(t: Task, ctx: TaskContext, progress: (m: string) => void): Promise<string | undefined> {

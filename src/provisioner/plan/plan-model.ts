@@ -172,6 +172,12 @@ export type Task =
    * and creates it again empty, 0700: the node's data is kept, never deleted
    */
   | (TaskBase & { readonly kind: 'set-aside-scm-data'; readonly node: NodeKey; readonly paths: readonly string[]; readonly suffix: string; readonly sudo: boolean })
+  /**
+   * disaster recovery: the backup archive (a local path, checked against `sha256` on the host) unpacked into
+   * the node's db directory with a VERSION of `clusterId` and a new scmUuid (no scmHA: its first start makes a
+   * one-node ring of the restored data, as a standalone SCM's does); refused on a node holding a VERSION
+   */
+  | (TaskBase & { readonly kind: 'restore-scm'; readonly node: NodeKey; readonly archive: string; readonly sha256: string; readonly clusterId: string; readonly sudo: boolean })
   /** every node's `containers` column family (ozone debug ldb) is the same, and holds the containers recorded before a migration */
   | (TaskBase & { readonly kind: 'verify-containers'; readonly serviceId: string; readonly nodes: readonly NodeKey[] });
 
@@ -191,6 +197,7 @@ export const MUTATING_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>([
   'backup-scm',
   'decommission-scm',
   'set-aside-scm-data',
+  'restore-scm',
 ]);
 
 export interface Phase {

@@ -17,6 +17,7 @@ function marker(t: Task): string {
     case 'init-scm':
     case 'bootstrap-scm':
     case 'backup-scm':
+    case 'restore-scm':
       return '+';
     case 'decommission-scm':
       return '-';

@@ -31,7 +31,7 @@ import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/dae
 import { runContainerCreate } from '../tools/container-create.js';
 import { DatanodeSimulator } from '../tools/datanode-simulator.js';
 import { runFreon } from '../tools/freon.js';
-import { ldbList, ldbScan, openForRead, type LiveScmLocator } from '../tools/ldb.js';
+import { ldbCheckpoint, ldbList, ldbScan, openForRead, type LiveScmLocator } from '../tools/ldb.js';
 import { fetchRoles, runRoles } from '../tools/roles.js';
 import { scmBootstrap } from '../tools/scm-bootstrap.js';
 import { scmClient } from '../tools/scm-client.js';
@@ -253,6 +253,18 @@ export function createActions(ctx: ActionEnv): CliActions {
         const { db, cleanup } = await openForRead(o.db, liveLocator(g));
         try {
           await ldbScan(db, s, io);
+          return 0;
+        } finally {
+          await cleanup();
+        }
+      });
+    },
+
+    async ldbCheckpoint(g, o, output) {
+      return guarded(1, async () => {
+        const { db, cleanup } = await openForRead(o.db, liveLocator(g));
+        try {
+          await ldbCheckpoint(db, output, io);
           return 0;
         } finally {
           await cleanup();

@@ -91,6 +91,7 @@ export interface CliActions {
   containerCreate(g: GlobalOptions, o: ContainerCreateCliOptions): Promise<number>;
   ldbList(g: GlobalOptions, o: LdbOptions): Promise<number>;
   ldbScan(g: GlobalOptions, o: LdbOptions, s: LdbScanCliOptions): Promise<number>;
+  ldbCheckpoint(g: GlobalOptions, o: LdbOptions, output: string): Promise<number>;
   freon(g: GlobalOptions, o: FreonCliOptions): Promise<number>;
   datanode(g: GlobalOptions, o: DatanodeOptions): Promise<number>;
   tokenCreate(g: GlobalOptions, o: TokenCreateCliOptions): Promise<number>;

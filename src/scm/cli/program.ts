@@ -255,6 +255,12 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
       onAction(actions.ldbScan(global(), ldbOpts(), { columnFamily: cf!, withKeys: o.withKeys, limit: o.limit, compact: o.compact, count: o.count }));
     });
 
+  ldb
+    .command('checkpoint')
+    .description('write a consistent copy of the database (from the running SCM that holds it, if any)')
+    .requiredOption('--output <dir>', 'where to create the copy (must not exist)')
+    .action((o: { output: string }) => onAction(actions.ldbCheckpoint(global(), ldbOpts(), o.output)));
+
   const freon = program.command('freon').description('load generators');
   const rk = freon.command('randomkeys').alias('rk').description('allocate blocks for random keys through the SCM leader');
   const dual = (kebab: string, camel: string, short: string | undefined, arg: string, desc: string, parse?: (v: string) => unknown, def?: unknown): void => {

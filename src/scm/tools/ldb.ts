@@ -6,13 +6,15 @@
  *    `[ <value>`… ` ]`; values pretty-printed like Jackson unless `--compact`; `--limit N` (-1 = all).
  *    Keys are printed as JSON strings so the output is valid JSON (Ozone prints its key objects raw).
  *  - `scan --count`: the number of records.
+ *  - `checkpoint --output=<dir>`: a consistent copy of the database at `<dir>` (which must not exist),
+ *    "Created checkpoint at <dir>" — a backup a running SCM keeps serving through.
  * LevelDB allows one opener: when a running SCM holds the database, the records are read from a
  * consistent checkpoint streamed by that SCM (its inter-SCM port), never from a live copy.
  */
 import { mkdtempSync, realpathSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { restoreCheckpoint } from '../storage/checkpoint.js';
+import { checkpointStream, restoreCheckpoint } from '../storage/checkpoint.js';
 import { isColumnFamily, COLUMN_FAMILIES, type ColumnFamily } from '../storage/column-families.js';
 import { ScmDb } from '../storage/scm-db.js';
 import { RpcClient } from '../transport/rpc-client.js';
@@ -97,4 +99,11 @@ export async function ldbScan(db: ScmDb, options: LdbScanOptions, io: ToolIo): P
   }
   const [open, close] = options.withKeys ? ['{ ', ' }'] : ['[ ', ' ]'];
   io.out(`${open}${lines.join('\n')}${lines.length > 0 ? '\n' : ''}${close}`);
+}
+
+export async function ldbCheckpoint(db: ScmDb, output: string, io: ToolIo): Promise<void> {
+  const target = resolve(output);
+  if (existsSync(target)) throw new ToolError('LDB_OUTPUT_EXISTS', `${target} already exists; a checkpoint is written to a new directory`, { hint: 'pass --output=<a path that does not exist>' });
+  await restoreCheckpoint(checkpointStream(db), target);
+  io.out(`Created checkpoint at ${target}`);
 }

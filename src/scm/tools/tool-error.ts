@@ -14,6 +14,7 @@ export type ToolErrorCode =
   | 'BOOTSTRAP_NEEDS_TOKEN'
   | 'LDB_NO_DB'
   | 'LDB_UNKNOWN_CF'
+  | 'LDB_OUTPUT_EXISTS'
   | 'FREON_BAD_OPTION'
   | 'FREON_FAILED'
   | 'DAEMON_FAILED'

@@ -10,7 +10,7 @@ function recorder(): { actions: CliActions; calls: Array<[string, ...unknown[]]>
   };
   const actions: CliActions = {
     version: rec('version'), scm: rec('scm'), roles: rec('roles'), transfer: rec('transfer'),
-    ldbList: rec('ldbList'), ldbScan: rec('ldbScan'), freon: rec('freon'), datanode: rec('datanode'), containerCreate: rec('containerCreate'),
+    ldbList: rec('ldbList'), ldbScan: rec('ldbScan'), ldbCheckpoint: rec('ldbCheckpoint'), freon: rec('freon'), datanode: rec('datanode'), containerCreate: rec('containerCreate'),
     tokenCreate: rec('tokenCreate'), tokenList: rec('tokenList'), tokenRevoke: rec('tokenRevoke'), decommission: rec('decommission'),
     certList: rec('certList'), certRevoke: rec('certRevoke'), certRequest: rec('certRequest'),
   };
@@ -59,6 +59,8 @@ describe('ozone command line (commander adapter)', () => {
     const r = await run(['debug', 'ldb', '--db', '/x/scm.db', 'scan', '--cf', 'pipelines', '--with-keys=false', '--limit', '5', '--compact']);
     expect(r.calls[0]![3]).toEqual({ columnFamily: 'pipelines', withKeys: false, limit: 5, compact: true, count: false });
     expect((await run(['debug', 'ldb', '--db=/x', 'ls'])).calls[0]).toEqual(['ldbList', {}, { db: '/x' }]);
+    expect((await run(['debug', 'ldb', '--db=/x/scm.db', 'checkpoint', '--output=/backup/scm.db'])).calls[0]).toEqual(['ldbCheckpoint', {}, { db: '/x/scm.db' }, '/backup/scm.db']);
+    expect((await run(['debug', 'ldb', '--db=/x/scm.db', 'checkpoint'])).code).toBe(1);
     const missing = await run(['debug', 'ldb', '--db=/x', 'scan']);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/--column-family/);

@@ -56,7 +56,7 @@ import { CertificateService } from './services/certificate-service.js';
 import { NodeManager } from './services/node-manager.js';
 import { PipelineManager } from './services/pipeline-manager.js';
 import { SequenceIdGenerator } from './services/sequence-id-generator.js';
-import { readVersionFile, type ScmVersion } from './storage/version-file.js';
+import { readVersionFile, SOFTWARE_LAYOUT_VERSION, type ScmVersion } from './storage/version-file.js';
 import { RpcServer } from './transport/rpc-server.js';
 import type { RaftTlsOptions } from './transport/raft-transport.js';
 import type { ClientTls } from './transport/tls-options.js';
@@ -124,6 +124,12 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     if (!version) {
       throw new ScmServerError('SCM_NOT_INITIALIZED', `SCM not initialized: ${config.dirs.versionFile} does not exist`, {
         hint: 'run ozone scm --init on the primordial SCM, or ozone scm --bootstrap on the others, before starting it',
+      });
+    }
+    if (version.layoutVersion > SOFTWARE_LAYOUT_VERSION) {
+      // Ozone's HDDSLayoutVersionManager refuses the same: metadata written by a newer release
+      throw new ScmServerError('SCM_LAYOUT_TOO_NEW', `${config.dirs.versionFile} has layoutVersion ${version.layoutVersion}, newer than this release's ${SOFTWARE_LAYOUT_VERSION}: it was written by a newer release`, {
+        hint: 'run the release that wrote it (a rollback past a layout upgrade is not possible)',
       });
     }
     if (!config.ratisEnabled && version.scmHA === true) {

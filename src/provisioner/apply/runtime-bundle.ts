@@ -25,7 +25,14 @@ export interface SelfBundleOptions {
 }
 
 export function planBundle(b: BundleInfo): PlanBundle {
-  return { release: b.release, sha256: b.sha256, platform: b.manifest.platform, arch: b.manifest.arch, bundledNode: b.manifest.node !== null };
+  return {
+    release: b.release,
+    sha256: b.sha256,
+    platform: b.manifest.platform,
+    arch: b.manifest.arch,
+    bundledNode: b.manifest.node !== null,
+    ...(b.manifest.layoutVersion !== undefined ? { layoutVersion: b.manifest.layoutVersion } : {}),
+  };
 }
 
 async function cacheKey(o: SelfBundleOptions): Promise<string> {

@@ -32,6 +32,11 @@ export interface BundleManifest {
   /** the bundled runtime (`node/bin/node`), or null when hosts must provide Node ≥ minNodeMajor */
   readonly node: { readonly version: string } | null;
   readonly minNodeMajor: number;
+  /**
+   * the HDDS layout version the release's SCM writes and reads (its `ozone version` banner); a host whose
+   * VERSION is newer cannot run it (absent in bundles of older scmctl releases)
+   */
+  readonly layoutVersion?: number;
   readonly files: readonly ManifestFile[];
   readonly symlinks: readonly ManifestSymlink[];
 }
@@ -88,6 +93,7 @@ export function parseManifest(bytes: Buffer): BundleManifest | null {
   const o = m as Record<string, unknown>;
   if (o['format'] !== BUNDLE_FORMAT || typeof o['version'] !== 'string' || !Array.isArray(o['files']) || !Array.isArray(o['symlinks'])) return null;
   if (typeof o['platform'] !== 'string' || typeof o['arch'] !== 'string' || typeof o['minNodeMajor'] !== 'number') return null;
+  if (o['layoutVersion'] !== undefined && !Number.isSafeInteger(o['layoutVersion'])) return null;
   for (const f of o['files'] as unknown[]) {
     const x = f as Record<string, unknown>;
     if (typeof x['path'] !== 'string' || typeof x['sha256'] !== 'string' || typeof x['size'] !== 'number' || typeof x['mode'] !== 'number') return null;

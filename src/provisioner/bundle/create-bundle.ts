@@ -6,6 +6,7 @@
  * the same bytes (sorted entries, fixed mtime, normalised modes), so re-creating a bundle does not create
  * a new release on the hosts.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
@@ -38,6 +39,18 @@ export interface CreateBundleOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * The layout version of the release's SCM, from its own `ozone version` banner ("HDDS layout version N"):
+ * the two programs meet through commands, not imports. null when it cannot tell.
+ */
+async function releaseLayoutVersion(root: string): Promise<number | null> {
+  const r = await new Promise<string>((resolve) =>
+    execFile(process.execPath, [join(root, 'dist/src/scm/main.js'), 'version'], { timeout: 30_000, env: { ...process.env, OZONE_CONF_DIR: '' } }, (_err, stdout) => resolve(String(stdout))),
+  );
+  const m = /HDDS layout version (\d+)/.exec(r);
+  return m ? Number(m[1]) : null;
+}
+
 /** Every entry gets this mtime: bundles are reproducible. */
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
 
@@ -50,6 +63,7 @@ export async function createBundle(options: CreateBundleOptions): Promise<Bundle
   }
   if (options.nodeBinary && !options.nodeVersion) throw new TypeError('createBundle: nodeVersion is required with nodeBinary');
   const { name, version, entries } = await collectPackageFiles(root, { platform, arch });
+  const layoutVersion = await releaseLayoutVersion(root);
   const stage = await mkdtemp(join(tmpdir(), 'scmctl-bundle-'));
   try {
     const files: ManifestFile[] = [];
@@ -95,6 +109,7 @@ export async function createBundle(options: CreateBundleOptions): Promise<Bundle
       arch,
       node: options.nodeBinary ? { version: options.nodeVersion! } : null,
       minNodeMajor: options.minNodeMajor ?? 20,
+      ...(layoutVersion !== null ? { layoutVersion } : {}),
       files,
       symlinks,
     };

@@ -252,6 +252,8 @@ export interface PlanBundle {
   readonly arch: string;
   /** the bundle carries its own Node runtime */
   readonly bundledNode: boolean;
+  /** the HDDS layout version its SCM runs (BundleManifest.layoutVersion), when known */
+  readonly layoutVersion?: number;
 }
 
 export interface Plan {

@@ -134,6 +134,27 @@ function runningStandalone(topology: Topology, facts: ClusterFacts): PlanProblem
   return out;
 }
 
+/**
+ * A release whose SCM runs an older layout than a node's VERSION cannot start there (SCM_LAYOUT_TOO_NEW):
+ * refuse the install (a downgrade past a layout upgrade) before any host changes.
+ */
+function layoutProblems(topology: Topology, facts: ClusterFacts, bundle: PlanBundle | null): PlanProblem[] {
+  if (bundle?.layoutVersion === undefined) return [];
+  const newer = topology.services
+    .flatMap((s) => s.nodes)
+    .map((n) => ({ n, v: okHost(facts, n.host)?.nodes[nodeKey(n.serviceId, n.nodeId)]?.scm.version?.layoutVersion ?? null }))
+    .filter((x) => x.v !== null && x.v > bundle.layoutVersion!);
+  if (newer.length === 0) return [];
+  return [
+    {
+      code: 'PLAN_LAYOUT_INCOMPATIBLE',
+      hosts: newer.map((x) => x.n.host),
+      message: `release ${bundle.release} runs HDDS layout version ${bundle.layoutVersion}, but ${newer.map((x) => `${x.n.nodeId} (${x.n.host}) holds layoutVersion ${x.v}`).join(', ')}: its SCM would refuse to start`,
+      hint: 'install a release at least as new as the one that wrote the metadata (a rollback past a layout upgrade is not possible)',
+    },
+  ];
+}
+
 /** A member the leader reports alive (real Ozone prints every non-leader FOLLOWER, so it counts as alive). */
 function isAlive(p: RolePeer): boolean {
   const r = p.role.toUpperCase();
@@ -167,6 +188,7 @@ export function plan(input: PlanInput): Plan {
     hosts[h.name] = { name: h.name, address: h.address, transport: h.transport.kind, sudo: hostSudo(h), lockPath: lockFilePath(h.directories.config) };
   }
   const danger = findDangerousStates(topology, facts);
+  danger.problems.push(...layoutProblems(topology, facts, bundle));
   if (topology.ratis.enabled && !input.allowRunningStandalone) danger.problems.push(...runningStandalone(topology, facts));
   const preflight = [...runPreflight(topology, facts, bundle, ignore), ...danger.checks];
   const base = {

@@ -218,6 +218,18 @@ describe('plan: shrinking a ring (members the topology no longer declares)', () 
   });
 });
 
+describe('plan: release compatibility', () => {
+  it('a release whose SCM runs an older layout than a node\'s VERSION is refused before anything changes (PLAN_LAYOUT_INCOMPATIBLE)', () => {
+    const { facts, rendered } = buildFacts(t3, appliedState(t3, { nodes: { 'svc/scm1': { clusterId: CID, running: true, release: OLD_RELEASE } } }));
+    const older = plan({ topology: t3, rendered, facts, bundle: { ...BUNDLE, layoutVersion: 9 } });
+    expect(isRunnable(older)).toBe(false);
+    expect(older.problems.map((p) => p.code)).toEqual(['PLAN_LAYOUT_INCOMPATIBLE']);
+    expect(older.problems[0]!.message).toContain('scm1 (scm1) holds layoutVersion 10');
+    expect(isRunnable(plan({ topology: t3, rendered, facts, bundle: { ...BUNDLE, layoutVersion: 10 } }))).toBe(true);
+    expect(isRunnable(plan({ topology: t3, rendered, facts, bundle: BUNDLE }))).toBe(true);
+  });
+});
+
 describe('plan: preflight', () => {
   it('an unreachable host fails the ssh check and stops planning; it cannot be ignored', () => {
     const p = planOf(t3, { hosts: { scm2: { unreachable: { code: 'SSH_HOST_KEY_CHANGED', message: 'host scm2: key changed' } } } }, ['all']);

@@ -73,9 +73,13 @@ export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other
   if (unit) {
     running = unit.stdout.trim() === 'active';
     source = 'systemd';
-  } else if (daemon) {
+  } else if (daemon && (daemon.exitCode === 0 || /not running/i.test(daemon.stdout))) {
     running = daemon.exitCode === 0;
     source = 'daemon-status';
+  } else if (daemon && scm.pidFile) {
+    // the release's own tool failed (a broken or half-installed release): its pid file still tells
+    running = pid !== null;
+    source = 'pid-file';
   } else if (scm.pidFile) {
     running = pid !== null;
     source = 'pid-file';

@@ -120,6 +120,15 @@ describe('gatherFacts on the strict read-only fake', () => {
     expect(host.execs.length).toBeGreaterThan(10);
   });
 
+  it('a release whose own ozone tool crashes does not make a running SCM look stopped: its pid file tells', async () => {
+    const crash = { stdout: '', stderr: 'node:internal/modules/esm/module_job: SyntaxError\n', exitCode: 1 };
+    const list = responders().map((r) => (String(r.match) === String(/ozone --daemon status scm$/) ? { ...r, reply: crash } : r));
+    const facts = await gatherFacts(fakeHost({ responders: list }), spec, { clock: new FakeClock(NOW) });
+    expect(facts.scm).toMatchObject({ running: true, runningSource: 'pid-file', pid: 4242 });
+    const stopped = responders().map((r) => (String(r.match) === String(/ozone --daemon status scm$/) ? { ...r, reply: { stdout: 'scm is not running.\n', exitCode: 1 } } : r));
+    expect((await gatherFacts(fakeHost({ responders: stopped }), spec, { clock: new FakeClock(NOW) })).scm).toMatchObject({ running: false, runningSource: 'daemon-status' });
+  });
+
   it('fails when a probe would run a command outside the allowlist', async () => {
     // The same facts with a policy that forbids `date`: the violation surfaces, proving the policy is live.
     const host = fakeHost({ commandPolicy: (c) => (c.startsWith('date') ? 'date is forbidden here' : readOnlyPolicy(c, false)) });

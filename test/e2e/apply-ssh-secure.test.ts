@@ -3,14 +3,15 @@
  * three-SCM ring, minting one single-use join token per joining SCM on the primordial and handing it over
  * on stdin (never argv: the process table is watched while apply runs); a fourth SCM that joins by hand
  * (127.0.1.4, with its own token) is a ring member the topology does not declare — `status` names it and
- * exits 1, `plan` plans its removal, `apply` decommissions it (its certificate is revoked); `migrate` grows
- * a secure one-node ring into three.
+ * exits 1, `plan` plans its removal, `apply` decommissions it (its certificate is revoked); `repair`
+ * brings back an SCM whose Raft directory was lost (new join token, old certificates revoked); `migrate`
+ * grows a secure one-node ring into three.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAST_RAFT, clusterIds, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
+import { FAST_RAFT, clusterIds, daemonPids, scmctl, spawnScmctl, stopDaemons, writeSshTopology } from '../support/apply-e2e.js';
 import { ozone, spawnOzone } from '../support/ozone-process.js';
 import { siteProperties, siteXml } from '../support/scm-site.js';
 import type { SshdHosts } from '../support/sshd-hosts.js';
@@ -106,6 +107,28 @@ describe('scmctl on a secure cluster over SSH', () => {
       stranger.signal('SIGKILL');
       await stranger.exited;
     }
+  });
+
+  it('repair over SSH: an SCM whose Raft directory was lost rejoins with a new join token; its old certificates are revoked', async () => {
+    const base = join(root, 'secure');
+    const file = join(base, 'e2e-secure.yaml');
+    const old = /scmUuid=(\S+)/.exec(readFileSync(join(base, 'node2', 'meta', 'scm', 'current', 'VERSION'), 'utf8'))![1]!;
+    for (const pid of daemonPids([join(base, 'node2', 'logs')])) process.kill(pid, 'SIGKILL');
+    rmSync(join(base, 'node2', 'meta', 'scm.ratis'), { recursive: true, force: true });
+    const st = await scmctl(['status', file], env);
+    expect(st.status).toBe(1);
+    const r = await scmctl(['repair', file, 'scm2', '--yes'], env);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('bootstrap scmservice/scm2 on node2 again (ozone scm --bootstrap with a join token)');
+    const now = /scmUuid=(\S+)/.exec(readFileSync(join(base, 'node2', 'meta', 'scm', 'current', 'VERSION'), 'utf8'))![1]!;
+    expect(now).not.toBe(old);
+    expect(roles(base).map((p) => p.id)).toContain(now);
+    expect(roles(base).map((p) => p.id)).not.toContain(old);
+    const certs = JSON.parse(ozone(['--conf', conf(base, 'node1'), 'admin', 'cert', 'list', '--role', 'SCM', '--json']).stdout) as { subject: string; revoked: unknown }[];
+    expect(certs.find((c) => c.subject.includes(old))?.revoked).toBeTruthy();
+    expect(certs.find((c) => c.subject.includes(now))?.revoked).toBeFalsy();
+    expect(readdirSync(join(base, 'node2')).some((d) => /^meta\.repair-\d{8}T\d{6}Z$/.test(d))).toBe(true);
+    expect((await scmctl(['status', file], env)).status).toBe(0);
   });
 
   it('migrate grows a secure one-node ring into three SCMs', async () => {

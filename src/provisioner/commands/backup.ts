@@ -83,7 +83,7 @@ export async function runBackup(args: readonly string[], options: Readonly<Recor
     const planNode = plan({ topology, rendered: session.rendered, facts, bundle: null }).nodes[nodeKey(node.serviceId, node.nodeId)]!;
     say(`Copying scm.db of ${planNode.key} on ${node.host} (${role || 'role unknown'}), which keeps running…\n`);
     const ops = new ScmOps(await session.pool.get(node.host, { signal }), planNode);
-    const taken = await takeBackup(ops, planNode.dbDir, systemClock, { signal, timeoutMs: 3_600_000, progress: (m) => say(`  ${m}\n`) });
+    const taken = await takeBackup(ops, node.directories.snapshot, systemClock, { signal, timeoutMs: 3_600_000, progress: (m) => say(`  ${m}\n`) });
     mkdirSync(out, { recursive: true, mode: 0o700 });
     const name = `${topology.name}-${service.serviceId}-${compactUtc(taken.at)}`;
     const manifest: BackupManifest = {

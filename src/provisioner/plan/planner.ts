@@ -174,7 +174,9 @@ export function quorumLoss(ring: readonly RolePeer[], leaving: readonly RolePeer
     members--;
     if (isAlive(p)) alive--;
   }
-  return members > 0 && alive === 0 ? 'no live member would remain' : null;
+  const needed = Math.floor(members / 2) + 1;
+  if (leaving.length > 0 && members > 0 && alive < needed) return `${alive} live of ${members} members would remain, ${needed} needed`;
+  return null;
 }
 
 export function plan(input: PlanInput): Plan {

@@ -66,7 +66,7 @@ function damage(n: ScmNode, o: NodeObservation | undefined, peer: RolePeer | und
   if (peer.id !== null && v.scmUuid !== null && peer.id !== v.scmUuid) return `its scmUuid ${v.scmUuid} is not the ring's member ${peer.id} at its address`;
   const role = peer.role.toUpperCase();
   if (!ALIVE.has(role)) return `the leader reports it ${role}`;
-  if (peer.lagging) return 'it lags behind the leader';
+  // lagging alone is no damage: a node catching up (right after a repair, a failover) lags for a while
   return null;
 }
 
@@ -108,8 +108,14 @@ export function planRepair(input: RepairInput): Plan {
   const s = input.topology.services.find((x) => x.serviceId === n.serviceId)!;
   // apply's refusals that only say this node is damaged are what repair is for
   const mine = (m: string): boolean => m.includes(`${n.nodeId} (${n.host})`) || m.startsWith(`${n.nodeId}:`);
-  const problems = base.problems.filter((p) => !(p.code === 'PLAN_IDENTITY_CHANGED' && mine(p.message)));
-  const preflight = base.preflight.filter((c) => !(c.check === 'identity' && c.status === 'fail' && mine(c.message)));
+  // a primordial that lost its VERSION looks like a second cluster to apply; repairing it bootstraps it
+  const onlyThisUninitialised = !obs(input.facts, n)?.scm.version && s.nodes.every((x) => x === n || obs(input.facts, x)?.scm.version);
+  const secondCluster = (code: string, m: string): boolean => code === 'PLAN_SECOND_CLUSTER' && onlyThisUninitialised && m.includes(`primordial node ${n.nodeId} (${n.host})`);
+  const problems = base.problems.filter((p) => !(p.code === 'PLAN_IDENTITY_CHANGED' && mine(p.message)) && !secondCluster(p.code, p.message));
+  const droppedSecond = problems.length < base.problems.length && base.problems.some((p) => secondCluster(p.code, p.message));
+  const preflight = base.preflight.filter(
+    (c) => !(c.check === 'identity' && c.status === 'fail' && mine(c.message)) && !(droppedSecond && c.check === 'cluster-id' && c.status === 'fail' && c.message.startsWith(`${s.serviceId}:`)),
+  );
   const result = (tasks: Partial<Record<PhaseId, Task[]>>, extra: PlanProblem[] = []): Plan => ({ ...base, preflight, problems: [...problems, ...extra], phases: phases(tasks), fileChanges: [] });
   if (s.nodes.length < 2) {
     return result({}, [refuse('REPAIR_SINGLE_NODE', [n.host], `service ${s.serviceId} has one SCM: there is no ring for ${n.nodeId} to rejoin`, 'restore the SCM from a backup (scmctl restore), or grow the service first')]);
@@ -161,10 +167,23 @@ export function planRepair(input: RepairInput): Plan {
   eject.push({ kind: 'stop-scm', id: `stop:${n.host}:${key}`, title: `stop ${key} on ${n.host} (if it runs)`, host: n.host, node: key, reason: 'repair' });
   // parents first: a directory inside another moves with it and is only created again empty
   const dirs = [...new Set([n.directories.metadata, n.directories.db, n.directories.ratis, n.directories.snapshot])].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  const inside = (['install', 'config', 'logs'] as const).filter((d) => dirs.some((x) => n.directories[d] === x || n.directories[d].startsWith(`${x}/`)));
-  if (inside.length > 0) {
+  const within = (p: string): boolean => dirs.some((x) => p === x || p.startsWith(`${x}/`));
+  const inside = (['install', 'config', 'logs'] as const).filter((d) => within(n.directories[d]));
+  // another node on the same machine whose directories lie inside these would lose its data with them
+  const neighbours = input.topology.services
+    .flatMap((x) => x.nodes)
+    .filter((x) => x !== n && x.host === n.host)
+    .filter((x) => Object.values(x.directories).some(within))
+    .map((x) => nodeKey(x.serviceId, x.nodeId));
+  const hostDirs = Object.values(input.topology.hosts.find((h) => h.name === n.host)!.directories).filter((d): d is string => typeof d === 'string' && within(d) && !Object.values(n.directories).includes(d));
+  if (inside.length > 0 || neighbours.length > 0 || hostDirs.length > 0) {
+    const what = [
+      ...(inside.length > 0 ? [`its ${inside.join(' and ')} director${inside.length === 1 ? 'y' : 'ies'}`] : []),
+      ...(neighbours.length > 0 ? [`the directories of ${neighbours.join(', ')}`] : []),
+      ...hostDirs.map((d) => `the host's ${d}`),
+    ];
     return result({}, [
-      refuse('REPAIR_LAYOUT', [n.host], `${key}: its ${inside.join(' and ')} director${inside.length === 1 ? 'y lies' : 'ies lie'} inside a data directory (${dirs.join(', ')}), which repair moves aside`, 'move the data directories aside by hand (ozone admin scm decommission, stop, mv, ozone scm --bootstrap, start), or give it separate directories'),
+      refuse('REPAIR_LAYOUT', [n.host], `${key}: ${what.join(', ')} lie inside a data directory (${dirs.join(', ')}), which repair moves aside`, 'move the data directories aside by hand (ozone admin scm decommission, stop, mv, ozone scm --bootstrap, start), or give it separate directories'),
     ]);
   }
   eject.push({

@@ -159,23 +159,26 @@ export class RaftNode<R = unknown> {
     const sm = this.o.stateMachine;
     const snap = state.snapshot;
     let smApplied = (await sm.appliedIndex?.()) ?? 0;
-    if (smApplied < snap.meta.index) {
-      const r = await sm.restore({ index: snap.meta.index, term: snap.meta.term, data: snap.data }, { from: null, signal: signal ?? new AbortController().signal });
-      smApplied = Math.max(snap.meta.index, r ? r.appliedIndex : 0);
-    }
-    const commit = state.hardState.commit;
     const logEnd = Math.max(snap.meta.index, state.compactedIndex + state.entries.length);
     // Entries reach the state machine only after they are durable here, so a state machine ahead of the log
     // means the log lost entries this node acknowledged (deleted, truncated, an old copy restored) — unless
-    // a leader's snapshot was being installed when the process stopped. Starting would let the leader
-    // count this node's lost acknowledgements toward a quorum; refuse instead.
-    if (smApplied > logEnd && state.installing == null) {
+    // it holds state installed from elsewhere (a leader's snapshot, a checkpoint newer than it), up to the
+    // index the install marker records. Starting would let the leader count this node's lost
+    // acknowledgements toward a quorum; refuse instead.
+    if (smApplied > Math.max(logEnd, state.installing ?? 0)) {
       throw new RaftStorageError(
         'RAFT_LOG_LOST',
         `the Raft log at ${this.o.store.location} ends at index ${logEnd} but the state machine has applied ${smApplied}: the log lost entries this node had acknowledged`,
         { hint: REJOIN_HINT },
       );
     }
+    if (smApplied < snap.meta.index) {
+      const r = await sm.restore({ index: snap.meta.index, term: snap.meta.term, data: snap.data }, { from: null, signal: signal ?? new AbortController().signal });
+      smApplied = Math.max(snap.meta.index, r ? r.appliedIndex : 0);
+      // a checkpoint newer than the log: allowed at the next start too, until the log catches up
+      if (smApplied > logEnd) await this.o.store.markInstalling(smApplied);
+    }
+    const commit = state.hardState.commit;
     this.smFloor = smApplied;
     const coreApplied = Math.max(snap.meta.index, Math.min(smApplied, commit));
     const jitterTicks = Math.max(1, Math.round((this.o.electionJitterMs ?? this.electionTick * this.tickMs) / this.tickMs));
@@ -696,6 +699,8 @@ export class RaftNode<R = unknown> {
       try {
         const r = await this.o.stateMachine.restore({ index: snap.meta.index, term: snap.meta.term, data: snap.data }, { from, signal: this.restoreAbort.signal });
         this.smFloor = Math.max(snap.meta.index, r ? r.appliedIndex : 0);
+        // the state machine may now be ahead of the snapshot (a newer checkpoint): record how far
+        if (this.smFloor > snap.meta.index) await this.o.store.markInstalling(this.smFloor);
         break;
       } catch (err) {
         if (this.closed) return;

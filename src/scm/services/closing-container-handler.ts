@@ -1,8 +1,8 @@
 /**
  * The leader's part of Ozone's ReplicationManager that closes containers (ClosingContainerHandler): every
  * `hdds.scm.replication.thread.interval`, and at once whenever this SCM becomes a ready leader, each
- * CLOSING container gets a close command queued for every datanode of its pipeline whose last report does
- * not already show the replica CLOSED. A close asked by an earlier leader whose commands died with it (a
+ * CLOSING container gets a close command queued for every datanode of its pipeline (or, when the pipeline
+ * is gone, every datanode that reports a replica) whose last report does not already show the replica CLOSED. A close asked by an earlier leader whose commands died with it (a
  * failover between FINALIZE and the datanodes' next heartbeat) is therefore asked again; the move to CLOSED
  * itself happens when a datanode reports the replica CLOSED (BlockManager).
  *
@@ -66,10 +66,20 @@ export class ClosingContainerHandler {
       }
       return set;
     };
+    let holders: Map<number, string[]> | null = null;
+    /** datanodes whose reports hold the container (for a container whose pipeline is gone, as Ozone's RM uses replicas) */
+    const replicasOf = (id: number): string[] => {
+      if (!holders) {
+        holders = new Map();
+        for (const dn of this.nodes.all()) for (const r of dn.containers) holders.set(r.containerID, [...(holders.get(r.containerID) ?? []), dn.details.uuid]);
+      }
+      return holders.get(id) ?? [];
+    };
     for (const c of batch) {
-      for (const member of state.pipeline(c.pipelineID)?.nodes ?? []) {
-        if (closedReplicas(member.uuid).has(c.containerID)) continue;
-        if (this.nodes.queue(member.uuid, { type: 'closeContainer', term, containerID: c.containerID, pipelineID: c.pipelineID })) sent++;
+      const targets = state.pipeline(c.pipelineID)?.nodes.map((m) => m.uuid) ?? replicasOf(c.containerID);
+      for (const uuid of targets) {
+        if (closedReplicas(uuid).has(c.containerID)) continue;
+        if (this.nodes.queue(uuid, { type: 'closeContainer', term, containerID: c.containerID, pipelineID: c.pipelineID })) sent++;
       }
     }
     this.resumeAfter = batch.length < closing.length ? batch[batch.length - 1]!.containerID : 0;

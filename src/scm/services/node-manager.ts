@@ -24,7 +24,8 @@ export interface ReportListener {
 
 export class NodeManager {
   private readonly nodes = new Map<string, DatanodeRecord>();
-  private readonly queues = new Map<string, DatanodeCommand[]>();
+  /** per datanode: its commands in order, and their keys (a command already queued is not queued twice) */
+  private readonly queues = new Map<string, { readonly list: DatanodeCommand[]; readonly keys: Set<string> }>();
   private readonly listeners = new Set<ReportListener>();
   private readonly unsubscribe: () => void;
 
@@ -51,20 +52,24 @@ export class NodeManager {
     if (req.pipelines) rec.pipelines = req.pipelines;
     for (const l of this.listeners) l(rec, req);
     if (!this.replicator.isLeaderReady()) return [];
-    const q = this.queues.get(req.datanode.uuid) ?? [];
+    const q = this.queues.get(req.datanode.uuid);
     this.queues.delete(req.datanode.uuid);
     const term = this.replicator.term();
-    return q.filter((c) => c.term === term);
+    return (q?.list ?? []).filter((c) => c.term === term);
   }
 
   /** Leader only: queue a command for a datanode, stamped with the current term (a command already queued is not queued twice). */
   queue(uuid: string, command: DatanodeCommand): boolean {
     if (!this.replicator.isLeaderReady()) return false;
-    const q = this.queues.get(uuid) ?? [];
-    const same = JSON.stringify(command);
-    if (q.some((c) => c.type === command.type && JSON.stringify(c) === same)) return true;
-    q.push(command);
-    this.queues.set(uuid, q);
+    let q = this.queues.get(uuid);
+    if (!q) {
+      q = { list: [], keys: new Set() };
+      this.queues.set(uuid, q);
+    }
+    const key = JSON.stringify(command);
+    if (q.keys.has(key)) return true;
+    q.keys.add(key);
+    q.list.push(command);
     return true;
   }
 

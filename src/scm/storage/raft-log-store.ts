@@ -37,8 +37,9 @@ export interface RaftLogState {
   readonly compactedTerm: Term;
   readonly entries: readonly Entry[];
   /**
-   * Set while a snapshot received from a leader is being installed into the state machine (markInstalling
-   * → save({snapshot})): the state machine may then legitimately be ahead of this log.
+   * The highest state-machine index installed from elsewhere (a leader's snapshot, a newer checkpoint;
+   * markInstalling before and after each install): up to it the state machine may legitimately be ahead of
+   * this log. Never lowered; null when nothing was ever installed.
    */
   readonly installing?: LogIndex | null;
 }
@@ -58,7 +59,7 @@ export interface RaftLogStore {
   save(update: RaftLogUpdate, options: { sync: boolean }): Promise<void>;
   /** Records a snapshot taken locally and drops entries up to `compactTo` (whose term is given). */
   saveSnapshot(snapshot: Snapshot, compactTo: { index: LogIndex; term: Term } | null): Promise<void>;
-  /** Durably notes that a leader's snapshot at `index` is about to replace the state machine (see RaftLogState.installing). */
+  /** Durably raises RaftLogState.installing to `index` (a state machine about to hold, or holding, state up to it). */
   markInstalling(index: LogIndex): Promise<void>;
   /** True if nothing but the identity was ever written (a node waiting to join, or before bootstrap). */
   isEmpty(): Promise<boolean>;
@@ -291,7 +292,6 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
         writeSnapshot(w, s);
         ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealAsync(w.finish()) });
         ops.push({ type: 'put', key: KEY_COMPACTION, value: seal(new ByteWriter(16).u64(s.meta.index).u64(s.meta.term).finish()) });
-        ops.push({ type: 'del', key: KEY_INSTALLING });
         newFirst = s.meta.index + 1;
         newLast = s.meta.index;
         clearThrough = s.meta.index;
@@ -338,7 +338,11 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
     },
 
     async markInstalling(index): Promise<void> {
-      await io('mark snapshot install', () => db.put(KEY_INSTALLING, seal(new ByteWriter(8).u64(index).finish()), { sync: true }));
+      await io('mark snapshot install', async () => {
+        const cur = await db.get(KEY_INSTALLING);
+        if (cur && new ByteReader(unseal(cur, 'installing')).u64() >= index) return;
+        await db.put(KEY_INSTALLING, seal(new ByteWriter(8).u64(index).finish()), { sync: true });
+      });
     },
 
     async isEmpty(): Promise<boolean> {

@@ -216,6 +216,14 @@ describe('plan: shrinking a ring (members the topology no longer declares)', () 
     expect(p.problems[0]!.message).toContain('2 live of 4 members before removing');
     expect(allTasks(p)).toEqual([]);
   });
+  it('a removal that commits but leaves too few live members behind is refused too', () => {
+    // ring: scm1 (leader), scm2 (UNREACHABLE), a live stranger; removing the stranger leaves 1 live of 2
+    const state = appliedState(t3, { strangers: [peer(4, 'FOLLOWER')], ring: { leader: 'svc/scm1', members: ['svc/scm1', 'svc/scm2'], health: { 'svc/scm2': { role: 'UNREACHABLE' } } } });
+    const { facts, rendered } = buildFacts(t3, state);
+    const p = plan({ topology: t3, rendered, facts, bundle: null });
+    expect(p.problems.map((x) => x.code)).toEqual(['PLAN_WOULD_LOSE_QUORUM']);
+    expect(p.problems[0]!.message).toContain('1 live of 2 members would remain');
+  });
 });
 
 describe('plan: release compatibility', () => {

@@ -47,6 +47,21 @@ describe('planRepair', () => {
     expect(allTasks(plan).map((t) => t.kind)).toContain('decommission-scm');
   });
 
+  it('the primordial node lost its VERSION: apply sees a second cluster, repair bootstraps it into the ring again', () => {
+    const state = appliedState(t3, { nodes: { 'svc/scm1': { running: false } }, ring: { leader: 'svc/scm2', members, ids: { 'svc/scm1': '00000000-0000-4000-8000-000000000001' }, health: { 'svc/scm1': { role: 'UNREACHABLE' } } } });
+    const { plan } = repair(state, 'scm1');
+    expect(plan.problems).toEqual([]);
+    expect(isRunnable(plan)).toBe(true);
+    expect(allTasks(plan).map((t) => `${t.kind}@${t.host}`)).toContain('bootstrap-scm@scm1');
+    expect(allTasks(plan).find((t) => t.kind === 'decommission-scm')).toMatchObject({ via: 'svc/scm2', scmUuid: '00000000-0000-4000-8000-000000000001' });
+  });
+
+  it('a lagging but running member is no damage (it may be catching up); --force still repairs it', () => {
+    const state = appliedState(t3, { ring: { leader: 'svc/scm1', members, health: { 'svc/scm2': { lagging: true, lastContactMs: 20 } } } });
+    expect(changeCount(repair(state).plan)).toBe(0);
+    expect(changeCount(repair(state, 'scm2', true).plan)).toBeGreaterThan(0);
+  });
+
   it('refuses what would leave the ring without a live majority, an unknown node, and a one-node service', () => {
     const twoDown = appliedState(t3, {
       nodes: { 'svc/scm2': { clusterId: CID, running: false }, 'svc/scm3': { clusterId: CID, running: false } },

@@ -74,4 +74,17 @@ describe('ClosingContainerHandler (the leader closes what an earlier leader left
     expect(beat(a, 1).sort()).toEqual([`2@${a.node.term()}`, `3@${a.node.term()}`]);
     for (const m of members) m.handler.close();
   });
+
+  it('a CLOSING container whose pipeline is gone is closed on the datanodes that report a replica', () => {
+    const { log, clock, members, beat } = cluster();
+    const a = members[0]!;
+    a.nodes.heartbeat({ datanode: dn(2), containers: [{ containerID: 3, state: 'OPEN', usedBytes: 0, keyCount: 0 }] });
+    log.state.pipelines.delete('p1');
+    log.elect(a.node);
+    clock.advance(100);
+    const term = a.node.term();
+    expect(beat(a, 1)).toEqual([]);
+    expect(beat(a, 2)).toEqual([`3@${term}`]);
+    for (const m of members) m.handler.close();
+  });
 });

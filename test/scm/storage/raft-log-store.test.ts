@@ -68,15 +68,16 @@ describe('RaftLogStore (real LevelDB)', () => {
     expect([st.compactedIndex, st.compactedTerm, st.entries.map((x) => x.index), st.snapshot.meta.index]).toEqual([2, 1, [3], 3]);
     expect(st.installing).toBeNull();
     const remote: Snapshot = { meta: { index: 10, term: 3, confState: local.meta.confState }, data: enc.encode('state@10') };
-    // The install marker survives a restart until the snapshot itself is saved, which clears it.
+    // The install marker survives restarts and snapshot saves, and is never lowered.
     await a.markInstalling(10);
     await a.close();
     const b = await openStore(loc);
     expect((await b.load()).installing).toBe(10);
     await b.save({ snapshot: remote, hardState: { term: 3, vote: null, commit: 10 }, entries: [e(3, 11)] }, { sync: true });
+    await b.markInstalling(7);
     await b.close();
     st = await (await openStore(loc)).load();
-    expect(st.installing).toBeNull();
+    expect(st.installing).toBe(10);
     expect([st.compactedIndex, st.compactedTerm, st.entries.map((x) => x.index)]).toEqual([10, 3, [11]]);
     expect(new TextDecoder().decode(st.snapshot.data)).toBe('state@10');
     expect(st.snapshot.meta.confState.members[0]?.address).toBe('127.0.3.1:9894');

@@ -18,7 +18,7 @@ export async function runSetAsideScmData(t: Extract<Task, { kind: 'set-aside-scm
   if (st.exitCode === 0) throw new ApplyError('APPLY_SCM_RUNNING', `${t.node} is running; its data can only be set aside when it is stopped`, { host: t.host, hint: 'run the command again: it stops the SCM first' });
   const stamp = `${t.suffix}-${compactUtc(ctx.clock.wallTime())}`;
   progress(`moving ${t.paths.join(', ')} aside (.${stamp})`);
-  const script = sh`set -e; umask 077; for d in ${t.paths}; do if [ -d "$d" ] && [ -n "$(ls -A -- "$d")" ]; then mv -- "$d" "$d.${stamp}"; echo "$d.${stamp}"; fi; mkdir -p -m 0700 -- "$d"; done`;
+  const script = sh`set -e; umask 077; for d in ${t.paths}; do if [ -d "$d" ] && [ -n "$(ls -A -- "$d")" ]; then if [ -e "$d.${stamp}" ]; then echo "$d.${stamp} exists" >&2; exit 3; fi; mv -T -- "$d" "$d.${stamp}"; echo "$d.${stamp}"; fi; mkdir -p -m 0700 -- "$d"; done`;
   const r = await (await ctx.host(t.host)).exec(script, { ...(t.sudo ? { sudo: true } : {}), ...ctx.sig });
   if (r.exitCode !== 0) throw new ApplyError('APPLY_SET_ASIDE_FAILED', `moving the data of ${t.node} aside failed: ${tail(r, 3)}`, { host: t.host, hint: 'check the directories and their parent\'s permissions; nothing was deleted' });
   const moved = r.stdout.trim().split('\n').filter((l) => l !== '');

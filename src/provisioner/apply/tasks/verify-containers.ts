@@ -20,7 +20,7 @@ export async function runVerifyContainers(t: Extract<Task, { kind: 'verify-conta
         const scans: [PlanNode, ContainerScan][] = [];
         for (const n of list) scans.push([n, await scanContainers(await ctx.ops(n.key), ctx.sig)]);
         const verdict = scansAgree(scans.map(([n, sc]) => ({ name: n.nodeId, scan: sc })));
-        const missing = before ? scans.flatMap(([n, sc]) => before.filter((id) => !sc.ids.includes(id)).map((id) => `${id} on ${n.nodeId}`)) : [];
+        const missing = before ? scans.flatMap(([n, sc]) => before.filter((id) => !(id in sc.records)).map((id) => `${id} on ${n.nodeId}`)) : [];
         if (verdict.agree && missing.length === 0) return { done: true, detail: `${verdict.detail}${before ? `; all ${before.length} from before the migration present` : ''}` };
         last = [
           ...(verdict.agree ? [] : [verdict.detail]),

@@ -30,14 +30,13 @@ export class MemoryLogStore implements RaftLogStore {
   }
 
   async markInstalling(index: number): Promise<void> {
-    this.installing = index;
+    this.installing = Math.max(this.installing ?? 0, index);
   }
 
   async save(update: RaftLogUpdate, options: { sync: boolean }): Promise<void> {
     this.saves++;
     if (options.sync) this.syncs++;
     if (update.snapshot) {
-      this.installing = null;
       this.snapshot = update.snapshot;
       this.compactedIndex = update.snapshot.meta.index;
       this.compactedTerm = update.snapshot.meta.term;

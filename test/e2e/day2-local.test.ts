@@ -14,14 +14,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemonPids, removeTree, scmctl, stopDaemons } from '../support/apply-e2e.js';
 import { killAll, ozone, spawnOzone, type OzoneProcess } from '../support/ozone-process.js';
-import { ozoneAsync } from '../support/scm-cluster.js';
+import { freonOnce, freonWriter, type FreonWriter } from '../support/freon-writer.js';
 import { waitUntil } from '../support/wait.js';
 
 const root = '/tmp/scmctl-day2';
 const env = { SCMCTL_STATE_DIR: join(root, 'state'), SCMCTL_CACHE_DIR: '/tmp/scmctl-apply-e2e-cache' };
 const file = join(root, 'day2.yaml');
 const HOSTS: Record<string, string> = { scm1: '127.0.0.21', scm2: '127.0.0.22', scm3: '127.0.0.23', scm4: '127.0.0.24', scm5: '127.0.0.25', scm3b: '127.0.0.26' };
-const FREON = ['freon', 'randomkeys', '--numOfVolumes=1', '--numOfBuckets=1', '--keySize=524288', '--replicationType=RATIS', '--numOfThreads=4', '--factor=THREE', '--bufferSize=1048576'];
 
 /** node id → host name */
 function writeTopology(nodes: Readonly<Record<string, string>>): void {
@@ -97,14 +96,7 @@ async function startDatanodes(h: string, scms: number): Promise<void> {
   void scms;
 }
 
-function writer(h: string, keys: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return ozoneAsync(['--conf', conf(h), ...FREON, `--numOfKeys=${keys}`], {}, 600_000);
-}
-
-function freonOk(r: { status: number | null; stdout: string; stderr: string }, keys: number): void {
-  expect(r.status, r.stdout.slice(-2000) + r.stderr.slice(-2000)).toBe(0);
-  expect(r.stdout).toMatch(new RegExp(`Number of Keys added: ${keys}`));
-}
+const writer = (h: string): FreonWriter => freonWriter(conf(h));
 
 /** Identical containers on every listed node once the writer stopped and the ring settled. */
 async function sameContainers(hosts: readonly string[]): Promise<void> {
@@ -127,7 +119,7 @@ beforeAll(async () => {
   const r = await scmctl(['apply', file, '--yes'], env);
   expect(r.status, r.stdout + r.stderr).toBe(0);
   await startDatanodes('scm1', 3);
-  freonOk(await writer('scm1', 500), 500);
+  await freonOnce(conf('scm1'), 500);
 });
 
 afterAll(async () => {
@@ -140,7 +132,7 @@ afterAll(async () => {
 describe('Day-2 on local hosts under a writer', () => {
   it('repair: a lost Raft directory is refused at start and named by status; scmctl repair brings the node back, nothing lost', async () => {
     const pid = daemonPids([join(root, 'scm2', 'logs')])[0]!;
-    const write = writer('scm1', 6000);
+    const write = writer('scm1');
     await new Promise((r) => setTimeout(r, 1500));
     process.kill(pid, 'SIGKILL');
     const ratis = join(root, 'scm2', 'metadata', 'scm.ratis');
@@ -162,7 +154,7 @@ describe('Day-2 on local hosts under a writer', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('Nothing to repair');
 
-    freonOk(await write, 6000);
+    await write.stop();
     const after = await status();
     expect(after.code, JSON.stringify(after.st)).toBe(0);
     await sameContainers(['scm1', 'scm2', 'scm3']);
@@ -170,11 +162,11 @@ describe('Day-2 on local hosts under a writer', () => {
 
   it('grow 3 → 5 and shrink 5 → 3 under a writer: the ring keeps its majority, removed members leave, containers identical', async () => {
     writeTopology({ scm1: 'scm1', scm2: 'scm2', scm3: 'scm3', scm4: 'scm4', scm5: 'scm5' });
-    let write = writer('scm1', 6000);
+    let write = writer('scm1');
     const grow = await scmctl(['apply', file, '--yes'], env);
     expect(grow.status, grow.stdout + grow.stderr).toBe(0);
     expect(grow.stdout).toContain('bootstrap scmservice/scm4 on scm4');
-    freonOk(await write, 6000);
+    await write.stop();
     expect(ringUuids('scm1')).toHaveLength(5);
     expect((await status()).code).toBe(0);
     await startDatanodes('scm1', 5);
@@ -182,11 +174,11 @@ describe('Day-2 on local hosts under a writer', () => {
 
     const leaving = (await status()).st.nodes.filter((n) => n.nodeId === 'scm4' || n.nodeId === 'scm5').map((n) => n.scmUuid!);
     writeTopology({ scm1: 'scm1', scm2: 'scm2', scm3: 'scm3' });
-    write = writer('scm1', 6000);
+    write = writer('scm1');
     const shrink = await scmctl(['apply', file, '--yes'], env);
     expect(shrink.status, shrink.stdout + shrink.stderr).toBe(0);
     expect(shrink.stdout.match(/ozone admin scm decommission/g)?.length).toBeGreaterThanOrEqual(2);
-    freonOk(await write, 6000);
+    await write.stop();
     const ring = ringUuids('scm1');
     expect(ring).toHaveLength(3);
     for (const u of leaving) expect(ring).not.toContain(u);
@@ -200,12 +192,12 @@ describe('Day-2 on local hosts under a writer', () => {
     const old = (await status()).st.nodes.find((n) => n.nodeId === 'scm3')!.scmUuid!;
     for (const p of daemonPids([join(root, 'scm3', 'logs')])) process.kill(p, 'SIGKILL');
     writeTopology({ scm1: 'scm1', scm2: 'scm2', scm3: 'scm3b' });
-    const write = writer('scm1', 3000);
+    const write = writer('scm1');
     const r = await scmctl(['apply', file, '--yes'], env);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('bootstrap scmservice/scm3 on scm3b');
     expect(r.stdout).toMatch(new RegExp(`remove ${old} at 127\\.0\\.0\\.23:9894`));
-    freonOk(await write, 3000);
+    await write.stop();
     const ring = ringUuids('scm1');
     expect(ring).toHaveLength(3);
     expect(ring).not.toContain(old);
@@ -216,12 +208,12 @@ describe('Day-2 on local hosts under a writer', () => {
 
   it('backup from a follower while freon writes; restore is refused over the running cluster; after every host lost its data, restore brings back the same clusterID and containers', async () => {
     const out = join(root, 'backups');
-    const write = writer('scm1', 3000);
+    const write = writer('scm1');
     await new Promise((r) => setTimeout(r, 1000));
     const live = await scmctl(['backup', file, '--out', out], env);
     expect(live.status, live.stdout + live.stderr).toBe(0);
     expect(live.stdout).toMatch(/from scmservice\/scm\d \(FOLLOWER\)/);
-    freonOk(await write, 3000);
+    await write.stop();
     await sameContainers(['scm1', 'scm2', 'scm3b']);
     const quiet = await scmctl(['backup', file, '--out', out, '--output', 'json'], env);
     expect(quiet.status, quiet.stderr).toBe(0);

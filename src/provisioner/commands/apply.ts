@@ -16,10 +16,8 @@ import { ApplyError } from '../apply/apply-error.js';
 import type { ClusterSession } from '../apply/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
 import type { ExecutorDeps } from '../apply/executor.js';
-import { runLocked } from '../apply/locked-run.js';
-import { readLastRun, type LastRun } from '../apply/journal.js';
+import { readLastRun } from '../apply/journal.js';
 import { planBundle } from '../apply/runtime-bundle.js';
-import { journalPath } from '../apply/state-dirs.js';
 import { findDangerousStates } from '../plan/dangerous-states.js';
 import { changedHosts, factsFingerprint } from '../plan/fingerprint.js';
 import { PlanError } from '../plan/plan-error.js';
@@ -29,26 +27,10 @@ import { formatPlan, NO_CHANGES } from '../plan/plan-text.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import type { Topology } from '../topology/model.js';
-import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
-import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
+import { loadClusterInput, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
+import { clusterJournal, resumable, runPlanLocked } from './locked-plan-run.js';
+import { confirmChanges, controlledRun } from './run-control.js';
 import { ignoreOption, planJson, type PlanDeps } from './plan.js';
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** An interrupted apply of this machine whose process is gone: this run resumes it. */
-export function resumable(last: LastRun | null, machine: string): LastRun | null {
-  if (!last || last.ended) return null;
-  if (last.start.hostname !== machine) return null;
-  return pidAlive(last.start.pid) ? null : last;
-}
-
 
 interface Prepared {
   readonly topology: Topology;
@@ -154,8 +136,7 @@ export async function runApply(args: readonly string[], options: Readonly<Record
       return 1;
     }
 
-    const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
-    const resume = resumable(readLastRun(jpath), hostname());
+    const resume = resumable(readLastRun(clusterJournal(ctx, topology)), hostname());
     const changes = changeCount(p);
     if (changes === 0 && !resume) {
       say(`\n${NO_CHANGES}\n`);
@@ -164,17 +145,18 @@ export async function runApply(args: readonly string[], options: Readonly<Record
     }
     await confirmChanges(ctx, options['yes'], changes, `Apply these ${changes} changes to cluster ${topology.name}?`, signal);
 
-    const outcome = await runLocked({
+    return runPlanLocked({
       plan: p,
-      cluster: topology.name,
+      topology,
       topologyFile: got.prepared.topologyFile,
       session,
-      journalPath: jpath,
-      resume,
-      json,
       verb: 'apply',
-      ctx: runCtx,
-      localUser: localUser(),
+      json,
+      ctx,
+      runCtx,
+      signal,
+      say,
+      resume,
       executor: {
         bundle: got.prepared.bundle,
         clock: deps.clock ?? systemClock,
@@ -182,12 +164,8 @@ export async function runApply(args: readonly string[], options: Readonly<Record
         ...(deps.install ? { install: deps.install } : {}),
         ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
       },
+      done: '',
+      doneOf: (completed: number) => `\nApply complete: ${completed} task${completed === 1 ? '' : 's'} done on cluster ${topology.name}.\n`,
     });
-    if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
-    if (outcome.ok) {
-      say(`\nApply complete: ${outcome.completed} task${outcome.completed === 1 ? '' : 's'} done on cluster ${topology.name}.\n`);
-      return 0;
-    }
-    return reportUnfinished(ctx, outcome, signal, 'apply', 'run it again: it continues from where the hosts are');
   });
 }

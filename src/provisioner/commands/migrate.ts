@@ -34,7 +34,7 @@ import { detectFormat, loadTopologyText } from '../topology/load.js';
 import type { Topology } from '../topology/model.js';
 import { formatDiagnostics } from '../topology/diagnostic-text.js';
 import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
-import { resumable } from './apply.js';
+import { resumable } from './locked-plan-run.js';
 import { ignoreOption, planJson } from './plan.js';
 import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
 

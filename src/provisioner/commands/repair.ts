@@ -5,21 +5,18 @@
  * node is left alone unless --force. Exit 0 done or nothing to do, 1 error or refused, 2 (--dry-run)
  * changes planned, 130 interrupted.
  */
-import { hostname } from 'node:os';
 import { systemClock } from '../../common/clock.js';
 import { eventLine } from '../apply/event-lines.js';
-import { readLastRun } from '../apply/journal.js';
-import { runLocked } from '../apply/locked-run.js';
-import { journalPath } from '../apply/state-dirs.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { changeCount, isRunnable } from '../plan/plan-model.js';
 import { formatPlan } from '../plan/plan-text.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import { planRepair, repairView } from '../repair/repair-planner.js';
-import { resumable, type ApplyDeps } from './apply.js';
-import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked } from './cluster-input.js';
+import type { ApplyDeps } from './apply.js';
+import { loadClusterInput, openSession, parseConcurrency, reportBlocked } from './cluster-input.js';
+import { runPlanLocked } from './locked-plan-run.js';
 import { ignoreOption, planJson } from './plan.js';
-import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
+import { confirmChanges, controlledRun } from './run-control.js';
 
 export const repairCommand: CommandSpec = {
   name: 'repair',
@@ -73,25 +70,19 @@ export async function runRepair(args: readonly string[], options: Readonly<Recor
     say(`\n${view.node} needs a repair: ${view.reason}.\n`);
     if (options['dryRun'] === true) return 2;
     await confirmChanges(ctx, options['yes'], changes, `Repair ${view.node} of cluster ${topology.name} (${changes} changes)?`, signal);
-    const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
-    const outcome = await runLocked({
+    return runPlanLocked({
       plan: p,
-      cluster: topology.name,
+      topology,
       topologyFile: input.path,
       session,
-      journalPath: jpath,
-      resume: resumable(readLastRun(jpath), hostname()),
-      json,
       verb: 'repair',
-      ctx: runCtx,
-      localUser: localUser(),
+      json,
+      ctx,
+      runCtx,
+      signal,
+      say,
       executor: { bundle: null, clock: deps.clock ?? systemClock, concurrency, ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}) },
+      done: `\nRepair complete: ${view.node} rejoined the ring of cluster ${topology.name}; its old data is kept beside its directories (<dir>.repair-<time>).\n`,
     });
-    if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
-    if (outcome.ok) {
-      say(`\nRepair complete: ${view.node} rejoined the ring of cluster ${topology.name}; its old data is kept beside its directories (<dir>.repair-<time>).\n`);
-      return 0;
-    }
-    return reportUnfinished(ctx, outcome, signal, 'repair', 'run it again: it continues from where the hosts are');
   });
 }

@@ -6,14 +6,10 @@
  * node holds the backup's containers. Exit 0 done, 1 error or refused, 2 (--dry-run) changes planned, 130
  * interrupted. Run it again after an interruption: it continues from where the hosts are.
  */
-import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { systemClock } from '../../common/clock.js';
 import { eventLine } from '../apply/event-lines.js';
-import { readLastRun } from '../apply/journal.js';
-import { runLocked } from '../apply/locked-run.js';
 import { planBundle } from '../apply/runtime-bundle.js';
-import { journalPath } from '../apply/state-dirs.js';
 import { readBackup } from '../backup/backup-manifest.js';
 import { planRestore } from '../backup/restore-planner.js';
 import { BackupError } from '../backup/backup-manifest.js';
@@ -22,10 +18,11 @@ import { pickService } from '../migrate/add-nodes.js';
 import { changeCount, isRunnable } from '../plan/plan-model.js';
 import { formatPlan } from '../plan/plan-text.js';
 import { parseIgnoreList } from '../plan/preflight.js';
-import { resumable, type ApplyDeps } from './apply.js';
-import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
+import type { ApplyDeps } from './apply.js';
+import { loadClusterInput, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
+import { runPlanLocked } from './locked-plan-run.js';
 import { ignoreOption, planJson } from './plan.js';
-import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
+import { confirmChanges, controlledRun } from './run-control.js';
 
 export const restoreCommand: CommandSpec = {
   name: 'restore',
@@ -78,18 +75,17 @@ export async function runRestore(args: readonly string[], options: Readonly<Reco
     say(`\nBackup: ${manifest.clusterId} of ${manifest.cluster}/${manifest.serviceId}, term#index ${manifest.raft.term}#${manifest.raft.index}, ${manifest.containerIds.length} containers, made ${manifest.createdAt} from ${manifest.source.node}.\n`);
     if (options['dryRun'] === true) return changes > 0 ? 2 : 0;
     if (changes > 0) await confirmChanges(ctx, options['yes'], changes, `Restore service ${service.serviceId} of cluster ${topology.name} from this backup (${changes} changes)?`, signal);
-    const jpath = journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
-    const outcome = await runLocked({
+    return runPlanLocked({
       plan: p,
-      cluster: topology.name,
+      topology,
       topologyFile: input.path,
       session,
-      journalPath: jpath,
-      resume: resumable(readLastRun(jpath), hostname()),
-      json,
       verb: 'restore',
-      ctx: runCtx,
-      localUser: localUser(),
+      json,
+      ctx,
+      runCtx,
+      signal,
+      say,
       executor: {
         bundle,
         clock: deps.clock ?? systemClock,
@@ -98,12 +94,7 @@ export async function runRestore(args: readonly string[], options: Readonly<Reco
         ...(deps.install ? { install: deps.install } : {}),
         ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
       },
+      done: `\nRestore complete: service ${service.serviceId} of cluster ${topology.name} runs ${manifest.clusterId} again with the backup's ${manifest.containerIds.length} containers.\n`,
     });
-    if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
-    if (outcome.ok) {
-      say(`\nRestore complete: service ${service.serviceId} of cluster ${topology.name} runs ${manifest.clusterId} again with the backup's ${manifest.containerIds.length} containers.\n`);
-      return 0;
-    }
-    return reportUnfinished(ctx, outcome, signal, 'restore', 'run it again: it continues from where the hosts are');
   });
 }

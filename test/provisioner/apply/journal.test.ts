@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, readLastRun } from '../../../src/provisioner/apply/journal.js';
-import { resumable } from '../../../src/provisioner/commands/apply.js';
+import { resumable } from '../../../src/provisioner/commands/locked-plan-run.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -1,0 +1,82 @@
+/**
+ * The end of every command that changes hosts from a plan (apply, repair, restore): take the cluster lock,
+ * journal and run the plan (apply/locked-run.ts), resuming an interrupted run of this machine, then report:
+ * the NDJSON result line with --output json, the command's own success line, or what failed and how to go on.
+ * Returns the exit code (0 done, 1 failed, 130 interrupted).
+ */
+import { hostname } from 'node:os';
+import type { ClusterSession } from '../apply/cluster-session.js';
+import { eventLine } from '../apply/event-lines.js';
+import type { ExecutorDeps } from '../apply/executor.js';
+import { readLastRun, type LastRun } from '../apply/journal.js';
+import { runLocked, type LockedRun } from '../apply/locked-run.js';
+import { journalPath } from '../apply/state-dirs.js';
+import type { CommandContext } from '../command.js';
+import type { Plan } from '../plan/plan-model.js';
+import type { Topology } from '../topology/model.js';
+import { localUser } from './cluster-input.js';
+import { reportUnfinished } from './run-control.js';
+
+export interface PlanRun {
+  readonly plan: Plan;
+  readonly topology: Topology;
+  readonly topologyFile: string;
+  readonly session: ClusterSession;
+  readonly verb: LockedRun['verb'];
+  readonly json: boolean;
+  /** the command's context (its stdout/stderr) and the run's (its signal) */
+  readonly ctx: CommandContext;
+  readonly runCtx: CommandContext;
+  readonly signal: AbortSignal;
+  readonly say: (text: string) => void;
+  readonly executor: Omit<ExecutorDeps, 'hosts' | 'onEvent' | 'signal'>;
+  /** the interrupted run to resume, when the caller already looked it up; default: looked up here */
+  readonly resume?: LastRun | null;
+  /** printed when everything was done (doneOf, when given, is told how many tasks ran) */
+  readonly done: string;
+  readonly doneOf?: (completed: number) => string;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** An interrupted run of this machine whose process is gone: this run resumes it. */
+export function resumable(last: LastRun | null, machine: string): LastRun | null {
+  if (!last || last.ended) return null;
+  if (last.start.hostname !== machine) return null;
+  return pidAlive(last.start.pid) ? null : last;
+}
+
+/** The journal of a cluster on this machine. */
+export function clusterJournal(ctx: CommandContext, topology: Topology): string {
+  return journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
+}
+
+export async function runPlanLocked(r: PlanRun): Promise<number> {
+  const jpath = clusterJournal(r.ctx, r.topology);
+  const outcome = await runLocked({
+    plan: r.plan,
+    cluster: r.topology.name,
+    topologyFile: r.topologyFile,
+    session: r.session,
+    journalPath: jpath,
+    resume: r.resume !== undefined ? r.resume : resumable(readLastRun(jpath), hostname()),
+    json: r.json,
+    verb: r.verb,
+    ctx: r.runCtx,
+    localUser: localUser(),
+    executor: r.executor,
+  });
+  if (r.json) r.ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
+  if (outcome.ok) {
+    r.say(r.doneOf ? r.doneOf(outcome.completed) : r.done);
+    return 0;
+  }
+  return reportUnfinished(r.ctx, outcome, r.signal, r.verb, 'run it again: it continues from where the hosts are');
+}

@@ -26,6 +26,7 @@ import type { ClientProtocol } from '../src/scm/protocols/client-protocol.js';
 import type { RpcClient } from '../src/scm/transport/rpc-client.js';
 import { FailoverRpcClient } from '../src/scm/transport/rpc-failover-client.js';
 import { daemonPids, removeTree, scmctl, stopDaemons } from '../test/support/apply-e2e.js';
+import { writeLocalTopology } from '../test/support/local-topology.js';
 import { killAll, ozone, spawnOzone } from '../test/support/ozone-process.js';
 import { Partitions } from '../test/support/partition.js';
 import { ScmCluster } from '../test/support/scm-cluster.js';
@@ -111,32 +112,7 @@ async function failovers(): Promise<Record<Fault, number[]>> {
 }
 
 function topology(dir: string, nodes: Record<string, string>, addresses: Record<string, string>): string {
-  const hosts = [...new Set(Object.values(nodes))];
-  const text = [
-    'apiVersion: scmctl.io/v1alpha1',
-    'kind: ScmCluster',
-    'metadata:',
-    '  name: bench-day2',
-    'spec:',
-    '  transport: local',
-    '  listen: address',
-    '  services:',
-    '    - serviceId: scmservice',
-    '      primordial: scm1',
-    '      nodes:',
-    ...Object.entries(nodes).map(([id, h]) => `        - { nodeId: ${id}, host: ${h} }`),
-    '  hosts:',
-    ...hosts.flatMap((h) => [`    - name: ${h}`, `      address: ${addresses[h]}`, '      directories:', `        install: ${dir}/${h}/install`, `        config: ${dir}/${h}/conf`, `        metadata: ${dir}/${h}/metadata`, `        logs: ${dir}/${h}/logs`]),
-    '  properties:',
-    '    hdds.scmclient.failover.max.retry: "300"',
-    '    hdds.heartbeat.interval: "1s"',
-    '  timeouts:',
-    '    scmStart: 600s',
-    '',
-  ].join('\n');
-  const file = join(dir, 'day2.yaml');
-  writeFileSync(file, text);
-  return file;
+  return writeLocalTopology({ name: 'bench-day2', root: dir, nodes, addresses, properties: { 'hdds.scmclient.failover.max.retry': '300', 'hdds.heartbeat.interval': '1s' }, scmStart: '600s' });
 }
 
 async function repairAndReplace(): Promise<{ repairMs: number; replaceMs: number; containers: number }> {

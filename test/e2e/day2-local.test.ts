@@ -9,12 +9,13 @@
  *  - replace: a host lost for good (kill -9, never back) — its node moves to a new host in the topology,
  *    apply bootstraps it there and decommissions the old member; the old scmUuid leaves `roles`.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemonPids, removeTree, scmctl, stopDaemons } from '../support/apply-e2e.js';
 import { killAll, ozone, spawnOzone, type OzoneProcess } from '../support/ozone-process.js';
 import { freonOnce, freonWriter, type FreonWriter } from '../support/freon-writer.js';
+import { writeLocalTopology } from '../support/local-topology.js';
 import { waitUntil } from '../support/wait.js';
 
 const root = '/tmp/scmctl-day2';
@@ -24,42 +25,20 @@ const HOSTS: Record<string, string> = { scm1: '127.0.0.21', scm2: '127.0.0.22', 
 
 /** node id → host name */
 function writeTopology(nodes: Readonly<Record<string, string>>): void {
-  const hosts = [...new Set(Object.values(nodes))];
-  const lines = [
-    'apiVersion: scmctl.io/v1alpha1',
-    'kind: ScmCluster',
-    'metadata:',
-    '  name: day2',
-    'spec:',
-    '  transport: local',
-    '  listen: address',
-    '  services:',
-    '    - serviceId: scmservice',
-    '      primordial: scm1',
-    '      nodes:',
-    ...Object.entries(nodes).map(([id, h]) => `        - { nodeId: ${id}, host: ${h} }`),
-    '  hosts:',
-    ...hosts.flatMap((h) => [
-      `    - name: ${h}`,
-      `      address: ${HOSTS[h]}`,
-      '      directories:',
-      `        install: ${root}/${h}/install`,
-      `        config: ${root}/${h}/conf`,
-      `        metadata: ${root}/${h}/metadata`,
-      `        logs: ${root}/${h}/logs`,
-    ]),
-    '  properties:',
-    '    ozone.scm.ha.ratis.leader.election.timeout: "1s"',
-    '    hdds.scmclient.failover.max.retry: "200"',
-    '    hdds.scmclient.failover.retry.interval: "250ms"',
-    '    hdds.heartbeat.interval: "1s"',
-    '    ozone.scm.container.size: "50MB"',
-    '    hdds.scm.replication.thread.interval: "2s"',
-    '  timeouts:',
-    '    scmStart: 120s',
-  ];
-  mkdirSync(root, { recursive: true });
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  writeLocalTopology({
+    name: 'day2',
+    root,
+    nodes,
+    addresses: HOSTS,
+    properties: {
+      'ozone.scm.ha.ratis.leader.election.timeout': '1s',
+      'hdds.scmclient.failover.max.retry': '200',
+      'hdds.scmclient.failover.retry.interval': '250ms',
+      'hdds.heartbeat.interval': '1s',
+      'ozone.scm.container.size': '50MB',
+      'hdds.scm.replication.thread.interval': '2s',
+    },
+  });
 }
 
 const logDirs = (): string[] => (existsSync(root) ? readdirSync(root).map((h) => join(root, h, 'logs')) : []);

@@ -13,45 +13,27 @@ import { createBundle } from '../../src/provisioner/bundle/create-bundle.js';
 import { PACKAGE_ROOT, removeTree, scmctl, stopDaemons } from '../support/apply-e2e.js';
 import { killAll, spawnOzone, type OzoneProcess } from '../support/ozone-process.js';
 import { freonWriter } from '../support/freon-writer.js';
+import { writeLocalTopology } from '../support/local-topology.js';
 
 const root = '/tmp/scmctl-upgrade';
 const env = { SCMCTL_STATE_DIR: join(root, 'state'), SCMCTL_CACHE_DIR: '/tmp/scmctl-apply-e2e-cache' };
 const file = join(root, 'upgrade.yaml');
 const HOSTS = ['scm1', 'scm2', 'scm3'];
 
-function topology(): string {
-  return [
-    'apiVersion: scmctl.io/v1alpha1',
-    'kind: ScmCluster',
-    'metadata:',
-    '  name: upgrade',
-    'spec:',
-    '  transport: local',
-    '  listen: address',
-    '  services:',
-    '    - serviceId: scmservice',
-    '      primordial: scm1',
-    '      nodes:',
-    ...HOSTS.map((h) => `        - { nodeId: ${h}, host: ${h} }`),
-    '  hosts:',
-    ...HOSTS.flatMap((h, i) => [
-      `    - name: ${h}`,
-      `      address: 127.0.0.${31 + i}`,
-      '      directories:',
-      `        install: ${root}/${h}/install`,
-      `        config: ${root}/${h}/conf`,
-      `        metadata: ${root}/${h}/metadata`,
-      `        logs: ${root}/${h}/logs`,
-    ]),
-    '  properties:',
-    '    ozone.scm.ha.ratis.leader.election.timeout: "1s"',
-    '    hdds.scmclient.failover.max.retry: "200"',
-    '    hdds.scmclient.failover.retry.interval: "250ms"',
-    '    hdds.heartbeat.interval: "1s"',
-    '  timeouts:',
-    '    scmStart: 60s',
-    '',
-  ].join('\n');
+function writeTopology(): void {
+  writeLocalTopology({
+    name: 'upgrade',
+    root,
+    nodes: Object.fromEntries(HOSTS.map((h) => [h, h])),
+    addresses: Object.fromEntries(HOSTS.map((h, i) => [h, `127.0.0.${31 + i}`])),
+    properties: {
+      'ozone.scm.ha.ratis.leader.election.timeout': '1s',
+      'hdds.scmclient.failover.max.retry': '200',
+      'hdds.scmclient.failover.retry.interval': '250ms',
+      'hdds.heartbeat.interval': '1s',
+    },
+    scmStart: '60s',
+  });
 }
 
 /** A copy of this package (hard links) as release `version`; `broken`: its SCM refuses to start. */
@@ -82,8 +64,7 @@ let bundleA = '';
 beforeAll(async () => {
   await stopDaemons(HOSTS.map((h) => join(root, h, 'logs')));
   removeTree(root);
-  mkdirSync(root, { recursive: true });
-  writeFileSync(file, topology());
+  writeTopology();
   bundleA = (await scmctl(['bundle', 'create', '--out', join(root, 'bundles')], env)).stdout.split('\n')[0]!;
   const r = await scmctl(['apply', file, '--yes', '--bundle', bundleA], env);
   expect(r.status, r.stdout + r.stderr).toBe(0);

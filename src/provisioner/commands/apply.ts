@@ -23,14 +23,14 @@ import { changedHosts, factsFingerprint } from '../plan/fingerprint.js';
 import { PlanError } from '../plan/plan-error.js';
 import { checkSamePlan, savedTopology } from '../plan/saved-plan-check.js';
 import { changeCount, isRunnable, type Plan } from '../plan/plan-model.js';
-import { formatPlan, NO_CHANGES } from '../plan/plan-text.js';
+import { NO_CHANGES } from '../plan/plan-text.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import type { Topology } from '../topology/model.js';
-import { loadClusterInput, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
-import { clusterJournal, resumable, runPlanLocked } from './locked-plan-run.js';
+import { loadClusterInput, openSession, parseConcurrency, runtimeBundle } from './cluster-input.js';
+import { clusterJournal, resumable, runPlanLocked, showPlan } from './locked-plan-run.js';
 import { confirmChanges, controlledRun } from './run-control.js';
-import { ignoreOption, planJson, type PlanDeps } from './plan.js';
+import { ignoreOption, type PlanDeps } from './plan.js';
 
 interface Prepared {
   readonly topology: Topology;
@@ -129,12 +129,7 @@ export async function runApply(args: readonly string[], options: Readonly<Record
     if (!got) return 1;
     const session = own(got.session);
     const { plan: p, topology } = got.prepared;
-    if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
-    else ctx.stdout.write(formatPlan(p));
-    if (!isRunnable(p)) {
-      reportBlocked(ctx.stderr, p);
-      return 1;
-    }
+    if (!showPlan(ctx, p, json)) return 1;
 
     const resume = resumable(readLastRun(clusterJournal(ctx, topology)), hostname());
     const changes = changeCount(p);

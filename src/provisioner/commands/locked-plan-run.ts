@@ -12,9 +12,11 @@ import { readLastRun, type LastRun } from '../apply/journal.js';
 import { runLocked, type LockedRun } from '../apply/locked-run.js';
 import { journalPath } from '../apply/state-dirs.js';
 import type { CommandContext } from '../command.js';
-import type { Plan } from '../plan/plan-model.js';
+import { isRunnable, type Plan } from '../plan/plan-model.js';
+import { formatPlan } from '../plan/plan-text.js';
 import type { Topology } from '../topology/model.js';
-import { localUser } from './cluster-input.js';
+import { localUser, reportBlocked } from './cluster-input.js';
+import { planJson } from './plan.js';
 import { reportUnfinished } from './run-control.js';
 
 export interface PlanRun {
@@ -51,6 +53,18 @@ export function resumable(last: LastRun | null, machine: string): LastRun | null
   if (!last || last.ended) return null;
   if (last.start.hostname !== machine) return null;
   return pidAlive(last.start.pid) ? null : last;
+}
+
+/**
+ * Shows the plan a command is about to run (NDJSON `plan` event with --output json, else the text) and, when
+ * it cannot run, why (refused states, failed checks) on stderr. Returns whether it can run.
+ */
+export function showPlan(ctx: CommandContext, p: Plan, json: boolean): boolean {
+  if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
+  else ctx.stdout.write(formatPlan(p));
+  if (isRunnable(p)) return true;
+  reportBlocked(ctx.stderr, p);
+  return false;
 }
 
 /** The journal of a cluster on this machine. */

@@ -8,14 +8,13 @@
 import { systemClock } from '../../common/clock.js';
 import { eventLine } from '../apply/event-lines.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import { changeCount, isRunnable } from '../plan/plan-model.js';
-import { formatPlan } from '../plan/plan-text.js';
+import { changeCount } from '../plan/plan-model.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import { planRepair, repairView } from '../repair/repair-planner.js';
 import type { ApplyDeps } from './apply.js';
-import { loadClusterInput, openSession, parseConcurrency, reportBlocked } from './cluster-input.js';
-import { runPlanLocked } from './locked-plan-run.js';
-import { ignoreOption, planJson } from './plan.js';
+import { loadClusterInput, openSession, parseConcurrency } from './cluster-input.js';
+import { runPlanLocked, showPlan } from './locked-plan-run.js';
+import { ignoreOption } from './plan.js';
 import { confirmChanges, controlledRun } from './run-control.js';
 
 export const repairCommand: CommandSpec = {
@@ -55,12 +54,7 @@ export async function runRepair(args: readonly string[], options: Readonly<Recor
     const repairInput = { topology, rendered: session.rendered, facts, bundle: null, ignorePreflightErrors: ignore, node: args[1]!, force: options['force'] === true };
     const p = planRepair(repairInput);
     const view = repairView(repairInput);
-    if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
-    else ctx.stdout.write(formatPlan(p));
-    if (!isRunnable(p)) {
-      reportBlocked(ctx.stderr, p);
-      return 1;
-    }
+    if (!showPlan(ctx, p, json)) return 1;
     const changes = changeCount(p);
     if (changes === 0) {
       say(`\n${view.node}: ${view.reason}. Nothing to repair${view.healthy ? ' (--force repairs it anyway)' : ''}.\n`);

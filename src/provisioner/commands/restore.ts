@@ -8,20 +8,18 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { systemClock } from '../../common/clock.js';
-import { eventLine } from '../apply/event-lines.js';
 import { planBundle } from '../apply/runtime-bundle.js';
 import { readBackup } from '../backup/backup-manifest.js';
 import { planRestore } from '../backup/restore-planner.js';
 import { BackupError } from '../backup/backup-manifest.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { pickService } from '../migrate/add-nodes.js';
-import { changeCount, isRunnable } from '../plan/plan-model.js';
-import { formatPlan } from '../plan/plan-text.js';
+import { changeCount } from '../plan/plan-model.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import type { ApplyDeps } from './apply.js';
-import { loadClusterInput, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
-import { runPlanLocked } from './locked-plan-run.js';
-import { ignoreOption, planJson } from './plan.js';
+import { loadClusterInput, openSession, parseConcurrency, runtimeBundle } from './cluster-input.js';
+import { runPlanLocked, showPlan } from './locked-plan-run.js';
+import { ignoreOption } from './plan.js';
 import { confirmChanges, controlledRun } from './run-control.js';
 
 export const restoreCommand: CommandSpec = {
@@ -65,12 +63,7 @@ export async function runRestore(args: readonly string[], options: Readonly<Reco
     const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], runCtx))) : null;
     const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
     const p = planRestore({ topology, rendered: session.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore, serviceId: service.serviceId, manifest, archivePath });
-    if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
-    else ctx.stdout.write(formatPlan(p));
-    if (!isRunnable(p)) {
-      reportBlocked(ctx.stderr, p);
-      return 1;
-    }
+    if (!showPlan(ctx, p, json)) return 1;
     const changes = changeCount(p);
     say(`\nBackup: ${manifest.clusterId} of ${manifest.cluster}/${manifest.serviceId}, term#index ${manifest.raft.term}#${manifest.raft.index}, ${manifest.containerIds.length} containers, made ${manifest.createdAt} from ${manifest.source.node}.\n`);
     if (options['dryRun'] === true) return changes > 0 ? 2 : 0;

@@ -120,14 +120,32 @@ describe('SCM HA under faults: fail fast, report truly, no stalls, containers cl
     datanodes = spawnOzone(['datanode', '--count', '3'], cluster.clientEnv());
     await datanodes.waitFor(/Started 3 simulated datanodes/);
     await waitUntil(async () => (await Promise.all(IDS.map((id) => cluster.status(id)))).every((s) => s.datanodes.HEALTHY === 3), 'every SCM sees 3 healthy datanodes');
-    const freon = await cluster.run('client', [...FREON, '--numOfKeys=2000']);
-    expect(freon.status, freon.stdout + freon.stderr).toBe(0);
   });
   afterAll(async () => {
     partitions.heal();
     for (const id of cluster.running()) cluster.proc(id)?.signal('SIGCONT');
     await killAll();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a Raft directory lost before scm.db recorded anything: the SCM exits as soon as the leader shows its log lost entries, naming scmctl repair; restored, it rejoins', async () => {
+    const victim = await aFollower();
+    expect(await cluster.kill(victim, 'SIGTERM')).toBe(0);
+    const dir = raftDir(victim);
+    const keep = join(root, `${victim}-raft-early`);
+    cpSync(dir, keep, { recursive: true });
+    rmSync(dir, { recursive: true, force: true });
+    const p = spawnOzone(['scm'], cluster.env(victim));
+    const code = await Promise.race([p.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 30_000))]);
+    expect(code, p.output).toBe(1);
+    expect(p.output).toMatch(/SCM stopping after a fatal error \[RAFT_LOG_LOST\]: commit \d+ is beyond the last index 0/);
+    expect(p.output).toMatch(new RegExp(`hint: this SCM must rejoin the ring: run \`scmctl repair ${victim}\``));
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(keep, dir, { recursive: true });
+    await cluster.start(victim);
+    await cluster.quiescent();
+    const freon = await cluster.run('client', [...FREON, '--numOfKeys=2000']);
+    expect(freon.status, freon.stdout + freon.stderr).toBe(0);
   });
 
   it('a fatal error in a follower\'s Raft layer ends its process (exit 1, coded); the leader lists it UNREACHABLE, not FOLLOWER, until it is back', async () => {
@@ -141,7 +159,7 @@ describe('SCM HA under faults: fail fast, report truly, no stalls, containers cl
     const p = cluster.proc(victim)!;
     const code = await Promise.race([p.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 20_000))]);
     expect(code, p.output).toBe(1);
-    expect(p.output).toMatch(/SCM stopping after a fatal error \[INTERNAL\]: .*beyond the last index/);
+    expect(p.output).toMatch(/SCM stopping after a fatal error \[RAFT_LOG_LOST\]: .*beyond the last index/);
     await cluster.kill(victim);
     const host = cluster.host(victim);
     await waitUntil(async () => (await roleLines()).some((l) => l.startsWith(`${host}:9894:UNREACHABLE:`)), `${victim} listed UNREACHABLE`, 30_000);

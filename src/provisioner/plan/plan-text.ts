@@ -59,6 +59,8 @@ export function summaryLine(plan: Plan): string {
     [plan.fileChanges.filter((f) => f.action === 'create').length, 'file to create', 'files to create'],
     [plan.fileChanges.filter((f) => f.action === 'update').length, 'file to update', 'files to update'],
     [count((t) => t.kind === 'backup-scm'), 'backup', 'backups'],
+    [count((t) => t.kind === 'restore-scm'), 'restore from a backup', 'restores from a backup'],
+    [count((t) => t.kind === 'set-aside-scm-data'), 'node\'s data set aside', 'nodes\' data set aside'],
     [count((t) => t.kind === 'stop-scm'), 'stop', 'stops'],
     [count((t) => t.kind === 'init-scm'), 'init', 'inits'],
     [count((t) => t.kind === 'bootstrap-scm'), 'bootstrap', 'bootstraps'],

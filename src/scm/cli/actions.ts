@@ -187,11 +187,27 @@ export function createActions(ctx: ActionEnv): CliActions {
         void ctx.stopRequested().then((sig) => starting.abort(new ToolError('USAGE', `received ${sig} while starting`)));
         let onFatal: (err: Error) => void = () => {};
         const fatal = new Promise<Error>((resolve) => (onFatal = resolve));
-        const server = await startScmServer({ config, logger: log, signal: starting.signal, onFatal: (err) => onFatal(err) });
+        const reportFatal = (err: Error): void => {
+          const code = (err as { code?: unknown }).code;
+          io.err(`SCM stopping after a fatal error${typeof code === 'string' ? ` [${code}]` : ''}: ${err.message}`);
+          const hint = (err as { hint?: unknown }).hint;
+          if (typeof hint === 'string') io.err(`  hint: ${hint}`);
+        };
+        // A fatal error can strike while the server still starts (a joining SCM waits for the leader to add
+        // it): the process ends then too, and never keeps its ports open with a dead core.
+        const starting$ = startScmServer({ config, logger: log, signal: starting.signal, onFatal: (err) => onFatal(err) });
+        const first = await Promise.race([starting$.then((server) => ({ server })), fatal.then((err) => ({ err }))]);
+        if ('err' in first) {
+          reportFatal(first.err);
+          starting.abort(first.err);
+          const late = await Promise.race([starting$.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 5000).unref())]);
+          await late?.close();
+          return 1;
+        }
+        const server = first.server;
         const outcome = await Promise.race([ctx.stopRequested().then((sig) => ({ sig })), fatal.then((err) => ({ err }))]);
         if ('err' in outcome) {
-          const code = (outcome.err as { code?: unknown }).code;
-          io.err(`SCM stopping after a fatal error${typeof code === 'string' ? ` [${code}]` : ''}: ${outcome.err.message}`);
+          reportFatal(outcome.err);
           await server.close();
           return 1;
         }

@@ -173,7 +173,7 @@ export class RaftReplicator implements Replicator {
       if (e.type === 'role' || e.type === 'leader') this.refreshRole();
       else if (e.type === 'fatal') {
         logger.error('Raft stopped on a fatal error; the SCM must stop', { error: e.error.message, code: (e.error as { code?: string }).code });
-        this.o.onFatal?.(e.error);
+        this.o.onFatal?.(lostLogAtRuntime(config, e.error));
       }
     });
     this.refreshRole();
@@ -451,17 +451,30 @@ async function withRepairHint<T>(config: ScmConfig, start: () => Promise<T>): Pr
   try {
     return await start();
   } catch (err) {
-    if (isCodedError(err, 'RAFT_LOG_CORRUPT') || isCodedError(err, 'RAFT_LOG_LOST')) {
-      const node = config.local.self.nodeId;
-      throw new RaftStorageError(err.code as RaftStorageErrorCode, err.message, {
-        cause: err,
-        hint: `this SCM must rejoin the ring: run \`scmctl repair ${node}\` (it moves this SCM's Raft and scm.db directories aside, never deletes them), or by hand: \`ozone admin scm decommission --nodeid=<this scmUuid>\` on the leader, move ${config.dirs.ratis} and ${config.dirs.db} aside, \`ozone scm --bootstrap\`, start`,
-      });
-    }
+    if (isCodedError(err, 'RAFT_LOG_CORRUPT') || isCodedError(err, 'RAFT_LOG_LOST')) throw repairable(config, err);
     throw err;
   }
 }
 
+/** The error again, with the hint that names this SCM's repair. */
+function repairable(config: ScmConfig, err: RaftStorageError | (Error & { code: string })): RaftStorageError {
+  const node = config.local.self.nodeId;
+  return new RaftStorageError(err.code as RaftStorageErrorCode, err.message, {
+    cause: err,
+    hint: `this SCM must rejoin the ring: run \`scmctl repair ${node}\` (it moves this SCM's Raft and scm.db directories aside, never deletes them), or by hand: \`ozone admin scm decommission --nodeid=<this scmUuid>\` on the leader, move ${config.dirs.ratis} and ${config.dirs.db} aside, \`ozone scm --bootstrap\`, start`,
+  });
+}
+
 function isLoopback(ip: string): boolean {
   return ip === '::1' || (isIPv4(ip) && ip.startsWith('127.'));
+}
+
+/**
+ * A leader telling this node that entries beyond its log are committed means the log lost entries this node
+ * had acknowledged (deleted or truncated while it was down, in a way the start-up check could not see):
+ * the same repair as RAFT_LOG_LOST at start.
+ */
+function lostLogAtRuntime(config: ScmConfig, err: Error): Error {
+  if (!isCodedError(err, 'INTERNAL') || !/beyond the last index/.test(err.message)) return err;
+  return repairable(config, new RaftStorageError('RAFT_LOG_LOST', `${err.message}: this SCM's Raft log lost entries it had acknowledged`, { cause: err }));
 }

@@ -1,6 +1,7 @@
 /** planRepair: which nodes need a repair, what it does, and what it refuses. */
 import { describe, expect, it } from 'vitest';
 import { allTasks, changeCount, isRunnable } from '../../../src/provisioner/plan/plan-model.js';
+import { summaryLine } from '../../../src/provisioner/plan/plan-text.js';
 import { planRepair, repairView } from '../../../src/provisioner/repair/repair-planner.js';
 import { appliedState, buildFacts, CID, threeNodeText, topologyOf, type ClusterState } from '../plan/cluster-fixture.js';
 
@@ -36,6 +37,7 @@ describe('planRepair', () => {
       'verify-service@scm1',
       'verify-containers@scm2',
     ]);
+    expect(summaryLine(plan)).toBe("Plan: 5 changes (1 node's data set aside, 1 stop, 1 bootstrap, 1 removal from the ring, 1 start).");
     const aside = allTasks(plan).find((t) => t.kind === 'set-aside-scm-data');
     expect(aside).toMatchObject({ suffix: 'repair', paths: ['/srv/scm2/meta', '/srv/scm2/meta/scm.ratis', '/srv/scm2/meta/scm.ratis.snapshot'] });
   });

@@ -43,7 +43,17 @@ function writeTopology(nodes: Readonly<Record<string, string>>): void {
 
 const logDirs = (): string[] => (existsSync(root) ? readdirSync(root).map((h) => join(root, h, 'logs')) : []);
 const conf = (h: string): string => join(root, h, 'conf');
-const cli = (h: string, args: readonly string[]) => ozone(['--conf', conf(h), ...args]);
+/** `bin/ozone` as the host runs it: with the environment its scm.env gives (config, log and pid directories) */
+const cli = (h: string, args: readonly string[]) => ozone([...args], hostEnv(h));
+
+function hostEnv(h: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const line of readFileSync(join(conf(h), 'scm.env'), 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (m && m[1] !== 'OZONE_HOME') env[m[1]!] = m[2]!;
+  }
+  return env;
+}
 
 async function status(): Promise<{ code: number | null; st: { healthy: boolean; services: { problems: string[] }[]; nodes: { nodeId: string; role: string | null; scmUuid: string | null }[] } }> {
   const r = await scmctl(['status', file, '--output', 'json'], env);

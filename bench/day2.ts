@@ -21,10 +21,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BlockProtocol } from '../src/scm/protocols/block-protocol.js';
 import type { ClientProtocol } from '../src/scm/protocols/client-protocol.js';
 import type { RpcClient } from '../src/scm/transport/rpc-client.js';
-import { FailoverRpcClient } from '../src/scm/transport/rpc-failover-client.js';
+import { allocationLoad } from './allocation-load.js';
 import { daemonPids, removeTree, scmctl, stopDaemons } from '../test/support/apply-e2e.js';
 import { writeLocalTopology } from '../test/support/local-topology.js';
 import { killAll, ozone, spawnOzone } from '../test/support/ozone-process.js';
@@ -43,40 +42,21 @@ type Fault = 'kill -9' | 'partition' | 'SIGSTOP';
 async function failoverRound(cluster: ScmCluster, fault: Fault, partitions: Partitions): Promise<number> {
   const leader = await cluster.leader();
   const hosts = cluster.ids.map((id) => cluster.host(id));
-  const workers = Array.from({ length: 4 }, () =>
-    new FailoverRpcClient<BlockProtocol>(cluster.ids.map((id) => ({ nodeId: id, host: cluster.host(id), port: 9863 })), {
-      retryIntervalMs: 100,
-      maxFailovers: 100_000,
-      callTimeoutMs: 900_000,
-      leaderProbe: { afterMs: 100, call: (c, signal) => (c as unknown as RpcClient<ClientProtocol>).call('getScmInfo', {}, { signal, timeoutMs: 200 }) },
-    }),
-  );
-  let stop = false;
-  let faultAt = Infinity;
-  let firstAck = Infinity;
-  const loops = workers.map(async (c) => {
-    while (!stop) {
-      try {
-        await c.call('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 'bench' });
-        const now = performance.now();
-        if (now > faultAt && c.currentEndpoint.nodeId !== leader && now < firstAck) firstAck = now;
-      } catch {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
+  const load = allocationLoad(cluster.ids.map((id) => ({ nodeId: id, host: cluster.host(id), port: 9863 })), leader, {
+    retryIntervalMs: 100,
+    maxFailovers: 100_000,
+    callTimeoutMs: 900_000,
+    leaderProbe: { afterMs: 100, call: (c, signal) => (c as unknown as RpcClient<ClientProtocol>).call('getScmInfo', {}, { signal, timeoutMs: 200 }) },
   });
   await new Promise((r) => setTimeout(r, 1000));
-  faultAt = performance.now();
+  load.fault();
   if (fault === 'kill -9') await cluster.kill(leader, 'SIGKILL');
   else if (fault === 'SIGSTOP') cluster.proc(leader)!.signal('SIGSTOP');
   else partitions.isolate(cluster.host(leader), hosts.filter((h) => h !== cluster.host(leader)));
-  await waitUntil(() => firstAck < Infinity, `an allocation after ${fault}`, 120_000);
-  const ms = Math.round(firstAck - faultAt);
-  stop = true;
+  const ms = await load.firstAck(fault);
   if (fault === 'SIGSTOP') cluster.proc(leader)!.signal('SIGCONT');
   if (fault === 'partition') partitions.heal();
-  await Promise.all(loops);
-  await Promise.all(workers.map((w) => w.close()));
+  await load.stop();
   if (fault === 'kill -9') await cluster.start(leader);
   await cluster.quiescent(cluster.ids, 500);
   return ms;

@@ -19,8 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FailoverRpcClient } from '../src/scm/transport/rpc-failover-client.js';
-import type { BlockProtocol } from '../src/scm/protocols/block-protocol.js';
+import { allocationLoad } from './allocation-load.js';
 import { killAll, spawnOzone, type OzoneProcess } from '../test/support/ozone-process.js';
 import { ScmCluster } from '../test/support/scm-cluster.js';
 import { waitUntil } from '../test/support/wait.js';
@@ -90,31 +89,12 @@ async function failover(cluster: ScmCluster): Promise<number[]> {
   const times: number[] = [];
   for (let round = 0; round < FAILOVERS; round++) {
     const leader = await cluster.leader();
-    const workers = Array.from({ length: 4 }, () =>
-      new FailoverRpcClient<BlockProtocol>(cluster.ids.map((id) => ({ nodeId: id, host: cluster.host(id), port: 9863 })), { retryIntervalMs: 20, maxFailovers: 100_000, callTimeoutMs: 10_000 }),
-    );
-    let stop = false;
-    let killedAt = Infinity;
-    let firstAck = Infinity;
-    const loops = workers.map(async (c) => {
-      while (!stop) {
-        try {
-          await c.call('allocateBlock', { size: 1024, replication: { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner: 'bench' });
-          const now = performance.now();
-          if (now > killedAt && c.currentEndpoint.nodeId !== leader && now < firstAck) firstAck = now;
-        } catch {
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
-    });
+    const load = allocationLoad(cluster.ids.map((id) => ({ nodeId: id, host: cluster.host(id), port: 9863 })), leader, { retryIntervalMs: 20, maxFailovers: 100_000, callTimeoutMs: 10_000 });
     await new Promise((r) => setTimeout(r, 1000));
-    killedAt = performance.now();
+    load.fault();
     await cluster.kill(leader, 'SIGKILL');
-    await waitUntil(() => firstAck < Infinity, 'an allocation after the kill', 120_000);
-    times.push(Math.round(firstAck - killedAt));
-    stop = true;
-    await Promise.all(loops);
-    await Promise.all(workers.map((w) => w.close()));
+    times.push(await load.firstAck('the kill'));
+    await load.stop();
     await cluster.start(leader);
     await cluster.quiescent(cluster.ids, 500);
   }

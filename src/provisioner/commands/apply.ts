@@ -30,7 +30,7 @@ import type { Topology } from '../topology/model.js';
 import { loadClusterInput, openSession, parseConcurrency, runtimeBundle } from './cluster-input.js';
 import { clusterJournal, resumable, runPlanLocked, showPlan } from './locked-plan-run.js';
 import { confirmChanges, controlledRun } from './run-control.js';
-import { ignoreOption, type PlanDeps } from './plan.js';
+import { changeOptions, ignoreOption, type PlanDeps } from './plan.js';
 
 interface Prepared {
   readonly topology: Topology;
@@ -111,11 +111,7 @@ export const applyCommand: CommandSpec = {
     'transfer), verification. An interrupted apply is resumed by running it again.',
   args: ['<file>'],
   options: [
-    { flags: '-y, --yes', description: 'do not ask for confirmation' },
-    { flags: '--concurrency <n>', description: 'hosts worked on at once (reads, installs, file pushes)', defaultValue: '10' },
-    { flags: '--timeout <duration>', description: 'give up (and stop cleanly) after this long, e.g. 30m' },
-    { flags: '--output <format>', description: 'text, or json for NDJSON events on stdout', defaultValue: 'text', choices: ['text', 'json'] },
-    { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' },
+    ...changeOptions,
     ignoreOption,
   ],
   examples: ['scmctl apply examples/local-ha.yaml --yes', 'scmctl plan examples/three-node.yaml --out plan.json && scmctl apply plan.json'],

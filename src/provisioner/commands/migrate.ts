@@ -35,7 +35,7 @@ import type { Topology } from '../topology/model.js';
 import { formatDiagnostics } from '../topology/diagnostic-text.js';
 import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
 import { resumable } from './locked-plan-run.js';
-import { ignoreOption, planJson } from './plan.js';
+import { changeOptions, ignoreOption, planJson } from './plan.js';
 import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
 
 export const migrateCommand: CommandSpec = {
@@ -57,11 +57,7 @@ export const migrateCommand: CommandSpec = {
     { flags: '--service-id <id>', description: 'the service that grows, when the topology has several' },
     { flags: '--resume', description: 'continue an interrupted migration' },
     { flags: '--dry-run', description: 'print the plan and exit (0 nothing to do, 2 changes); changes nothing, not even FILE' },
-    { flags: '-y, --yes', description: 'do not ask for confirmation' },
-    { flags: '--concurrency <n>', description: 'hosts worked on at once (reads, installs, file pushes)', defaultValue: '10' },
-    { flags: '--timeout <duration>', description: 'give up (and stop cleanly) after this long, e.g. 30m' },
-    { flags: '--output <format>', description: 'text, or json for NDJSON events on stdout', defaultValue: 'text', choices: ['text', 'json'] },
-    { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' },
+    ...changeOptions,
     { ...ignoreOption, description: `${ignoreOption.description.replace(', or all', '')}, ${MIGRATE_IGNORABLE_CHECKS.join(', ')}, or all` },
   ],
   examples: [

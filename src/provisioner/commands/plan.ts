@@ -23,6 +23,19 @@ import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { SessionOptions } from '../apply/cluster-session.js';
 import { loadClusterInput, openSession, parseConcurrency, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
 
+/** Options of every command that changes hosts from a plan (apply, migrate, restore; repair takes some). */
+export const yesOption = { flags: '-y, --yes', description: 'do not ask for confirmation' };
+export const timeoutOption = { flags: '--timeout <duration>', description: 'give up (and stop cleanly) after this long, e.g. 30m' };
+export const eventsOutputOption = { flags: '--output <format>', description: 'text, or json for NDJSON events on stdout', defaultValue: 'text', choices: ['text', 'json'] };
+export const bundleOption = { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' };
+export const changeOptions = [
+  yesOption,
+  { flags: '--concurrency <n>', description: 'hosts worked on at once (reads, installs, file pushes)', defaultValue: '10' },
+  timeoutOption,
+  eventsOutputOption,
+  bundleOption,
+];
+
 export const ignoreOption = {
   flags: '--ignore-preflight-errors <names>',
   description: 'preflight checks whose failures only warn: a comma list of os-arch, runtime, ports, directories, disk, clock-skew, or all',
@@ -87,7 +100,7 @@ export const planCommand: CommandSpec = {
     { flags: '--output <format>', description: 'text or json', defaultValue: 'text', choices: ['text', 'json'] },
     { flags: '--out <plan.json>', description: 'save the plan for `scmctl apply plan.json`' },
     ignoreOption,
-    { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' },
+    bundleOption,
     { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '10' },
   ],
   examples: ['scmctl plan examples/local-ha.yaml', 'scmctl plan examples/three-node.yaml --out plan.json', 'scmctl plan examples/three-node.yaml --output json'],

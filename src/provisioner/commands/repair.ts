@@ -14,7 +14,7 @@ import { planRepair, repairView } from '../repair/repair-planner.js';
 import type { ApplyDeps } from './apply.js';
 import { loadClusterInput, openSession, parseConcurrency } from './cluster-input.js';
 import { runPlanLocked, showPlan } from './locked-plan-run.js';
-import { ignoreOption } from './plan.js';
+import { eventsOutputOption, ignoreOption, timeoutOption, yesOption } from './plan.js';
 import { confirmChanges, controlledRun } from './run-control.js';
 
 export const repairCommand: CommandSpec = {
@@ -32,10 +32,10 @@ export const repairCommand: CommandSpec = {
   options: [
     { flags: '--force', description: 'repair even a node that looks healthy' },
     { flags: '--dry-run', description: 'print the plan and exit (0 nothing to do, 2 changes)' },
-    { flags: '-y, --yes', description: 'do not ask for confirmation' },
+    yesOption,
     { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '10' },
-    { flags: '--timeout <duration>', description: 'give up (and stop cleanly) after this long, e.g. 30m' },
-    { flags: '--output <format>', description: 'text, or json for NDJSON events on stdout', defaultValue: 'text', choices: ['text', 'json'] },
+    timeoutOption,
+    eventsOutputOption,
     ignoreOption,
   ],
   examples: ['scmctl repair examples/local-ha.yaml scm2 --yes', 'scmctl repair cluster.yaml cluster1/scm3 --dry-run'],

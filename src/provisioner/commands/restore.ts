@@ -19,7 +19,7 @@ import { parseIgnoreList } from '../plan/preflight.js';
 import type { ApplyDeps } from './apply.js';
 import { loadClusterInput, openSession, parseConcurrency, runtimeBundle } from './cluster-input.js';
 import { runPlanLocked, showPlan } from './locked-plan-run.js';
-import { ignoreOption } from './plan.js';
+import { changeOptions, ignoreOption } from './plan.js';
 import { confirmChanges, controlledRun } from './run-control.js';
 
 export const restoreCommand: CommandSpec = {
@@ -37,11 +37,7 @@ export const restoreCommand: CommandSpec = {
     { flags: '--from <manifest>', description: 'the .json manifest scmctl backup wrote (its .tar.gz beside it)' },
     { flags: '--service-id <id>', description: 'the service to restore, when the topology has several' },
     { flags: '--dry-run', description: 'print the plan and exit (0 nothing to do, 2 changes)' },
-    { flags: '-y, --yes', description: 'do not ask for confirmation' },
-    { flags: '--concurrency <n>', description: 'hosts worked on at once (reads, installs, file pushes)', defaultValue: '10' },
-    { flags: '--timeout <duration>', description: 'give up (and stop cleanly) after this long, e.g. 30m' },
-    { flags: '--output <format>', description: 'text, or json for NDJSON events on stdout', defaultValue: 'text', choices: ['text', 'json'] },
-    { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' },
+    ...changeOptions,
     ignoreOption,
   ],
   examples: ['scmctl restore examples/local-ha.yaml --from /srv/backups/scm/local-ha-scmservice-20261207T010203Z.json --yes'],

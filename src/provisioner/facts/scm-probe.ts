@@ -76,11 +76,8 @@ export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other
   } else if (daemon && (daemon.exitCode === 0 || /not running/i.test(daemon.stdout))) {
     running = daemon.exitCode === 0;
     source = 'daemon-status';
-  } else if (daemon && scm.pidFile) {
-    // the release's own tool failed (a broken or half-installed release): its pid file still tells
-    running = pid !== null;
-    source = 'pid-file';
   } else if (scm.pidFile) {
+    // no status command, or the release's own tool failed (a broken or half-installed release): the pid file tells
     running = pid !== null;
     source = 'pid-file';
   }

@@ -29,11 +29,11 @@ const VERSION = `#Tue Mar 16 10:19:33 UTC 2021\nnodeType=SCM\nclusterID=CID-130f
 // A stand-in for bin/ozone's read-only subcommands (the real one is the embedded SCM's launcher).
 const OZONE = `#!/bin/sh
 case "$1 $2 $3" in
-  "version  ") echo "ozone 0.1.0" ;;
+  "version  ") echo "              /    2.2.0(scmctl stand-in)" ;;
   "--daemon status scm")
-    pid=$(cat "$OZONE_PID_DIR/ozone-scm.pid" 2>/dev/null) || { echo "scm is not running"; exit 1; }
-    if test -d "/proc/$pid"; then echo "scm is running as process $pid"; exit 0; fi
-    echo "scm is not running"; exit 1 ;;
+    pid=$(cat "$OZONE_PID_DIR/ozone-scm.pid" 2>/dev/null) || exit 3
+    if test -d "/proc/$pid"; then exit 0; fi
+    exit 1 ;;
   "admin scm roles") printf '{"127.0.1.1":{"address":"127.0.1.1:9894","raftPeerRole":"LEADER","ID":"%s","InetAddress":"127.0.1.1"}}\\n' "${SCM_UUID}" ;;
   *) echo "unsupported: $*" >&2; exit 2 ;;
 esac

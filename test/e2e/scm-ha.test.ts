@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseContainerScan } from '../../src/provisioner/apply/container-scan.js';
 import { killAll, spawnOzone, type OzoneProcess } from '../support/ozone-process.js';
 import { ScmCluster } from '../support/scm-cluster.js';
 import { siteXml } from '../support/scm-site.js';
@@ -107,7 +108,7 @@ describe('SCM HA: init + bootstrap, real processes on 127.0.0.1-3', () => {
     expect(freon.stdout).toMatch(/Number of Keys added: 10000/);
     await cluster.quiescent(THREE);
     const scans = await Promise.all(THREE.map((id) => cluster.scanContainers(id)));
-    const containers = JSON.parse(scans[0]!.text) as Record<string, { owner: string; state: string }>;
+    const containers = parseContainerScan(scans[0]!.text)!.records as Record<string, { owner: string; state: string }>;
     expect(Object.keys(containers).length).toBeGreaterThanOrEqual(3);
     expect(Object.values(containers)[0]).toMatchObject({ owner: 'freon' });
     expect(new Set(scans.map((s) => s.sha256)).size).toBe(1);

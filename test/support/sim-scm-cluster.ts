@@ -206,7 +206,7 @@ export class SimCluster {
     const leaderKey = this.leader.get(n.serviceId) ?? null;
     switch (op) {
       case 'version':
-        return { stdout: 'ozone 0.1.0\n', exitCode: 0 };
+        return { stdout: '              /    0.1.0(scmctl embedded SCM)\n\nWith scmctl embedded SCM: HDDS layout version 10; node v20\n', exitCode: 0 };
       case 'init': {
         if (!n.primordial) return { stdout: 'SCM init command can only be executed on Primordial SCM.\n', exitCode: 0 };
         if (!n.clusterId) {
@@ -250,7 +250,7 @@ export class SimCluster {
         return { stdout: '', exitCode: 0 };
       }
       case 'status':
-        return n.running ? { stdout: 'scm is running\n', exitCode: 0 } : { stdout: 'scm is not running.\n', exitCode: 1 };
+        return { stdout: '', exitCode: n.running ? 0 : 3 }; // Ozone's hadoop_status_daemon: silent, 0 or 3
       case 'roles': {
         if (!n.running && !this.serviceNodes(n.serviceId).some((x) => x.running)) return { stderr: 'connection refused\n', exitCode: 1 };
         if (!leaderKey) return { stderr: 'no leader\n', exitCode: 1 };

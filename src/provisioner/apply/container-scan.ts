@@ -5,6 +5,7 @@
  * container id), so scans of different nodes compare with `===`.
  */
 import { posix } from 'node:path';
+import { containerIdOf, parseScanEntries } from './ldb-scan-output.js';
 import { ApplyError } from './apply-error.js';
 import { tail, type OpOptions, type ScmOps } from './scm-ops.js';
 
@@ -72,19 +73,17 @@ function byId(a: string, b: string): number {
   return Number.isFinite(x) && Number.isFinite(y) && x !== y ? x - y : a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Parses the tool's output (a JSON object keyed by container id; empty output = no container). */
+/** Parses the tool's output (DBScanner entries keyed by ContainerID; empty output = no container). */
 export function parseContainerScan(stdout: string): ContainerScan | null {
-  const text = stdout.trim();
-  if (text === '') return { ids: [], canonical: '[]', records: {} };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
+  const entries = parseScanEntries(stdout);
+  if (!entries) return null;
+  const records: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    const id = containerIdOf(key);
+    if (id === null) return null;
+    records[id] = value;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const ids = Object.keys(value).sort(byId);
-  const records = value as Record<string, unknown>;
+  const ids = Object.keys(records).sort(byId);
   return { ids, canonical: JSON.stringify(ids.map((id) => [id, records[id]])), records };
 }
 

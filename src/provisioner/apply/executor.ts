@@ -27,8 +27,9 @@ import type { NodeKey, Phase, Plan, PlanNode, Task } from '../plan/plan-model.js
 import { ringHealth, type RingHealth } from '../plan/ring-view.js';
 import type { ApplyEventSink, TaskRef } from './apply-events.js';
 import type { BackupRecord } from './scm-backup.js';
-import { DAEMON_START } from './scm-commands.js';
-import { ScmOps } from './scm-ops.js';
+import { ApplyError } from './apply-error.js';
+import { ALREADY_RUNNING, DAEMON_START } from './scm-commands.js';
+import { ScmOps, tail } from './scm-ops.js';
 import { runTask } from './task-handlers.js';
 import type { TaskContext } from './task-context.js';
 import { waitUntil } from './wait-until.js';
@@ -131,7 +132,13 @@ export function taskContextFor(plan: Plan, deps: ExecutorDeps): TaskContext {
       ),
     startScm: async (n, progress) => {
       progress('ozone --daemon start scm');
-      await (await ops(n.key)).ozoneOk(DAEMON_START, 'APPLY_SCM_START_FAILED', 'ozone --daemon start scm', { ...sig, timeoutMs: plan.timeouts.scmStartMs + 30_000 });
+      const o = await ops(n.key);
+      const r = await o.ozone(DAEMON_START, { ...sig, timeoutMs: plan.timeouts.scmStartMs + 30_000 });
+      // Ozone's wrapper refuses to start a running daemon (exit 1, "scm is running as process N.  Stop it
+      // first."): for a start task that is the wanted state, as on a re-run after an interrupted apply
+      if (r.exitCode !== 0 && !ALREADY_RUNNING.test(r.stderr)) {
+        throw new ApplyError('APPLY_SCM_START_FAILED', `ozone --daemon start scm failed for ${n.key} (exit ${r.exitCode}): ${tail(r)}`, { host: n.host });
+      }
     },
   };
   return ctx;

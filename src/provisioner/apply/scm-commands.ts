@@ -15,6 +15,8 @@ export const SCM_BOOTSTRAP = ['scm', '--bootstrap'] as const;
 export const DAEMON_START = ['--daemon', 'start', 'scm'] as const;
 export const DAEMON_STOP = ['--daemon', 'stop', 'scm'] as const;
 export const DAEMON_STATUS = ['--daemon', 'status', 'scm'] as const;
+/** what `--daemon start` prints on stderr (exit 1) when the SCM already runs (Ozone's hadoop_start_daemon_wrapper) */
+export const ALREADY_RUNNING = /is running as process \d+\.\s+Stop it first\./;
 export const ROLES_JSON = ['admin', 'scm', 'roles', '--json'] as const;
 
 /** `--bootstrap` of a secure cluster: the token comes on stdin, the root CA hash to pin on the command line */

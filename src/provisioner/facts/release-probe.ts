@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { ReleaseFacts } from './host-facts.js';
 import { OZONE_DEFAULT_TIMEOUT_MS, ozoneCommand } from './ozone-command.js';
 import { run, type ProbeContext } from './probe-context.js';
+import { parseVersionBanner } from './version-banner.js';
 
 export async function probeRelease(ctx: ProbeContext): Promise<ReleaseFacts | null> {
   const installDir = ctx.spec.installDir;
@@ -12,8 +13,8 @@ export async function probeRelease(ctx: ProbeContext): Promise<ReleaseFacts | nu
   let ozoneVersion: string | null = null;
   if (link !== null && ctx.spec.ozone) {
     const r = await run(ctx, ozoneCommand(ctx.spec.ozone, ['version']), { timeoutMs: ctx.spec.ozone.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS });
-    const m = /^ozone\s+(\S+)/.exec(r.stdout.trim());
-    if (r.exitCode === 0 && m) ozoneVersion = m[1]!;
+    const banner = r.exitCode === 0 ? parseVersionBanner(r.stdout) : null;
+    if (banner) ozoneVersion = banner.version;
   }
   return { installDir, current: link, releaseName: link === null ? null : posix.basename(link.replace(/\/+$/, '')), ozoneVersion };
 }

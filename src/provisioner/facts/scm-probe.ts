@@ -55,6 +55,15 @@ async function roles(ctx: ProbeContext): Promise<RolesFacts> {
   }
 }
 
+/**
+ * Whether `ozone --daemon status scm` answered (Ozone's hadoop_status_daemon: 0 running, 1 stale pid file,
+ * 3 not running, nothing printed) rather than failed to run (a broken release: a crash prints a trace).
+ */
+export function daemonStatusAnswered(r: { exitCode: number; stdout: string; stderr: string }): boolean {
+  if (r.exitCode === 0 || r.exitCode === 3) return true;
+  return r.exitCode === 1 && `${r.stdout}${r.stderr}`.trim() === '';
+}
+
 export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other'): Promise<ScmFacts | null> {
   const scm = ctx.spec.scm;
   if (!scm) return null;
@@ -73,7 +82,7 @@ export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other
   if (unit) {
     running = unit.stdout.trim() === 'active';
     source = 'systemd';
-  } else if (daemon && (daemon.exitCode === 0 || /not running/i.test(daemon.stdout))) {
+  } else if (daemon && daemonStatusAnswered(daemon)) {
     running = daemon.exitCode === 0;
     source = 'daemon-status';
   } else if (scm.pidFile) {

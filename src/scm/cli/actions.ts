@@ -31,12 +31,13 @@ import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/dae
 import { runContainerCreate } from '../tools/container-create.js';
 import { DatanodeSimulator } from '../tools/datanode-simulator.js';
 import { runFreon } from '../tools/freon.js';
+import { versionBanner } from '../tools/version-banner.js';
 import { ldbCheckpoint, ldbList, ldbScan, openForRead, type LiveScmLocator } from '../tools/ldb.js';
 import { fetchRoles, runRoles } from '../tools/roles.js';
 import { scmBootstrap } from '../tools/scm-bootstrap.js';
 import { scmClient } from '../tools/scm-client.js';
 import { scmInit } from '../tools/scm-init.js';
-import { ToolError } from '../tools/tool-error.js';
+import { EXIT_FAILURE, EXIT_USAGE, ToolError } from '../tools/tool-error.js';
 import type { ToolIo } from '../tools/tool-io.js';
 import type { CliActions, GlobalOptions } from './cli-types.js';
 
@@ -110,7 +111,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     scmClient(conf(g), port, { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), env, ...extra });
   /** runs `run` with a client of the client port (closed afterwards); exit 0, or the reported error's code */
   const withAdminClient = (g: GlobalOptions, o: { serviceId?: string; scm?: string }, run: (c: ReturnType<typeof client<'client'>>) => Promise<unknown>): Promise<number> =>
-    guarded(1, async () => {
+    guarded(EXIT_FAILURE, async () => {
       const c = client(g, 'client', o);
       try {
         await run(c);
@@ -134,8 +135,7 @@ export function createActions(ctx: ActionEnv): CliActions {
 
   return {
     async version() {
-      io.out(`ozone ${packageVersion()}`);
-      io.out(`scmctl embedded SCM (Apache Ozone SCM-compatible, HDDS layout version ${SOFTWARE_LAYOUT_VERSION}; node ${process.version})`);
+      for (const line of versionBanner({ version: packageVersion(), release: 'scmctl embedded SCM', layoutVersion: SOFTWARE_LAYOUT_VERSION, nodeVersion: process.version, platform: `${process.platform}-${process.arch}` })) io.out(line);
       return 0;
     },
 
@@ -146,29 +146,29 @@ export function createActions(ctx: ActionEnv): CliActions {
       }
       if (o.init && o.bootstrap) {
         io.err('--init and --bootstrap cannot be used together');
-        return 1;
+        return EXIT_USAGE;
       }
       if (g.daemon !== undefined) {
         const paths = daemonPaths(env, installRoot());
-        if (g.daemon === 'status') return daemonStatus(paths, io);
-        if (g.daemon === 'stop') return guarded(1, () => daemonStop(paths, systemClock, io, { timeoutMs: Number(env.OZONE_STOP_TIMEOUT ?? 30) * 1000 }));
+        if (g.daemon === 'status') return daemonStatus(paths);
+        if (g.daemon === 'stop') return guarded(EXIT_FAILURE, () => daemonStop(paths, systemClock, io, { timeoutMs: Number(env.OZONE_STOP_TIMEOUT ?? 30) * 1000 }));
         const args = [ctx.mainScript, ...(g.conf === undefined ? [] : ['--conf', g.conf]), 'scm'];
-        return guarded(1, () => daemonStart(paths, { execPath: process.execPath, args, env }, systemClock, io));
+        return guarded(EXIT_FAILURE, () => daemonStart(paths, { execPath: process.execPath, args, env }, systemClock, io));
       }
       if (o.init) {
-        return guarded(1, async () => {
+        return guarded(EXIT_FAILURE, async () => {
           try {
             await scmInit(await localConfig(g), io, o.clusterid === undefined ? {} : { clusterIdUuid: o.clusterid });
             return 0;
           } catch (err) {
             report(io, err);
             io.err('scm init failed');
-            return exitCodeOf(err, 1);
+            return exitCodeOf(err, EXIT_FAILURE);
           }
         });
       }
       if (o.bootstrap) {
-        return guarded(1, async () => {
+        return guarded(EXIT_FAILURE, async () => {
           try {
             const token = o.tokenFile === undefined ? undefined : await readTokenFile(o.tokenFile, ctx.readStdin);
             await scmBootstrap(await localConfig(g), io, { ...(token ? { token } : {}), ...(o.caCertHash ? { caCertHash: o.caCertHash } : {}) });
@@ -176,11 +176,11 @@ export function createActions(ctx: ActionEnv): CliActions {
           } catch (err) {
             report(io, err);
             io.err('scm bootstrap failed');
-            return exitCodeOf(err, 1);
+            return exitCodeOf(err, EXIT_FAILURE);
           }
         });
       }
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const config = await localConfig(g);
         const log = logger().child({ scm: config.local.self.nodeId });
         const starting = new AbortController();
@@ -222,7 +222,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async transfer(g, o) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const c = client(g, 'client', o);
         try {
           let target = o.nodeId;
@@ -232,7 +232,8 @@ export function createActions(ctx: ActionEnv): CliActions {
             target = followers[Math.floor(Math.random() * followers.length)]!.scmUuid;
           }
           const res = await c.call('transferLeadership', { target: target ?? '' });
-          io.out(`Transfer leadership successfully to ${res.newLeader}.`);
+          // TransferScmLeaderSubCommand prints the id it was given, or "random node" for -r
+          io.out(`Transfer leadership successfully to ${o.random ? 'random node' : (o.nodeId ?? res.newLeader)}.`);
           return 0;
         } finally {
           await c.close();
@@ -241,7 +242,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async containerCreate(g, o) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const c = client(g, 'client', o, { callTimeoutMs: 600_000 });
         try {
           await runContainerCreate(c, { count: o.count, replication: { replicationType: o.replicationType, replicationFactor: o.factor }, owner: o.owner }, io);
@@ -253,7 +254,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async ldbList(g, o) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const { db, cleanup } = await openForRead(o.db, liveLocator(g));
         try {
           await ldbList(db, io);
@@ -265,7 +266,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async ldbScan(g, o, s) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const { db, cleanup } = await openForRead(o.db, liveLocator(g));
         try {
           await ldbScan(db, s, io);
@@ -277,7 +278,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async ldbCheckpoint(g, o, output) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const { db, cleanup } = await openForRead(o.db, liveLocator(g));
         try {
           await ldbCheckpoint(db, output, io);
@@ -289,12 +290,12 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async freon(g, o) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const c = conf(g);
         const blocks = scmClient(c, 'block', { env, onFailover: (from, to, reason) => io.err(`Failing over from ${from.nodeId} (${from.host}:${from.port}) to ${to.nodeId} (${to.host}:${to.port}): ${reason.message}`) });
         try {
           const result = await runFreon(blocks, { ...o, blockSize: readSizing(c).blockSizeBytes }, systemClock, io);
-          return result.status === 'Success' ? 0 : 1;
+          return result.status === 'Success' ? 0 : EXIT_FAILURE;
         } finally {
           await blocks.close();
         }
@@ -302,7 +303,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async datanode(g, o) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const c = conf(g);
         const scms = clientService(readScmTopology(c)).nodes;
         const identity = securityEnabled(c) ? await datanodeIdentity(c, o) : undefined;
@@ -339,7 +340,7 @@ export function createActions(ctx: ActionEnv): CliActions {
         // Ozone: "Error decommissioning Scm <id>, <message>", exit non-zero
         io.err(`Error decommissioning Scm ${o.nodeId}, ${redactTokens((err as Error).message)}`);
         report(io, err, { message: false });
-        return exitCodeOf(err, 1);
+        return exitCodeOf(err, EXIT_FAILURE);
       } finally {
         await c.close();
       }
@@ -354,7 +355,7 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async certRequest(g, o) {
-      return guarded(1, async () => {
+      return guarded(EXIT_FAILURE, async () => {
         const c = conf(g);
         const token = await readTokenFile(o.tokenFile, ctx.readStdin);
         await runCertRequest(securityEndpoints(c), { token, caCertHash: o.caCertHash, out: o.out }, waitingJoin(c, io), io);

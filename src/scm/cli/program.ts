@@ -3,7 +3,7 @@
  * docs/design.md §4.3 with Ozone's option spellings — freon's documented kebab-case options and the
  * camelCase forms of ≤2.1 (`--numOfKeys` …), ldb's `--column-family`/`--column_family`/`--cf`,
  * `--with-keys[=false]`. Parses, validates option values, and calls one CliActions method; returns its
- * exit code (usage errors: 1 with commander's message on stderr).
+ * exit code (usage errors: 2 with commander's message on stderr, as picocli; execution errors 255).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDurationMs } from '../config/duration.js';
@@ -84,6 +84,7 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
     .description('Embedded Apache Ozone SCM (scmctl): SCM server and operator tools')
     .option('--conf <dir>', 'directory holding ozone-site.xml (default: $OZONE_CONF_DIR)')
     .addOption(new Option('--daemon <action>', 'run scm as a background daemon').choices(['start', 'stop', 'status']))
+    .option('--version', 'print the version (same as `ozone version`)')
     .exitOverride()
     .configureOutput({ writeOut: write.out, writeErr: write.err })
     .showHelpAfterError(false)
@@ -130,10 +131,12 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
     .description('transfer SCM leadership to another SCM')
     .option('--service-id <id>', 'SCM service id')
     .option('--scm <host:port>', 'ask this SCM (client port) only')
-    .option('-n, --newLeaderId <id>', 'scmUuid or node id of the new leader')
+    // TransferScmLeaderSubCommand: -n/--new-leader-id (--newLeaderId until 2.2), -r/--random
+    .option('-n, --new-leader-id <id>', 'scmUuid or node id of the new leader')
+    .addOption(new Option('--newLeaderId <id>', 'deprecated spelling of --new-leader-id').hideHelp())
     .option('-r, --random', 'a random follower', false)
     .action((o: { serviceId?: string; scm?: string; newLeaderId?: string; random: boolean }) => {
-      if (!o.newLeaderId && !o.random) program.error('error: one of -n <id> or -r is required', { exitCode: 1, code: 'ozone.usage' });
+      if (!o.newLeaderId && !o.random) program.error('error: one of -n <id> or -r is required', { exitCode: 2, code: 'ozone.usage' });
       onAction(actions.transfer(global(), { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), ...(o.newLeaderId ? { nodeId: o.newLeaderId } : {}), random: o.random }));
     });
 
@@ -251,7 +254,7 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
     .option('--count', 'print the number of records only', false)
     .action((o: { columnFamily?: string; column_family?: string; cf?: string; withKeys: boolean; limit: number; compact: boolean; count: boolean }) => {
       const cf = o.columnFamily ?? o.column_family ?? o.cf;
-      if (!cf) program.error("error: required option '--column-family <cf>' not specified", { exitCode: 1, code: 'ozone.usage' });
+      if (!cf) program.error("error: required option '--column-family <cf>' not specified", { exitCode: 2, code: 'ozone.usage' });
       onAction(actions.ldbScan(global(), ldbOpts(), { columnFamily: cf!, withKeys: o.withKeys, limit: o.limit, compact: o.compact, count: o.count }));
     });
 
@@ -290,7 +293,7 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
   rk.addOption(new Option('--validateWrites', 'deprecated spelling').hideHelp());
   rk.option('--clean-objects', 'clean objects afterwards (nothing to clean)', false);
   rk.addOption(new Option('--cleanObjects', 'deprecated spelling').hideHelp());
-  rk.option('--json [dir]', 'print the result as JSON (a directory argument is accepted for compatibility)');
+  rk.option('--json [dir]', 'write the figures to <dir>/<yyyyMMddHHmmss>.json (as Ozone); without a directory: print them as JSON instead of the summary');
   rk.action((o: Record<string, unknown>) => {
     // `--num-of-keys` and `--numOfKeys` both set the attribute numOfKeys; the last one given wins.
     const opts: FreonCliOptions = {
@@ -333,19 +336,41 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
   return program;
 }
 
+/**
+ * Ozone's option spellings commander cannot declare: ScmOption's `-id` (a two-letter short option, alias of
+ * `--service-id`). Rewritten before parsing; every other argument passes unchanged.
+ */
+export function ozoneSpellings(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    if (a === '-id') out.push('--service-id');
+    else if (a.startsWith('-id=')) out.push(`--service-id=${a.slice(4)}`);
+    else out.push(a);
+  }
+  return out;
+}
+
 /** Parses argv (without node and script) and runs the action; resolves with the exit code. */
 export async function runProgram(argv: readonly string[], actions: CliActions, write: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   let pending: Promise<number> | undefined;
   const program = buildProgram(actions, write, (p) => (pending = p));
+  if (argv.length === 1 && argv[0] === '--version') return actions.version({});
+  if (argv.length === 0) {
+    // bin/ozone without a subcommand: usage, exit 1 (hadoop_exit_with_usage 1)
+    write.out(program.helpInformation());
+    return 1;
+  }
+  argv = ozoneSpellings(argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? 0 : err.exitCode === 0 ? 0 : 1;
+    // picocli (Ozone's CLI library) exits 2 on a usage error (CommandLine.ExitCode.USAGE); help and version 0
+    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? 0 : err.exitCode === 0 ? 0 : 2;
     throw err;
   }
   if (!pending) {
     write.out(program.helpInformation());
-    return argv.length === 0 ? 0 : 1;
+    return 2;
   }
   return pending;
 }

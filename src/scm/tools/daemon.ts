@@ -2,10 +2,12 @@
  * `ozone --daemon start|stop|status scm` (docs/design.md §4.3, Hadoop's daemon wrapper semantics):
  * pid file `$OZONE_PID_DIR/ozone-<user>-scm.pid` (default /tmp), output appended to
  * `$OZONE_LOG_DIR/ozone-<user>-scm.out` (default `<install>/logs`).
- *  - start: no-op (exit 0) when running; else spawn `ozone scm` detached, write the pid file, wait until
- *    the server logs "SCM started" (exit 0) or dies (exit 1 with the tail of the .out file);
+ *  - start: when the SCM already runs, `scm is running as process N.  Stop it first.` on stderr and exit 1
+ *    (hadoop_start_daemon_wrapper in Ozone's ozone-functions.sh); else spawn `ozone scm` detached, write the
+ *    pid file, wait until the server logs "SCM started" (exit 0) or dies (exit 1 with the tail of the .out file);
  *  - stop: SIGTERM, wait up to `OZONE_STOP_TIMEOUT` seconds (default 30), then SIGKILL; pid file removed;
- *  - status: exit 0 iff the pid file names a live `ozone scm` process.
+ *  - status: prints nothing; exit 0 when the pid file names a live `ozone scm` process, 1 when a pid file
+ *    names a dead one, 3 when there is no pid file (hadoop_status_daemon, the LSB status codes).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -66,8 +68,8 @@ export async function daemonStart(
 ): Promise<number> {
   const existing = runningPid(paths);
   if (existing !== undefined) {
-    io.out(`scm is running as process ${existing}.`);
-    return 0;
+    io.err(`scm is running as process ${existing}.  Stop it first.`);
+    return 1;
   }
   mkdirSync(join(paths.pidFile, '..'), { recursive: true });
   mkdirSync(join(paths.outFile, '..'), { recursive: true });
@@ -130,12 +132,12 @@ export async function daemonStop(paths: DaemonPaths, clock: Clock, io: ToolIo, o
   return 0;
 }
 
-export function daemonStatus(paths: DaemonPaths, io: ToolIo): number {
-  const pid = runningPid(paths);
-  if (pid === undefined) {
-    io.out('scm is not running.');
-    return 1;
-  }
-  io.out(`scm is running as process ${pid}.`);
-  return 0;
+/** exit code of `--daemon status`: 0 running, 1 pid file of a dead process, 3 not running (no output) */
+export const DAEMON_STATUS_RUNNING = 0;
+export const DAEMON_STATUS_STALE_PID = 1;
+export const DAEMON_STATUS_NOT_RUNNING = 3;
+
+export function daemonStatus(paths: DaemonPaths): number {
+  if (!existsSync(paths.pidFile)) return DAEMON_STATUS_NOT_RUNNING;
+  return runningPid(paths) === undefined ? DAEMON_STATUS_STALE_PID : DAEMON_STATUS_RUNNING;
 }

@@ -3,8 +3,11 @@
  * blocks are allocated through the leader's block protocol (following NotLeader hints), by
  * `--num-of-threads` concurrent workers; containers are created by the leader as needed. There is no OM
  * or datanode data path here, so volumes/buckets are counted, not created, and no bytes are written.
- * Prints Ozone's summary block plus throughput, or JSON with `--json`.
+ * Prints Ozone's summary block plus throughput; `--json <dir>` also writes the figures to
+ * `<dir>/<yyyyMMddHHmmss>.json` as Ozone does, and a bare `--json` prints them as JSON on stdout instead.
  */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { ReplicationFactor, ReplicationType } from '../state/records.js';
 import type { BlockProtocol } from '../protocols/block-protocol.js';
@@ -64,6 +67,7 @@ export async function runFreon(client: FailoverRpcClient<BlockProtocol>, options
     if (!Number.isSafeInteger(v) || v < 1) throw new ToolError('FREON_BAD_OPTION', `${k} must be a positive integer, got ${v}`);
   }
   if (options.keySize < 0) throw new ToolError('FREON_BAD_OPTION', 'keySize must not be negative');
+  if (options.json) assertJsonDir(options.json);
   const total = options.numOfVolumes * options.numOfBuckets * options.numOfKeys;
   const blocksPerKey = Math.max(1, Math.ceil(options.keySize / options.blockSize));
   const containers = new Set<number>();
@@ -119,9 +123,30 @@ export async function runFreon(client: FailoverRpcClient<BlockProtocol>, options
     latencyMs: { p50: Math.round(percentile(latencies, 50) * 100) / 100, p99: Math.round(percentile(latencies, 99) * 100) / 100, max: Math.round((latencies[latencies.length - 1] ?? 0) * 100) / 100 },
     ...(firstError === undefined ? {} : { firstError }),
   };
-  if (options.json !== undefined) io.out(JSON.stringify(result, null, 2));
-  else io.out(renderSummary(result));
+  if (options.json === '') {
+    io.out(JSON.stringify(result, null, 2));
+  } else {
+    // RandomKeyGenerator: `--json <dir>` writes the job's figures to <dir>/<yyyyMMddHHmmss>.json; the summary
+    // still goes to stdout
+    if (options.json !== undefined) io.out(`JSON written to ${writeJsonReport(options.json, result, clock.wallTime())}`);
+    io.out(renderSummary(result));
+  }
   return result;
+}
+
+/** `--json <dir>` must name an existing directory: checked before any allocation, and again when writing */
+export function assertJsonDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ToolError('FREON_BAD_OPTION', `--json ${dir}: not a directory`, { hint: 'give an existing directory; freon writes <yyyyMMddHHmmss>.json into it' });
+}
+
+/** writes `<dir>/<yyyyMMddHHmmss>.json` (UTC) and returns its path; the directory must exist, as in Ozone */
+export function writeJsonReport(dir: string, result: FreonResult, at: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const name = `${at.getUTCFullYear()}${p(at.getUTCMonth() + 1)}${p(at.getUTCDate())}${p(at.getUTCHours())}${p(at.getUTCMinutes())}${p(at.getUTCSeconds())}.json`;
+  assertJsonDir(dir);
+  const path = join(dir, name);
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
 }
 
 export function renderSummary(r: FreonResult): string {

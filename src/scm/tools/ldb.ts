@@ -4,7 +4,11 @@
  *  - `scan --column-family=<cf>` (aliases `--column_family`, `--cf`): `{ <key>: <value>` then
  *    `, <key>: <value>` per line, closed by ` }` — Ozone's DBScanner layout; `--with-keys=false` prints
  *    `[ <value>`… ` ]`; values pretty-printed like Jackson unless `--compact`; `--limit N` (-1 = all).
- *    Keys are printed as JSON strings so the output is valid JSON (Ozone prints its key objects raw).
+ *    Keys are printed as Jackson prints Ozone's key objects (DBScanner `writer.writeValueAsString(key)`):
+ *    ContainerID keys (`containers`, `move`) as `{ "id" : 1 }`, PipelineID keys as `{ "id" : "<uuid>" }`,
+ *    Long/BigInteger keys as numbers, String keys as strings — so, like Ozone's, the output with keys is not
+ *    one JSON document; readers parse it entry by entry. (ContainerID's other, lazily computed fields are
+ *    left out: their exact Jackson rendering could not be checked against a running Ozone.)
  *  - `scan --count`: the number of records.
  *  - `checkpoint --output=<dir>`: a consistent copy of the database at `<dir>` (which must not exist),
  *    "Created checkpoint at <dir>" — a backup a running SCM keeps serving through.
@@ -93,12 +97,29 @@ export async function ldbScan(db: ScmDb, options: LdbScanOptions, io: ToolIo): P
   let first = true;
   for await (const [key, value] of db.entries(cf, options.limit === -1 ? {} : { limit: options.limit })) {
     const v = jacksonJson(value, options.compact);
-    const k = options.withKeys ? `${JSON.stringify(String(key))}: ` : '';
+    const k = options.withKeys ? `${jacksonJson(scanKey(cf, key), options.compact)}: ` : '';
     lines.push(`${first ? '' : ', '}${k}${v}`);
     first = false;
   }
   const [open, close] = options.withKeys ? ['{ ', ' }'] : ['[ ', ' ]'];
   io.out(`${open}${lines.join('\n')}${lines.length > 0 ? '\n' : ''}${close}`);
+}
+
+/** the key object Ozone's codec for `cf` decodes, as Jackson would serialise it */
+export function scanKey(cf: ColumnFamily, key: string | number | bigint): unknown {
+  switch (cf) {
+    case 'containers':
+    case 'move':
+      return { id: Number(key) };
+    case 'pipelines':
+      return { id: String(key) };
+    case 'deletedBlocks':
+    case 'validCerts':
+    case 'validSCMCerts':
+      return typeof key === 'bigint' ? (key <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(key) : key) : Number(key);
+    default:
+      return String(key);
+  }
 }
 
 export async function ldbCheckpoint(db: ScmDb, output: string, io: ToolIo): Promise<void> {

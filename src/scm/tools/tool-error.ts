@@ -1,6 +1,7 @@
 /**
- * Errors of the `ozone` commands. `exitCode` follows Ozone's GenericCli: a failed init/bootstrap is -1
- * (255) with the first line of the message on stderr; usage and other errors exit 1.
+ * Errors of the `ozone` commands. `exitCode` follows Ozone's GenericCli (hadoop-hdds/common …/cli/GenericCli.java:
+ * `execute` returns -1 for every exception, which the shell sees as 255); picocli's parameter errors exit 2,
+ * which runProgram gives commander's usage errors.
  */
 import { CodedError } from '../../common/coded-error.js';
 
@@ -20,10 +21,15 @@ export type ToolErrorCode =
   | 'DAEMON_FAILED'
   | 'USAGE';
 
+/** Ozone's exit code for an execution error (GenericCli: -1 → 255) */
+export const EXIT_FAILURE = 255;
+/** picocli's exit code for a usage error (CommandLine.ExitCode.USAGE) */
+export const EXIT_USAGE = 2;
+
 export class ToolError extends CodedError<ToolErrorCode> {
   constructor(code: ToolErrorCode, message: string, options: { cause?: unknown; hint?: string; exitCode?: number } = {}) {
     super(code, message, options);
-    this.exitCode = options.exitCode ?? 1;
+    this.exitCode = options.exitCode ?? EXIT_FAILURE;
   }
   readonly exitCode: number;
 }

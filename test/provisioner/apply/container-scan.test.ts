@@ -11,10 +11,21 @@ describe('parseContainerScan', () => {
     expect(a.canonical).toBe(b.canonical);
     expect(parseContainerScan('{ "2": {"state":"OPEN"} }')!.canonical).not.toBe(parseContainerScan('{ "2": {"state":"CLOSED"} }')!.canonical);
   });
-  it('reads an empty family as no container, and refuses what is not a JSON object', () => {
+  it('reads Ozone\'s ContainerID key objects (DBScanner), compact or pretty, like the bare ids of older tools', () => {
+    const compact = parseContainerScan('{ {"id":10}: {"state":"OPEN"}\n, {"id":2}: {"state":"CLOSED"}\n }')!;
+    const pretty = parseContainerScan('{ {\n  "id" : 2\n}: {\n  "state" : "CLOSED"\n}\n, {\n  "id" : 10\n}: {\n  "state" : "OPEN"\n}\n }')!;
+    expect(compact.ids).toEqual(['2', '10']);
+    expect(pretty.canonical).toBe(compact.canonical);
+    expect(parseContainerScan('{ "2": {"state":"OPEN"}, "10": {"state":"OPEN"} }')!.ids).toEqual(['2', '10']);
+    expect(parseContainerScan('{ {"id":"a,}\\"b"}: {"s":"}"} }')).toBeNull(); // not a container id, whatever the quoting
+  });
+  it('reads an empty family as no container, and refuses what is not DBScanner output', () => {
     expect(parseContainerScan('')).toEqual({ ids: [], canonical: '[]', records: {} });
+    expect(parseContainerScan('{  }')).toEqual({ ids: [], canonical: '[]', records: {} });
     expect(parseContainerScan('[1,2]')).toBeNull();
     expect(parseContainerScan('not json')).toBeNull();
+    expect(parseContainerScan('{ {"id":1}: {"state":"OPEN"} {"id":2}: {} }')).toBeNull();
+    expect(parseContainerScan('{ {"id":1} {"state":"OPEN"} }')).toBeNull();
   });
   it('asks the host tool for the containers family, compact', () => {
     expect(containerScanArgs('/var/lib/ozone/scm')).toEqual(['debug', 'ldb', '--db=/var/lib/ozone/scm/scm.db', 'scan', '--column-family=containers', '--compact']);

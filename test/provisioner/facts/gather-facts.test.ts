@@ -125,7 +125,7 @@ describe('gatherFacts on the strict read-only fake', () => {
     const list = responders().map((r) => (String(r.match) === String(/ozone --daemon status scm$/) ? { ...r, reply: crash } : r));
     const facts = await gatherFacts(fakeHost({ responders: list }), spec, { clock: new FakeClock(NOW) });
     expect(facts.scm).toMatchObject({ running: true, runningSource: 'pid-file', pid: 4242 });
-    const stopped = responders().map((r) => (String(r.match) === String(/ozone --daemon status scm$/) ? { ...r, reply: { stdout: 'scm is not running.\n', exitCode: 1 } } : r));
+    const stopped = responders().map((r) => (String(r.match) === String(/ozone --daemon status scm$/) ? { ...r, reply: { stdout: '', exitCode: 3 } } : r));
     expect((await gatherFacts(fakeHost({ responders: stopped }), spec, { clock: new FakeClock(NOW) })).scm).toMatchObject({ running: false, runningSource: 'daemon-status' });
   });
 

@@ -45,10 +45,10 @@ describe('ozone command line (commander adapter)', () => {
     const d = await run(['freon', 'rk', '--json']);
     expect(d.calls[0]![2]).toMatchObject({ numOfThreads: 10, numOfVolumes: 10, numOfBuckets: 1000, numOfKeys: 500000, keySize: 10240, bufferSize: 4096, factor: 'THREE', replicationType: 'RATIS', json: '' });
     const bad = await run(['freon', 'rk', '--numOfKeys=zero']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.calls).toEqual([]);
     expect(bad.err).toMatch(/num-of-keys must be a positive integer/);
-    expect((await run(['freon', 'rk', '--factor=TWO'])).code).toBe(1);
+    expect((await run(['freon', 'rk', '--factor=TWO'])).code).toBe(2);
   });
 
   it('debug ldb scan accepts --column-family, --column_family and --cf, --with-keys[=false], --limit, --compact', async () => {
@@ -60,24 +60,29 @@ describe('ozone command line (commander adapter)', () => {
     expect(r.calls[0]![3]).toEqual({ columnFamily: 'pipelines', withKeys: false, limit: 5, compact: true, count: false });
     expect((await run(['debug', 'ldb', '--db=/x', 'ls'])).calls[0]).toEqual(['ldbList', {}, { db: '/x' }]);
     expect((await run(['debug', 'ldb', '--db=/x/scm.db', 'checkpoint', '--output=/backup/scm.db'])).calls[0]).toEqual(['ldbCheckpoint', {}, { db: '/x/scm.db' }, '/backup/scm.db']);
-    expect((await run(['debug', 'ldb', '--db=/x/scm.db', 'checkpoint'])).code).toBe(1);
+    expect((await run(['debug', 'ldb', '--db=/x/scm.db', 'checkpoint'])).code).toBe(2);
     const missing = await run(['debug', 'ldb', '--db=/x', 'scan']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/--column-family/);
   });
 
   it('scm, daemon, roles, transfer and datanode options', async () => {
     expect((await run(['scm', '--init', '--clusterid', 'u'])).calls[0]).toEqual(['scm', {}, { init: true, bootstrap: false, genclusterid: false, clusterid: 'u' }]);
     expect((await run(['--conf', '/etc/ozone', '--daemon', 'start', 'scm'])).calls[0]).toEqual(['scm', { conf: '/etc/ozone', daemon: 'start' }, { init: false, bootstrap: false, genclusterid: false }]);
-    expect((await run(['--daemon', 'restart', 'scm'])).code).toBe(1);
+    expect((await run(['--daemon', 'restart', 'scm'])).code).toBe(2);
     expect((await run(['admin', 'scm', 'roles', '--table'])).calls[0]![2]).toEqual({ format: 'table' });
     expect((await run(['admin', 'scm', 'roles', '--json', '--service-id=svc'])).calls[0]![2]).toEqual({ serviceId: 'svc', format: 'json' });
     expect((await run(['admin', 'scm', 'transfer', '-n', 'scm2'])).calls[0]![2]).toEqual({ nodeId: 'scm2', random: false });
-    expect((await run(['admin', 'scm', 'transfer'])).code).toBe(1);
+    expect((await run(['admin', 'scm', 'transfer'])).code).toBe(2);
+    // TransferScmLeaderSubCommand's spellings: -n/--new-leader-id, --newLeaderId (≤2.2); ScmOption's -id
+    expect((await run(['admin', 'scm', 'transfer', '--new-leader-id', 'u1', '-id', 'svc'])).calls[0]![2]).toEqual({ serviceId: 'svc', nodeId: 'u1', random: false });
+    expect((await run(['admin', 'scm', 'transfer', '--newLeaderId=u2', '-id=svc2'])).calls[0]![2]).toEqual({ serviceId: 'svc2', nodeId: 'u2', random: false });
+    expect((await run(['--version'])).calls[0]![0]).toBe('version');
+    expect((await run([])).code).toBe(1);
     expect((await run(['datanode', '--count', '4'])).calls[0]![2]).toEqual({ count: 4 });
     expect((await run(['admin', 'container', 'create'])).calls[0]![2]).toEqual({ count: 1, replicationType: 'RATIS', factor: 'THREE', owner: 'admin' });
     expect((await run(['admin', 'container', 'create', '--count', '100000', '-r', 'ONE', '-o', 'load'])).calls[0]![2]).toEqual({ count: 100000, replicationType: 'RATIS', factor: 'ONE', owner: 'load' });
-    expect((await run(['admin', 'container', 'create', '--count', '0'])).code).toBe(1);
-    expect((await run(['no-such'])).code).toBe(1);
+    expect((await run(['admin', 'container', 'create', '--count', '0'])).code).toBe(2);
+    expect((await run(['no-such'])).code).toBe(2);
   });
 });

@@ -28,6 +28,6 @@ export const DEFAULT_TIMEOUTS: Timeouts = Object.freeze({
   scmInfoWaitMs: 600_000,
 });
 
-export const DEFAULT_RUNTIME: Runtime = Object.freeze({ node: 'auto' });
+export const DEFAULT_RUNTIME: Runtime = Object.freeze({ kind: 'embedded', node: 'auto' });
 
 export const DEFAULT_RATIS_ENABLED = true;

@@ -7,13 +7,14 @@
  * position. `topology` is present exactly when there is no error (warnings allowed). A bug in scmctl is
  * reported as TOPOLOGY_INTERNAL rather than thrown, so one bad file cannot stop `validate` of the others.
  */
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { expandEnvironment, type Environment } from './env-expand.js';
 import type { LocatedDocument } from './located-document.js';
 import type { Topology } from './model.js';
 import { normalise } from './normalise.js';
 import { Reporter } from './reporter.js';
+import { checkReleaseFiles } from './release-files.js';
 import { RULES } from './rules/index.js';
 import { checkCharacters, checkSchema } from './schema-check.js';
 import { SourceText } from './source-text.js';
@@ -49,8 +50,7 @@ export function detectFormat(filename: string, text: string): TopologyFormat {
   return /^\uFEFF?\s*</.test(text) ? 'xml' : 'yaml';
 }
 
-function run(source: SourceText, format: TopologyFormat, env: Environment): Omit<LoadResult, 'text'> {
-  const reporter = new Reporter(source);
+function run(source: SourceText, format: TopologyFormat, env: Environment, reporter = new Reporter(source)): Omit<LoadResult, 'text'> {
   let doc: LocatedDocument | undefined;
   if (format === 'xml') {
     doc = importOzoneSite(source, reporter);
@@ -126,5 +126,19 @@ export async function loadTopology(file: string, options: LoadOptions = {}): Pro
     return { diagnostics: reporter.diagnostics, text: '' };
   }
   const text = read.text;
-  return loadTopologyText(text, shown, { ...options, format: options.format ?? detectFormat(file, text) });
+  const format = options.format ?? detectFormat(file, text);
+  const loaded = loadTopologyText(text, shown, { ...options, format });
+  // an Apache Ozone release's files are checked here, where the file's directory is known (paths are relative to it)
+  if (!loaded.topology || loaded.topology.runtime.kind !== 'apache-ozone') return loaded;
+  return withReleaseFileChecks(loaded, text, shown, dirname(resolve(file)), format, options.env ?? {});
+}
+
+async function withReleaseFileChecks(loaded: LoadResult, text: string, shown: string, baseDir: string, format: TopologyFormat, env: Environment): Promise<LoadResult> {
+  const source = new SourceText(shown, text);
+  const reporter = new Reporter(source);
+  // the same run again with a reporter kept: it knows where each pointer is in the text
+  run(source, format, env, reporter);
+  await checkReleaseFiles(loaded.topology!, baseDir, reporter);
+  const diagnostics = sortDiagnostics(reporter.diagnostics);
+  return hasErrors(diagnostics) ? { diagnostics, text } : { ...loaded, diagnostics };
 }

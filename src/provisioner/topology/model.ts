@@ -146,9 +146,31 @@ export interface Timeouts {
 
 export type NodeRuntime = 'system' | 'bundled' | 'auto';
 
+/** what runs the SCMs: scmctl's embedded SCM, or a real Apache Ozone release with a Java runtime */
+export type RuntimeKind = 'embedded' | 'apache-ozone';
+
+/** kind apache-ozone: the release tarball on the operator machine (paths as written, relative to the topology file) */
+export interface OzoneRelease {
+  readonly tarball: string;
+  readonly sha256?: string;
+  readonly sha512?: string;
+  /** `runtime.ozone.version`, else read from the tarball's name (`ozone-2.2.0.tar.gz`); null when neither tells */
+  readonly version: string | null;
+}
+
+/** kind apache-ozone: an existing JAVA_HOME on the SCM hosts, or a JDK/JRE tarball installed with the release */
+export type JavaRuntime = { readonly home: string } | { readonly tarball: string; readonly sha256?: string };
+
 export interface Runtime {
-  /** which Node.js runs bin/ozone on hosts: PATH's (`system`), the bundle's (`bundled`), or bundled-if-present */
+  readonly kind: RuntimeKind;
+  /** kind embedded: which Node.js runs bin/ozone on hosts: PATH's (`system`), the bundle's (`bundled`), or bundled-if-present */
   readonly node: NodeRuntime;
+  readonly ozone?: OzoneRelease;
+  readonly java?: JavaRuntime;
+  /** OZONE_HEAPSIZE_MAX of the SCM JVM */
+  readonly heap?: string;
+  /** OZONE_SCM_OPTS */
+  readonly jvmOptions?: string;
   /** OS user/group the SCM runs as (systemd `User=`/`Group=`); unset = the connecting user */
   readonly user?: string;
   readonly group?: string;

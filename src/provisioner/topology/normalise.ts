@@ -31,13 +31,15 @@ import {
   type ScmPorts,
   type ScmService,
   type ServiceId,
+  type Runtime,
   type Timeouts,
   type Topology,
   type Transport,
 } from './model.js';
 import type { Reporter } from './reporter.js';
 import { resolveSsh } from './ssh-settings.js';
-import type { SpecHost, SpecPorts, TopologyDocument } from './spec-types.js';
+import { versionFromTarballName } from './ozone-release.js';
+import type { SpecHost, SpecPorts, SpecRuntime, TopologyDocument } from './spec-types.js';
 
 /** Where the parts of a model came from in the document (JSON pointers). */
 export interface Provenance {
@@ -316,14 +318,29 @@ export function normalise(doc: TopologyDocument, reporter: Reporter): NormaliseR
     properties,
     timeouts: timeouts(spec.timeouts),
     runtime: {
+      kind: spec.runtime?.kind ?? DEFAULT_RUNTIME.kind,
       node: spec.runtime?.node ?? DEFAULT_RUNTIME.node,
       ...(runtimeUser === undefined ? {} : { user: runtimeUser }),
       ...(runtimeGroup === undefined ? {} : { group: runtimeGroup }),
+      ...releaseRuntime(spec.runtime),
     },
     defaults,
   };
   return {
     topology,
     provenance: { nodes: nodePointers, hosts: hostPointers, ports: portPointers, nodeDirectories: dirPointers },
+  };
+}
+
+/** `runtime.ozone`, `runtime.java`, heap and JVM options as the model keeps them (the rules judge them) */
+function releaseRuntime(r: SpecRuntime | undefined): Pick<Runtime, 'ozone' | 'java' | 'heap' | 'jvmOptions'> {
+  if (!r) return {};
+  const o = r.ozone;
+  const j = r.java;
+  return {
+    ...(o ? { ozone: { tarball: o.tarball, ...(o.sha256 ? { sha256: o.sha256.toLowerCase() } : {}), ...(o.sha512 ? { sha512: o.sha512.toLowerCase() } : {}), version: o.version ?? versionFromTarballName(o.tarball) } } : {}),
+    ...(j?.home !== undefined ? { java: { home: j.home } } : j?.tarball !== undefined ? { java: { tarball: j.tarball, ...(j.sha256 ? { sha256: j.sha256.toLowerCase() } : {}) } } : {}),
+    ...(r.heap !== undefined ? { heap: r.heap } : {}),
+    ...(r.jvmOptions !== undefined ? { jvmOptions: r.jvmOptions } : {}),
   };
 }

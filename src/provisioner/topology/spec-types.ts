@@ -3,7 +3,7 @@
  * casts to these types after ajv accepted the data, so they must stay in step with the schema
  * (test/provisioner/topology/schema.test.ts checks the property names of both).
  */
-import type { DeclaredRole, KnownHostsMode, NodeRuntime, ScmPortName, TransportKind } from './model.js';
+import type { DeclaredRole, KnownHostsMode, NodeRuntime, RuntimeKind, ScmPortName, TransportKind } from './model.js';
 import type { DeclaredDirectories } from './directories.js';
 
 export type SpecPorts = Partial<Record<ScmPortName, number>>;
@@ -65,7 +65,12 @@ export interface SpecTimeouts {
 }
 
 export interface SpecRuntime {
+  kind?: RuntimeKind;
   node?: NodeRuntime;
+  ozone?: { tarball: string; sha256?: string; sha512?: string; version?: string };
+  java?: { home?: string; tarball?: string; sha256?: string };
+  heap?: string;
+  jvmOptions?: string;
   user?: string;
   group?: string;
 }

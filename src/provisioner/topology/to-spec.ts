@@ -3,6 +3,7 @@
  * (normalise(toSpecDocument(t)) deep-equals t). Used by `scmctl export --format yaml` and by the XML exporter
  * for the settings only scmctl understands. Every host is listed, so host order survives.
  */
+import { versionFromTarballName } from './ozone-release.js';
 import { ANY_ADDRESS, DEFAULT_LISTEN, DEFAULT_RATIS_ENABLED, DEFAULT_RUNTIME, DEFAULT_SSH, DEFAULT_TIMEOUTS, DEFAULT_TRANSPORT } from './defaults.js';
 import { BUILTIN_DIRECTORIES, minimalDirectories } from './directories.js';
 import { formatDuration } from './duration.js';
@@ -82,8 +83,14 @@ export function toSpecDocument(t: Topology): TopologyDocument {
   if (t.timeouts.scmStartMs !== DEFAULT_TIMEOUTS.scmStartMs) timeouts.scmStart = formatDuration(t.timeouts.scmStartMs);
   if (t.timeouts.scmInfoWaitMs !== DEFAULT_TIMEOUTS.scmInfoWaitMs) timeouts.scmInfoWait = formatDuration(t.timeouts.scmInfoWaitMs);
   if (nonEmpty(timeouts)) spec.timeouts = timeouts;
+  const o = t.runtime.ozone;
   const runtime = {
+    ...(t.runtime.kind !== DEFAULT_RUNTIME.kind ? { kind: t.runtime.kind } : {}),
     ...(t.runtime.node !== DEFAULT_RUNTIME.node ? { node: t.runtime.node } : {}),
+    ...(o ? { ozone: { tarball: o.tarball, ...(o.sha256 ? { sha256: o.sha256 } : {}), ...(o.sha512 ? { sha512: o.sha512 } : {}), ...(o.version !== null && o.version !== versionFromTarballName(o.tarball) ? { version: o.version } : {}) } } : {}),
+    ...(t.runtime.java ? { java: { ...t.runtime.java } } : {}),
+    ...(t.runtime.heap !== undefined ? { heap: t.runtime.heap } : {}),
+    ...(t.runtime.jvmOptions !== undefined ? { jvmOptions: t.runtime.jvmOptions } : {}),
     ...(t.runtime.user !== undefined ? { user: t.runtime.user } : {}),
     ...(t.runtime.group !== undefined ? { group: t.runtime.group } : {}),
   };

@@ -28,7 +28,7 @@ describe('defaults', () => {
     expect(t.ratis.enabled).toBe(true);
     expect(t.security).toEqual({ enabled: false, tls: false });
     expect(t.timeouts).toEqual({ connectMs: 10_000, commandMs: 300_000, scmStartMs: 120_000, scmInfoWaitMs: 600_000 });
-    expect(t.runtime).toEqual({ node: 'auto' });
+    expect(t.runtime).toEqual({ kind: 'embedded', node: 'auto' });
   });
 
   it('defaults the primordial to the first node and the default service to the only one', () => {

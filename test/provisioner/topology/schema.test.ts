@@ -41,7 +41,7 @@ const maximal: TopologyDocument = {
     hosts: [{ name: 'h', address: 'h.example.com', transport: 'ssh', listen: 'any', roles: ['om', 'datanode', 'client'], ssh, directories: { ...dirs, config: '/hc' } }],
     properties: { 'a.b': 'x', 'c.d': 1, 'e.f': true },
     timeouts: { connect: '1s', command: '1m', scmStart: '1h', scmInfoWait: '1d' },
-    runtime: { node: 'bundled', user: 'ozone', group: 'hadoop' },
+    runtime: { kind: 'apache-ozone', node: 'bundled', user: 'ozone', group: 'hadoop', ozone: { tarball: 'ozone-2.2.0.tar.gz', sha256: 'a'.repeat(64), sha512: 'b'.repeat(128), version: '2.2.0' }, java: { home: '/opt/jdk', tarball: 'jdk.tar.gz', sha256: 'c'.repeat(64) }, heap: '4g', jvmOptions: '-XX:+UseG1GC' },
   },
 };
 

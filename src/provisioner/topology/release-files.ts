@@ -1,0 +1,85 @@
+/**
+ * The files `runtime.kind: apache-ozone` names, checked on the machine running scmctl (validate, plan and
+ * apply all load through here): the Ozone release tarball and a Java tarball exist, and each matches its
+ * checksum — the topology's `sha256`/`sha512`, else the `.sha512` (Apache's release format) or `.sha256`
+ * file beside it. A file without any checksum is refused: an air-gapped site must be able to prove that what
+ * it carried is what the project released.
+ *   TOPOLOGY_RELEASE_FILE_MISSING, TOPOLOGY_CHECKSUM_MISSING, TOPOLOGY_CHECKSUM_MISMATCH (errors).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Topology } from './model.js';
+import type { Reporter } from './reporter.js';
+
+export type ChecksumAlgorithm = 'sha256' | 'sha512';
+
+export interface ExpectedChecksum {
+  readonly algorithm: ChecksumAlgorithm;
+  readonly hex: string;
+  /** where it came from: the topology, or the file beside the tarball */
+  readonly source: string;
+}
+
+/** a path as written in the topology, resolved against the topology file's directory */
+export function releasePath(baseDir: string, p: string): string {
+  return isAbsolute(p) ? p : join(baseDir, p);
+}
+
+/**
+ * The digest in a checksum file: `<hex>  <name>` (sha512sum), `SHA512(<name>)= <hex>` (openssl), or
+ * `<name>: 1234 ABCD …` split over lines (gpg --print-md, used by older Apache releases).
+ */
+export function parseChecksumFile(text: string, algorithm: ChecksumAlgorithm): string | null {
+  const want = algorithm === 'sha512' ? 128 : 64;
+  const afterName = text.includes(':') && !/^[0-9a-fA-F]{64,128}\s/.test(text) ? text.slice(text.indexOf(':') + 1) : text.includes('=') ? text.slice(text.lastIndexOf('=') + 1) : text;
+  const first = /^\s*([0-9a-fA-F]{64,128})\b/.exec(afterName);
+  const hex = first ? first[1]! : afterName.replace(/[^0-9a-fA-F]/g, '');
+  return hex.length === want ? hex.toLowerCase() : null;
+}
+
+export function expectedChecksum(file: string, declared: { sha256?: string; sha512?: string }): ExpectedChecksum | null {
+  if (declared.sha512) return { algorithm: 'sha512', hex: declared.sha512, source: 'the topology' };
+  if (declared.sha256) return { algorithm: 'sha256', hex: declared.sha256, source: 'the topology' };
+  for (const algorithm of ['sha512', 'sha256'] as const) {
+    const side = `${file}.${algorithm}`;
+    if (!existsSync(side)) continue;
+    const hex = parseChecksumFile(readFileSync(side, 'utf8'), algorithm);
+    if (hex) return { algorithm, hex, source: side };
+  }
+  return null;
+}
+
+export async function fileDigest(file: string, algorithm: ChecksumAlgorithm): Promise<string> {
+  const h = createHash(algorithm);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+async function checkOne(reporter: Reporter, pointer: string, what: string, file: string, declared: { sha256?: string; sha512?: string }): Promise<void> {
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    reporter.error(pointer, 'TOPOLOGY_RELEASE_FILE_MISSING', `${what} ${file} does not exist`, { hint: 'copy the file next to the topology (paths are relative to the topology file)' });
+    return;
+  }
+  const expected = expectedChecksum(file, declared);
+  if (!expected) {
+    reporter.error(pointer, 'TOPOLOGY_CHECKSUM_MISSING', `${what} ${file} has no checksum to check it against`, {
+      hint: `copy the release's ${file.split('/').pop()}.sha512 next to it, or set its sha256/sha512 in the topology`,
+    });
+    return;
+  }
+  const actual = await fileDigest(file, expected.algorithm);
+  if (actual !== expected.hex) {
+    reporter.error(pointer, 'TOPOLOGY_CHECKSUM_MISMATCH', `${what} ${file} does not match its ${expected.algorithm} from ${expected.source}`, {
+      detail: `expected ${expected.hex}, computed ${actual}`,
+      hint: 'the copy is damaged or is another file: copy it again from the release and check it with sha512sum -c',
+    });
+  }
+}
+
+export async function checkReleaseFiles(topology: Topology, baseDir: string, reporter: Reporter): Promise<void> {
+  const rt = topology.runtime;
+  if (rt.kind !== 'apache-ozone') return;
+  if (rt.ozone) await checkOne(reporter, '/spec/runtime/ozone/tarball', 'the Ozone release', releasePath(baseDir, rt.ozone.tarball), rt.ozone);
+  if (rt.java && 'tarball' in rt.java) await checkOne(reporter, '/spec/runtime/java/tarball', 'the Java runtime', releasePath(baseDir, rt.java.tarball), rt.java);
+}

@@ -61,12 +61,34 @@ export function renderSiteXml(topology: Topology, variant: SiteVariant): string 
   return renderTemplate(template('ozone-site.xml'), { properties: siteProperties(topology, variant) }, 'xml');
 }
 
+/**
+ * What scm.env tells bin/ozone about its runtime: the embedded SCM's Node.js (`OZONE_NODE`), or an Apache
+ * Ozone release's Java (`JAVA_HOME`: the hosts' own, or the one installed with the release under
+ * `current/java`) and heap (`OZONE_HEAPSIZE_MAX`, read by Ozone's ozone-functions.sh).
+ */
+function runtimeEnv(topology: Topology, install: string): Record<string, string | undefined> {
+  const rt = topology.runtime;
+  if (rt.kind === 'apache-ozone') {
+    const javaHome = rt.java === undefined ? undefined : 'home' in rt.java ? rt.java.home : `${install}/current/java`;
+    return { javaHome, heap: rt.heap };
+  }
+  return { ozoneNode: rt.node === 'bundled' ? `${install}/current/node/bin/node` : rt.node === 'system' ? 'node' : undefined };
+}
+
+/** OZONE_SCM_OPTS, double-quoted in scm.env: the schema keeps quotes, `$`, backslashes and newlines out */
+function jvmOptions(topology: Topology): { jvmOptions?: string } {
+  const o = topology.runtime.kind === 'apache-ozone' ? topology.runtime.jvmOptions : undefined;
+  if (o === undefined) return {};
+  if (!/^[^\n\r'"`$\\]*$/.test(o)) {
+    throw new TopologyError('TOPOLOGY_RENDER_UNSAFE_VALUE', `cannot render OZONE_SCM_OPTS=${JSON.stringify(o)} into an env file`, { hint: 'this is a bug in scmctl: validation should have rejected the value' });
+  }
+  return { jvmOptions: o };
+}
+
 function scmFiles(topology: Topology, node: ScmNode): RenderedFile[] {
   const dirs = node.directories;
   const scm = { serviceId: node.serviceId, nodeId: node.nodeId };
-  const ozoneNode =
-    topology.runtime.node === 'bundled' ? `${dirs.install}/current/node/bin/node` : topology.runtime.node === 'system' ? 'node' : undefined;
-  const env = lineSafe({ install: dirs.install, config: dirs.config, logs: dirs.logs, ozoneNode });
+  const env = { ...lineSafe({ install: dirs.install, config: dirs.config, logs: dirs.logs, ...runtimeEnv(topology, dirs.install) }), ...jvmOptions(topology) };
   const unit = lineSafe({
     serviceId: node.serviceId,
     nodeId: node.nodeId,

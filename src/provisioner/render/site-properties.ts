@@ -11,6 +11,7 @@
  * A port is written per node only where the node sets it (`<portKey>.<sid>.<nid>`), and cluster-wide only
  * where `spec.ports` differs from Ozone's default, so an import of the file gives back the same model.
  */
+import { hasRatisEnableKey } from '../topology/ozone-release.js';
 import { ANY_ADDRESS, DEFAULT_TIMEOUTS } from '../topology/defaults.js';
 import { BUILTIN_DIRECTORIES, minimalDirectories } from '../topology/directories.js';
 import { formatDuration } from '../topology/duration.js';
@@ -117,7 +118,8 @@ export function siteProperties(t: Topology, variant: SiteVariant): OzoneProperty
   for (const p of SCM_PORT_NAMES) {
     if (t.defaults.ports[p] !== DEFAULT_SCM_PORTS[p]) list.set(PORT_KEYS[p].key, portValue(p, t.defaults.ports[p], ANY_ADDRESS));
   }
-  list.set(KEY.ratisEnable, String(t.ratis.enabled));
+  // ozone.scm.ratis.enable exists in Ozone 1.x only: a 2.x release neither reads nor needs it
+  if (t.runtime.kind === 'embedded' || (t.runtime.ozone?.version && hasRatisEnableKey(t.runtime.ozone.version))) list.set(KEY.ratisEnable, String(t.ratis.enabled));
   if (t.timeouts.scmInfoWaitMs !== DEFAULT_TIMEOUTS.scmInfoWaitMs) list.set(KEY.infoWaitDuration, formatDuration(t.timeouts.scmInfoWaitMs));
 
   // SCM-side keys.

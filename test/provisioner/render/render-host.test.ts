@@ -180,6 +180,18 @@ describe('other hosts and settings', () => {
     expect(renderHost(valid(threeNodes('  runtime: { node: system }\n')), 'scm1')[1]!.content).toContain('OZONE_NODE=node\n');
   });
 
+  it('an Apache Ozone release: JAVA_HOME, heap and JVM options in scm.env, no OZONE_NODE; ozone.scm.ratis.enable only for 1.x', () => {
+    const rt = (version: string, java: string) => `  runtime:\n    kind: apache-ozone\n    ozone: { tarball: ozone-${version}.tar.gz }\n    java: ${java}\n    heap: 4g\n    jvmOptions: -XX:+UseG1GC -Xlog:gc\n  hosts: [{ name: scm1, address: 10.0.0.1 }, { name: scm2, address: 10.0.0.2 }, { name: scm3, address: 10.0.0.3 }]\n`;
+    const two = renderHost(valid(threeNodes(rt('2.2.0', '{ home: /usr/lib/jvm/java-17-openjdk-amd64 }'))), 'scm1');
+    expect(two[1]!.content).toContain('JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\nOZONE_HEAPSIZE_MAX=4g\nOZONE_SCM_OPTS="-XX:+UseG1GC -Xlog:gc"\n');
+    expect(two[1]!.content).not.toContain('OZONE_NODE');
+    expect(props(two[0]!).has('ozone.scm.ratis.enable')).toBe(false);
+    const one = renderHost(valid(threeNodes(rt('1.4.1', '{ tarball: jdk-17.tar.gz }'))), 'scm1');
+    expect(one[1]!.content).toContain('JAVA_HOME=/opt/scmctl/current/java\n');
+    expect(props(one[0]!).get('ozone.scm.ratis.enable')).toBe('true');
+    expect(props(site(renderHost(valid(threeNodes()), 'scm1'), 'scm1')).get('ozone.scm.ratis.enable')).toBe('true');
+  });
+
   it('adds a client file only when a host with other roles has its own config directory', () => {
     const same = valid(threeNodes('  hosts:\n    - { name: scm1, roles: [om] }\n    - { name: scm2 }\n    - { name: scm3 }\n'));
     expect(renderHost(same, 'scm1').map((f) => f.kind)).toEqual(['ozone-site', 'scm-env', 'systemd-unit']);

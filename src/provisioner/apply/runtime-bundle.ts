@@ -15,6 +15,12 @@ import { sha256File } from '../bundle/file-sha256.js';
 import { collectPackageFiles } from '../bundle/package-files.js';
 import { verifyBundle } from '../bundle/verify-bundle.js';
 import type { PlanBundle } from '../plan/plan-model.js';
+import { BundleError } from '../bundle/bundle-error.js';
+import { bundleKind } from '../bundle/bundle-manifest.js';
+import { createReleaseBundle } from '../bundle/create-release-bundle.js';
+import type { Runtime, Topology } from '../topology/model.js';
+import { layoutVersionOf } from '../topology/ozone-release.js';
+import { expectedChecksum } from '../topology/release-files.js';
 
 export interface SelfBundleOptions {
   readonly packageRoot: string;
@@ -86,4 +92,65 @@ export async function selfBundle(o: SelfBundleOptions): Promise<BundleInfo> {
 /** The operator's bundle file, verified (hash, manifest, every file). */
 export function givenBundle(path: string, signal?: AbortSignal): Promise<BundleInfo> {
   return verifyBundle(path, signal ? { signal } : {});
+}
+
+/** A bundle must be of the topology's runtime kind (and, for apache-ozone, of its release version). */
+export function matchingRuntime(topology: Topology, b: BundleInfo): BundleInfo {
+  const kind = bundleKind(b.manifest);
+  const want = topology.runtime.kind;
+  if (kind !== want) {
+    throw new BundleError('BUNDLE_KIND_MISMATCH', `${b.path} is ${kind === 'embedded' ? "scmctl's embedded SCM" : `Apache Ozone ${b.manifest.version}`}, the topology's runtime.kind is ${want}`, {
+      hint: want === 'apache-ozone' ? 'drop --bundle (scmctl makes one from runtime.ozone.tarball), or give a bundle made with `scmctl bundle create --ozone-tarball`' : 'give a bundle of this scmctl (`scmctl bundle create`), or set runtime.kind: apache-ozone',
+    });
+  }
+  const v = topology.runtime.ozone?.version;
+  if (want === 'apache-ozone' && v && b.manifest.version !== v) {
+    throw new BundleError('BUNDLE_KIND_MISMATCH', `${b.path} holds Ozone ${b.manifest.version}, the topology's runtime.ozone names ${v}`, { hint: 'point runtime.ozone at the release you install, so rendering follows its version' });
+  }
+  return b;
+}
+
+/**
+ * The bundle of an Apache Ozone release (+ Java tarball), made once and cached under
+ * `<cache dir>/releases/<key>/`; the key covers the tarballs' paths, sizes and mtimes and the version, so a
+ * replaced tarball is packed again (and its checksum was checked when the topology was loaded).
+ */
+export async function releaseBundle(o: { runtime: Runtime; cacheDir: string; signal?: AbortSignal }): Promise<BundleInfo> {
+  const rt = o.runtime;
+  if (!rt.ozone || rt.ozone.version === null) throw new BundleError('BUNDLE_RELEASE_INVALID', 'the topology names no Ozone release with a known version (runtime.ozone)');
+  const javaTarball = rt.java && 'tarball' in rt.java ? rt.java.tarball : undefined;
+  const h = createHash('sha256');
+  for (const f of [rt.ozone.tarball, ...(javaTarball ? [javaTarball] : [])]) {
+    const s = await stat(f);
+    h.update(`${f} ${s.size} ${s.mtimeMs}\n`);
+  }
+  h.update(`${rt.ozone.version}\n`);
+  const dir = join(o.cacheDir, 'releases', h.digest('hex').slice(0, 24));
+  const infoPath = join(dir, 'bundle.json');
+  if (existsSync(infoPath)) {
+    try {
+      const info = JSON.parse(await readFile(infoPath, 'utf8')) as BundleInfo;
+      if (existsSync(info.path) && (await sha256File(info.path, o.signal)) === info.sha256) return info;
+    } catch {
+      // rebuilt below
+    }
+  }
+  const expected = expectedChecksum(rt.ozone.tarball, rt.ozone);
+  const tmp = `${dir}.${process.pid}.tmp`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const made = await createReleaseBundle({
+    ozoneTarball: rt.ozone.tarball,
+    ozoneVersion: rt.ozone.version,
+    ozoneDigest: expected ? `${expected.algorithm}:${expected.hex}` : 'unchecked',
+    ...(javaTarball ? { javaTarball } : {}),
+    layoutVersion: layoutVersionOf(rt.ozone.version),
+    outDir: tmp,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  const info: BundleInfo = { ...made, path: join(dir, made.path.slice(made.path.lastIndexOf('/') + 1)) };
+  await writeFile(infoPath, `${JSON.stringify(info)}\n`);
+  return info;
 }

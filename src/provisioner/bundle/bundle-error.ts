@@ -17,7 +17,11 @@ export type BundleErrorCode =
   /** the host lacks a tool the install needs (sh, tar with gzip, sha256sum) */
   | 'BUNDLE_HOST_TOOL_MISSING'
   /** a step of the install failed on the host */
-  | 'BUNDLE_INSTALL_FAILED';
+  | 'BUNDLE_INSTALL_FAILED'
+  /** an Apache Ozone tarball or a Java tarball is not what it should be (no bin/ozone, no bin/java, unsafe entries) */
+  | 'BUNDLE_RELEASE_INVALID'
+  /** the bundle's runtime kind (embedded / apache-ozone) or Ozone version is not the topology's */
+  | 'BUNDLE_KIND_MISMATCH';
 
 export class BundleError extends CodedError<BundleErrorCode> {
   /** the host, for install errors */

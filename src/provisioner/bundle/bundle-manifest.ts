@@ -9,6 +9,13 @@ export const MANIFEST_PATH = 'scmctl-bundle.json';
 export const SUMS_PATH = 'SHA256SUMS';
 export const BUNDLE_FORMAT = 'scmctl-bundle/v1';
 
+export type BundleKind = 'embedded' | 'apache-ozone';
+
+/** a manifest without `kind` is an embedded bundle (written before apache-ozone bundles existed) */
+export function bundleKind(m: BundleManifest): BundleKind {
+  return m.kind ?? 'embedded';
+}
+
 export interface ManifestFile {
   readonly path: string;
   readonly size: number;
@@ -37,6 +44,12 @@ export interface BundleManifest {
    * VERSION is newer cannot run it (absent in bundles of older scmctl releases)
    */
   readonly layoutVersion?: number;
+  /** what the release is: scmctl's embedded SCM (absent in bundles of older scmctl releases), or an Apache Ozone release */
+  readonly kind?: BundleKind;
+  /** kind apache-ozone: the release and the checksum of the tarball it was made from */
+  readonly ozone?: { readonly version: string; readonly source: string; readonly sourceDigest: string };
+  /** kind apache-ozone: a Java runtime shipped under `java/` (its `release` file's JAVA_VERSION), or null (hosts have one) */
+  readonly java?: { readonly version: string | null } | null;
   readonly files: readonly ManifestFile[];
   readonly symlinks: readonly ManifestSymlink[];
 }
@@ -94,6 +107,11 @@ export function parseManifest(bytes: Buffer): BundleManifest | null {
   if (o['format'] !== BUNDLE_FORMAT || typeof o['version'] !== 'string' || !Array.isArray(o['files']) || !Array.isArray(o['symlinks'])) return null;
   if (typeof o['platform'] !== 'string' || typeof o['arch'] !== 'string' || typeof o['minNodeMajor'] !== 'number') return null;
   if (o['layoutVersion'] !== undefined && !Number.isSafeInteger(o['layoutVersion'])) return null;
+  if (o['kind'] !== undefined && o['kind'] !== 'embedded' && o['kind'] !== 'apache-ozone') return null;
+  if (o['kind'] === 'apache-ozone') {
+    const oz = o['ozone'] as Record<string, unknown> | undefined;
+    if (typeof oz !== 'object' || oz === null || typeof oz['version'] !== 'string' || typeof oz['source'] !== 'string' || typeof oz['sourceDigest'] !== 'string') return null;
+  }
   for (const f of o['files'] as unknown[]) {
     const x = f as Record<string, unknown>;
     if (typeof x['path'] !== 'string' || typeof x['sha256'] !== 'string' || typeof x['size'] !== 'number' || typeof x['mode'] !== 'number') return null;

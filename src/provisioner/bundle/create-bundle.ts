@@ -113,26 +113,36 @@ export async function createBundle(options: CreateBundleOptions): Promise<Bundle
       files,
       symlinks,
     };
-    const mbytes = manifestBytes(manifest);
-    await writeFile(join(stage, MANIFEST_PATH), mbytes, { mode: 0o644 });
-    await writeFile(join(stage, SUMS_PATH), sumsText(files), { mode: 0o644 });
-    await chmod(join(stage, MANIFEST_PATH), 0o644);
-    await chmod(join(stage, SUMS_PATH), 0o644);
-
-    await mkdir(options.outDir, { recursive: true });
     const fileName = `${name}-${version}-${platform}-${arch}${options.nodeBinary ? '-node' : ''}.tar.gz`;
-    const out = join(options.outDir, fileName);
-    const tmpOut = `${out}.${process.pid}.tmp`;
-    const order = [MANIFEST_PATH, SUMS_PATH, ...[...files.map((f) => f.path), ...symlinks.map((s) => s.path)].sort()];
-    await createTarGz(tmpOut, stage, order, { mtime: FIXED_MTIME, ...(options.gzipLevel !== undefined ? { gzipLevel: options.gzipLevel } : {}) });
-    const sha256 = await sha256File(tmpOut, options.signal);
-    // read back what was written: a truncated or inconsistent archive never leaves this function
-    const checked = await verifyBundle(tmpOut, { expectedSha256: sha256, ...(options.signal ? { signal: options.signal } : {}) });
-    if (checked.id !== bundleId(mbytes)) throw new BundleError('BUNDLE_INVALID', `${out}: the written manifest differs from the one built`);
-    await rename(tmpOut, out);
-    await writeFile(`${out}.sha256`, `${sha256}  ${fileName}\n`);
-    return { ...checked, path: out, release: releaseName(version, checked.id) };
+    return await packBundle(stage, manifest, options.outDir, fileName, options);
   } finally {
     await rm(stage, { recursive: true, force: true });
   }
+}
+
+/**
+ * Packs a staged release tree (every file and symlink listed in `manifest`) with its manifest and
+ * SHA256SUMS into `<outDir>/<fileName>` plus `<fileName>.sha256`, reading the archive back before it is
+ * renamed into place.
+ */
+export async function packBundle(stage: string, manifest: BundleManifest, outDir: string, fileName: string, options: { gzipLevel?: number; signal?: AbortSignal } = {}): Promise<BundleInfo> {
+  const { files, symlinks, version } = manifest;
+  const mbytes = manifestBytes(manifest);
+  await writeFile(join(stage, MANIFEST_PATH), mbytes, { mode: 0o644 });
+  await writeFile(join(stage, SUMS_PATH), sumsText(files), { mode: 0o644 });
+  await chmod(join(stage, MANIFEST_PATH), 0o644);
+  await chmod(join(stage, SUMS_PATH), 0o644);
+
+  await mkdir(outDir, { recursive: true });
+  const out = join(outDir, fileName);
+  const tmpOut = `${out}.${process.pid}.tmp`;
+  const order = [MANIFEST_PATH, SUMS_PATH, ...[...files.map((f) => f.path), ...symlinks.map((s) => s.path)].sort()];
+  await createTarGz(tmpOut, stage, order, { mtime: FIXED_MTIME, ...(options.gzipLevel !== undefined ? { gzipLevel: options.gzipLevel } : {}) });
+  const sha256 = await sha256File(tmpOut, options.signal);
+  // read back what was written: a truncated or inconsistent archive never leaves this function
+  const checked = await verifyBundle(tmpOut, { expectedSha256: sha256, ...(options.signal ? { signal: options.signal } : {}) });
+  if (checked.id !== bundleId(mbytes)) throw new BundleError('BUNDLE_INVALID', `${out}: the written manifest differs from the one built`);
+  await rename(tmpOut, out);
+  await writeFile(`${out}.sha256`, `${sha256}  ${fileName}\n`);
+  return { ...checked, path: out, release: releaseName(version, checked.id) };
 }

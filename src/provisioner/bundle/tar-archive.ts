@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { create, list } from 'tar';
+import { create, extract, list } from 'tar';
 
 const STALL_MS = 60_000;
 
@@ -117,4 +117,12 @@ export async function inspectTarGz(
     },
   });
   return { entries, collected };
+}
+
+/**
+ * Unpacks a .tar.gz into `dir` (which must exist), dropping `strip` leading path components (a release's
+ * `ozone-2.2.0/`). node-tar refuses absolute paths and `..` and does not write through symlinks.
+ */
+export async function extractTarGz(file: string, dir: string, options: { strip?: number } = {}): Promise<void> {
+  await extract({ file, cwd: dir, strict: true, ...(options.strip ? { strip: options.strip } : {}) });
 }

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isCodedError } from '../../common/coded-error.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
 import { ClusterSession, type SessionOptions } from '../apply/cluster-session.js';
-import { givenBundle, selfBundle } from '../apply/runtime-bundle.js';
+import { givenBundle, matchingRuntime, releaseBundle, selfBundle } from '../apply/runtime-bundle.js';
 import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { hostKeyWarning } from '../plan/host-key-warning.js';
@@ -20,6 +20,7 @@ import { looksLikeSavedPlan, parseSavedPlan, type SavedPlan } from '../plan/save
 import { needsBundledNode } from '../plan/runtime-choice.js';
 import { packageRoot } from '../topology/package-root.js';
 import type { Topology } from '../topology/model.js';
+import { withAbsoluteReleasePaths } from '../topology/release-files.js';
 import { loadFromArgs, printDiagnostics } from './topology-io.js';
 
 export type ClusterInput =
@@ -40,7 +41,7 @@ export async function loadClusterInput(file: string, ctx: CommandContext, option
   }
   const result = await loadFromArgs(file, ctx);
   printDiagnostics(ctx.stderr, result);
-  return result.topology ? { kind: 'topology', topology: result.topology, path } : null;
+  return result.topology ? { kind: 'topology', topology: withAbsoluteReleasePaths(result.topology, dirname(path)), path } : null;
 }
 
 export function localUser(): string {
@@ -74,8 +75,9 @@ export async function runtimeBundle(
   forceNode?: boolean,
 ): Promise<BundleInfo> {
   if (typeof bundleOption === 'string' && bundleOption !== '') {
-    return givenBundle(isAbsolute(bundleOption) ? bundleOption : resolve(ctx.cwd, bundleOption), ctx.signal);
+    return matchingRuntime(topology, await givenBundle(isAbsolute(bundleOption) ? bundleOption : resolve(ctx.cwd, bundleOption), ctx.signal));
   }
+  if (topology.runtime.kind === 'apache-ozone') return releaseBundle({ runtime: topology.runtime, cacheDir: cacheDir(ctx.env), signal: ctx.signal });
   const withNode = forceNode ?? needsBundledNode(topology, facts);
   return selfBundle({
     packageRoot: packageRoot(),

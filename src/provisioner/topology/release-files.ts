@@ -56,25 +56,35 @@ export async function fileDigest(file: string, algorithm: ChecksumAlgorithm): Pr
   return h.digest('hex');
 }
 
-async function checkOne(reporter: Reporter, pointer: string, what: string, file: string, declared: { sha256?: string; sha512?: string }): Promise<void> {
+export type FileCheck =
+  | { readonly ok: true; readonly digest: string }
+  | { readonly ok: false; readonly code: 'TOPOLOGY_RELEASE_FILE_MISSING' | 'TOPOLOGY_CHECKSUM_MISSING' | 'TOPOLOGY_CHECKSUM_MISMATCH'; readonly message: string; readonly detail?: string; readonly hint: string };
+
+/** Checks one release file against its checksum; `digest` is `<algorithm>:<hex>` */
+export async function checkReleaseFile(what: string, file: string, declared: { sha256?: string; sha512?: string }): Promise<FileCheck> {
   if (!existsSync(file) || !statSync(file).isFile()) {
-    reporter.error(pointer, 'TOPOLOGY_RELEASE_FILE_MISSING', `${what} ${file} does not exist`, { hint: 'copy the file next to the topology (paths are relative to the topology file)' });
-    return;
+    return { ok: false, code: 'TOPOLOGY_RELEASE_FILE_MISSING', message: `${what} ${file} does not exist`, hint: 'copy the file next to the topology (paths are relative to the topology file)' };
   }
   const expected = expectedChecksum(file, declared);
   if (!expected) {
-    reporter.error(pointer, 'TOPOLOGY_CHECKSUM_MISSING', `${what} ${file} has no checksum to check it against`, {
-      hint: `copy the release's ${file.split('/').pop()}.sha512 next to it, or set its sha256/sha512 in the topology`,
-    });
-    return;
+    return { ok: false, code: 'TOPOLOGY_CHECKSUM_MISSING', message: `${what} ${file} has no checksum to check it against`, hint: `copy the release's ${file.split('/').pop()}.sha512 next to it, or set its sha256/sha512 in the topology` };
   }
   const actual = await fileDigest(file, expected.algorithm);
   if (actual !== expected.hex) {
-    reporter.error(pointer, 'TOPOLOGY_CHECKSUM_MISMATCH', `${what} ${file} does not match its ${expected.algorithm} from ${expected.source}`, {
+    return {
+      ok: false,
+      code: 'TOPOLOGY_CHECKSUM_MISMATCH',
+      message: `${what} ${file} does not match its ${expected.algorithm} from ${expected.source}`,
       detail: `expected ${expected.hex}, computed ${actual}`,
       hint: 'the copy is damaged or is another file: copy it again from the release and check it with sha512sum -c',
-    });
+    };
   }
+  return { ok: true, digest: `${expected.algorithm}:${actual}` };
+}
+
+async function checkOne(reporter: Reporter, pointer: string, what: string, file: string, declared: { sha256?: string; sha512?: string }): Promise<void> {
+  const r = await checkReleaseFile(what, file, declared);
+  if (!r.ok) reporter.error(pointer, r.code, r.message, { hint: r.hint, ...(r.detail ? { detail: r.detail } : {}) });
 }
 
 export async function checkReleaseFiles(topology: Topology, baseDir: string, reporter: Reporter): Promise<void> {
@@ -82,4 +92,18 @@ export async function checkReleaseFiles(topology: Topology, baseDir: string, rep
   if (rt.kind !== 'apache-ozone') return;
   if (rt.ozone) await checkOne(reporter, '/spec/runtime/ozone/tarball', 'the Ozone release', releasePath(baseDir, rt.ozone.tarball), rt.ozone);
   if (rt.java && 'tarball' in rt.java) await checkOne(reporter, '/spec/runtime/java/tarball', 'the Java runtime', releasePath(baseDir, rt.java.tarball), rt.java);
+}
+
+/** The topology with its release files' paths made absolute (they are written relative to the topology file). */
+export function withAbsoluteReleasePaths(topology: Topology, baseDir: string): Topology {
+  const rt = topology.runtime;
+  if (rt.kind !== 'apache-ozone') return topology;
+  return {
+    ...topology,
+    runtime: {
+      ...rt,
+      ...(rt.ozone ? { ozone: { ...rt.ozone, tarball: releasePath(baseDir, rt.ozone.tarball) } } : {}),
+      ...(rt.java && 'tarball' in rt.java ? { java: { ...rt.java, tarball: releasePath(baseDir, rt.java.tarball) } } : {}),
+    },
+  };
 }

@@ -148,6 +148,8 @@ function checkSimple(words: readonly string[], depth: number): string | null {
     }
     case 'node':
       return args.length === 1 && (args[0] === '--version' || args[0] === '-v') ? null : 'node may only print its version';
+    case 'java':
+      return args.length === 1 && args[0] === '-version' ? null : 'java may only print its version';
     case 'ozone':
       return checkOzone(args);
     case 'env': {

@@ -36,6 +36,16 @@ export interface RuntimeFacts {
   readonly bundled: NodeRuntime | null;
   /** which one bin/ozone will use (it prefers the bundled one), or null if none satisfies */
   readonly usable: 'bundled' | 'system' | null;
+  /** the Java an Apache Ozone release runs on (spec.javaHome), when asked */
+  readonly java?: JavaFacts | null;
+}
+
+export interface JavaFacts {
+  readonly home: string;
+  /** `<home>/bin/java -version` ran and exited 0 */
+  readonly ok: boolean;
+  /** its first line (`openjdk version "17.0.15" 2025-04-15`), or why it failed */
+  readonly version: string;
 }
 
 export interface ReleaseFacts {

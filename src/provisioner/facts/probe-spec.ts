@@ -41,4 +41,6 @@ export interface FactsProbeSpec {
   readonly diskPaths?: readonly string[];
   /** the oldest Node major that runs scmctl's host side; default 20 */
   readonly minNodeMajor?: number;
+  /** an Apache Ozone release's JAVA_HOME on the host: `<home>/bin/java -version` is asked */
+  readonly javaHome?: string;
 }

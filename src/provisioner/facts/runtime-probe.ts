@@ -1,7 +1,7 @@
 /** Node runtimes: `node` on PATH and the release's bundled `node/bin/node`; which one bin/ozone will use. */
 import { posix } from 'node:path';
 import { sh, type ShellCommand } from '../hosts/shell-quote.js';
-import type { NodeRuntime, RuntimeFacts } from './host-facts.js';
+import type { JavaFacts, NodeRuntime, RuntimeFacts } from './host-facts.js';
 import { run, type ProbeContext } from './probe-context.js';
 
 export const DEFAULT_MIN_NODE_MAJOR = 20;
@@ -23,5 +23,12 @@ export async function probeRuntime(ctx: ProbeContext): Promise<RuntimeFacts> {
   ]);
   // bin/ozone prefers the bundled binary when it exists (bin/ozone launcher)
   const usable = bundled ? (bundled.satisfies ? 'bundled' : null) : system?.satisfies ? 'system' : null;
-  return { minNodeMajor: min, system, bundled, usable };
+  return { minNodeMajor: min, system, bundled, usable, ...(ctx.spec.javaHome ? { java: await probeJava(ctx, ctx.spec.javaHome) } : {}) };
+}
+
+/** `<home>/bin/java -version` (it prints on stderr): what Ozone's launcher will run */
+async function probeJava(ctx: ProbeContext, home: string): Promise<JavaFacts> {
+  const r = await run(ctx, sh`${posix.join(home, 'bin', 'java')} -version 2>&1`);
+  const first = r.stdout.trim().split('\n')[0] ?? '';
+  return { home, ok: r.exitCode === 0, version: r.exitCode === 0 ? first : `exit ${r.exitCode}${first ? `: ${first.slice(0, 200)}` : ''}` };
 }

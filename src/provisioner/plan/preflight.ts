@@ -7,7 +7,8 @@
  * | ssh         | every host    | the host cannot be reached or read (never ignorable)                       |
  * | sudo        | become hosts  | sudo refuses (never ignorable)                                             |
  * | os-arch     | SCM hosts     | not Linux, or the CPU architecture differs from the runtime bundle's       |
- * | runtime     | SCM hosts     | no Node.js ≥ the bundle's minimum: not bundled and none on PATH            |
+ * | runtime     | SCM hosts     | embedded: no Node.js ≥ the bundle's minimum (not bundled, none on PATH);   |
+ * |             |               | apache-ozone: runtime.java.home has no working bin/java                    |
  * | ports       | stopped SCMs  | one of the node's eight ports is in use on its address                     |
  * | directories | every host    | a directory to use is a file, or not writable/creatable by the user        |
  * | disk        | SCM hosts     | less than 1 GiB free for metadata, db or Raft log                          |
@@ -18,6 +19,7 @@
  * `cluster-id` and `identity` come from dangerous-states.ts and are never ignorable either.
  */
 import { unameArch } from '../bundle/bundle-manifest.js';
+import type { JavaFacts } from '../facts/host-facts.js';
 import type { Topology } from '../topology/model.js';
 import { SCM_PORT_NAMES } from '../topology/model.js';
 import { scmNodesOnHost } from '../topology/queries.js';
@@ -87,22 +89,25 @@ export function runPreflight(topology: Topology, facts: ClusterFacts, bundle: Pl
       if (bundle) {
         const archOk = f.os.kernel === 'Linux' && (bundle.platform !== 'linux' || unameArch(bundle.arch).includes(f.os.arch));
         add('os-arch', host.name, archOk, archOk ? `${f.os.kernel} ${f.os.arch}` : `the host is ${f.os.kernel} ${f.os.arch}, the runtime bundle is for ${bundle.platform}-${bundle.arch}`);
-        const wantsBundled = topology.runtime.node === 'bundled';
-        const canBundled = bundle.bundledNode && topology.runtime.node !== 'system';
-        const systemOk = f.runtime.system?.satisfies === true && !wantsBundled;
-        const ok = canBundled || systemOk;
-        add(
-          'runtime',
-          host.name,
-          ok,
-          canBundled
-            ? 'Node.js comes with the runtime bundle'
-            : systemOk
-              ? `Node.js ${f.runtime.system!.version} on PATH`
-              : wantsBundled
-                ? 'runtime.node is "bundled" but the bundle has no Node.js: create it with --with-node'
-                : `no Node.js ≥ ${f.runtime.minNodeMajor} on PATH (${f.runtime.system?.version ?? 'none'}) and the bundle has none`,
-        );
+        if (topology.runtime.kind === 'apache-ozone') add('runtime', host.name, ...javaCheck(topology, f.runtime.java));
+        else {
+          const wantsBundled = topology.runtime.node === 'bundled';
+          const canBundled = bundle.bundledNode && topology.runtime.node !== 'system';
+          const systemOk = f.runtime.system?.satisfies === true && !wantsBundled;
+          const ok = canBundled || systemOk;
+          add(
+            'runtime',
+            host.name,
+            ok,
+            canBundled
+              ? 'Node.js comes with the runtime bundle'
+              : systemOk
+                ? `Node.js ${f.runtime.system!.version} on PATH`
+                : wantsBundled
+                  ? 'runtime.node is "bundled" but the bundle has no Node.js: create it with --with-node'
+                  : `no Node.js ≥ ${f.runtime.minNodeMajor} on PATH (${f.runtime.system?.version ?? 'none'}) and the bundle has none`,
+          );
+        }
       }
       const ports = new Map(f.ports.map((p) => [p.port, p]));
       for (const n of nodes) {
@@ -137,4 +142,12 @@ export function runPreflight(topology: Topology, facts: ClusterFacts, bundle: Pl
     }
   }
   return out;
+}
+
+/** An Apache Ozone release needs Java: the hosts' JAVA_HOME must run `bin/java -version`, or the bundle ships one */
+function javaCheck(topology: Topology, java: JavaFacts | null | undefined): [boolean, string] {
+  const rt = topology.runtime.java;
+  if (rt && 'tarball' in rt) return [true, 'Java comes with the release bundle (JAVA_HOME=<install>/current/java)'];
+  if (!java) return [false, 'runtime.java names no JAVA_HOME to check'];
+  return java.ok ? [true, `${java.version} at ${java.home}`] : [false, `JAVA_HOME ${java.home} has no working bin/java (${java.version}): install a JDK or JRE there (Debian: openjdk-17-jre-headless), or ship one with runtime.java.tarball`];
 }

@@ -84,6 +84,7 @@ export function probePlanFor(topology: Topology, host: Host, files: readonly Ren
     ...(ports.length > 0 ? { ports: { address: host.address, ports } } : {}),
     directories,
     diskPaths: unique(nodes.flatMap((n) => [n.directories.metadata, n.directories.db, n.directories.ratis])),
+    ...(first && topology.runtime.kind === 'apache-ozone' && topology.runtime.java && 'home' in topology.runtime.java ? { javaHome: topology.runtime.java.home } : {}),
   };
   return {
     host: host.name,

@@ -45,6 +45,10 @@ export interface SshTopologyOptions {
   readonly scmStart?: string;
   /** Ozone security (certificates, join tokens, TLS on every port) */
   readonly security?: boolean;
+  /** extra lines under `spec:` (each indented by the caller, e.g. a `runtime:` block) */
+  readonly extraSpec?: readonly string[];
+  /** per node id: its `ports` mapping (e.g. `{ ratis: 9994, grpc: 9995 }`) */
+  readonly nodePorts?: Readonly<Record<string, string>>;
 }
 
 /** Short Raft timings for tests (ozone-scm-ha.md §10 keys): elections in about a second. */
@@ -74,6 +78,7 @@ export function writeSshTopology(hosts: SshdHosts, o: SshTopologyOptions): strin
     '  listen: address',
     `  ratis: { enabled: ${o.ratis !== false} }`,
     ...(o.security ? ['  security: { enabled: true, tls: true }'] : []),
+    ...(o.extraSpec ?? []),
     '  ssh:',
     `    user: ${o.user ?? SUDO_USER}`,
     `    identityFile: ${hosts.userKeyPath}`,
@@ -85,7 +90,7 @@ export function writeSshTopology(hosts: SshdHosts, o: SshTopologyOptions): strin
     '    - serviceId: scmservice',
     '      primordial: scm1',
     '      nodes:',
-    ...Array.from({ length: o.scms }, (_, i) => `        - { nodeId: scm${i + 1}, host: ${hostName(i)} }`),
+    ...Array.from({ length: o.scms }, (_, i) => `        - { nodeId: scm${i + 1}, host: ${hostName(i)}${o.nodePorts?.[`scm${i + 1}`] ? `, ports: ${o.nodePorts[`scm${i + 1}`]}` : ''} }`),
     '  hosts:',
   ];
   for (let i = 0; i < count; i++) {

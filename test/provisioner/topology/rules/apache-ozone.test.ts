@@ -106,3 +106,25 @@ describe('release files, checked when a topology file is loaded', () => {
     expect(good.topology?.runtime.kind).toBe('apache-ozone');
   });
 });
+
+describe('examples/apache-ozone-*.yaml', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ozone-examples-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tarball = join(dir, 'ozone-2.2.0.tar.gz');
+  writeFileSync(tarball, 'a release');
+  writeFileSync(`${tarball}.sha512`, `${createHash('sha512').update('a release').digest('hex')}  ozone-2.2.0.tar.gz\n`);
+
+  it.each(['apache-ozone-three-node.yaml', 'apache-ozone-secure.yaml'])('%s is valid with its release beside it', async (f) => {
+    const r = await loadTopology(`examples/${f}`, { env: { OZONE_TARBALL: tarball } });
+    expect(codes(r)).toEqual([]);
+    expect(r.topology?.runtime).toMatchObject({ kind: 'apache-ozone', ozone: { version: '2.2.0' } });
+  });
+
+  it('the secure example without its kerberos block is refused', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync('examples/apache-ozone-secure.yaml', 'utf8').replace(/    kerberos:\n.*\n.*\n/, '');
+    const copy = join(dir, 'secure.yaml');
+    writeFileSync(copy, text);
+    expect(codes(await loadTopology(copy, { env: { OZONE_TARBALL: tarball } }))).toEqual(['TOPOLOGY_KERBEROS_REQUIRED']);
+  });
+});

@@ -32,6 +32,8 @@ export type ApplyErrorCode =
   | 'APPLY_SCM_RUNNING'
   /** moving a node's data directories aside (repair) failed; nothing was deleted */
   | 'APPLY_SET_ASIDE_FAILED'
+  /** the keytab on this machine is gone or differs from the one planned */
+  | 'APPLY_KEYTAB_CHANGED'
   /** unpacking a backup onto a node failed, or the node already holds another cluster */
   | 'APPLY_RESTORE_FAILED'
   /** secure cluster: no join token could be minted on a running SCM (`ozone admin scm token create`) */

@@ -9,6 +9,7 @@ import { runBootstrapScm } from './tasks/bootstrap-scm.js';
 import { runCreateDirectories } from './tasks/create-directories.js';
 import { runDecommissionScm } from './tasks/decommission-scm.js';
 import { runInitScm } from './tasks/init-scm.js';
+import { runInstallKeytab } from './tasks/install-keytab.js';
 import { runInstallRuntime } from './tasks/install-runtime.js';
 import { runMarkRestartPending } from './tasks/mark-restart-pending.js';
 import { runRestartScm } from './tasks/restart-scm.js';
@@ -28,6 +29,7 @@ export const TASK_HANDLERS: { readonly [K in TaskKind]: TaskHandler<K> } = {
   'create-directories': runCreateDirectories,
   'mark-restart-pending': runMarkRestartPending,
   'write-file': runWriteFile,
+  'install-keytab': runInstallKeytab,
   'init-scm': runInitScm,
   'bootstrap-scm': runBootstrapScm,
   'decommission-scm': runDecommissionScm,

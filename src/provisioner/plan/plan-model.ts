@@ -129,6 +129,18 @@ export type Task =
       readonly backupSuffix?: string;
       readonly sudo: boolean;
     })
+  | (TaskBase & {
+      /**
+       * a Kerberos keytab from the operator machine (`source`, read when the task runs and checked against
+       * `sha256`; its content is never in a plan, an event or a log) to `path`, mode 0400, owned by `owner`
+       */
+      readonly kind: 'install-keytab';
+      readonly path: string;
+      readonly source: string;
+      readonly sha256: string;
+      readonly owner?: string;
+      readonly sudo: boolean;
+    })
   | (TaskBase & { readonly kind: 'init-scm'; readonly node: NodeKey })
   | (TaskBase & {
       readonly kind: 'bootstrap-scm';
@@ -189,6 +201,7 @@ export const MUTATING_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>([
   'create-directories',
   'mark-restart-pending',
   'write-file',
+  'install-keytab',
   'init-scm',
   'bootstrap-scm',
   'start-scm',

@@ -23,6 +23,8 @@ function marker(t: Task): string {
       return '-';
     case 'set-aside-scm-data':
       return '>';
+    case 'install-keytab':
+      return '+';
     case 'mark-restart-pending':
     case 'start-scm':
     case 'restart-scm':

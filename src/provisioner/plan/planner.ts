@@ -23,7 +23,7 @@
 import { posix } from 'node:path';
 import { sha256Hex, readManagedHeader, type CommentStyle } from '../render/managed-header.js';
 import type { RenderedFile } from '../render/render-host.js';
-import type { ScmNode, ScmService, Topology } from '../topology/model.js';
+import type { Host, ScmNode, ScmService, Topology } from '../topology/model.js';
 import { scmNodesOnHost } from '../topology/queries.js';
 import type { ClusterFacts, HostObservation } from './cluster-facts.js';
 import { findDangerousStates, serviceRing } from './dangerous-states.js';
@@ -182,6 +182,9 @@ export function quorumLoss(ring: readonly RolePeer[], leaving: readonly RolePeer
 export function plan(input: PlanInput): Plan {
   const { topology, rendered, facts, bundle } = input;
   const ignore = input.ignorePreflightErrors ?? new Set<string>();
+  // a secure embedded SCM joins with scmctl's join token; a secure Apache Ozone SCM authenticates its
+  // --bootstrap with its Kerberos keytab (StorageContainerManager.scmBootstrap), so no token is minted
+  const joinToken = topology.security.enabled && topology.runtime.kind === 'embedded';
   const allNodes = topology.services.flatMap((s) => s.nodes);
   const nodes: Record<NodeKey, PlanNode> = {};
   for (const n of allNodes) nodes[nodeKey(n.serviceId, n.nodeId)] = planNode(topology, n);
@@ -274,6 +277,7 @@ export function plan(input: PlanInput): Plan {
       ...new Set([
         ...onHost.flatMap((n) => (['config', 'metadata', 'db', 'ratis', 'snapshot', 'logs'] as const).map((d) => n.directories[d])),
         ...files.map((f) => posix.dirname(f.path)),
+        ...(onHost.length > 0 && topology.security.kerberos?.keytabs?.[host.name] ? [posix.dirname(topology.security.kerberos.keytab)] : []),
       ]),
     ];
     const missing = wanted.filter((d) => !obs.facts.directories.some((x) => x.path === d && x.exists && !x.notDirectory));
@@ -292,6 +296,12 @@ export function plan(input: PlanInput): Plan {
     }
     for (const n of onHost) {
       if (changed.some((f) => f.scm?.serviceId === n.serviceId && f.scm?.nodeId === n.nodeId)) markIfRunning('files', n, 'config');
+    }
+    const keytab = onHost.length > 0 ? keytabTask(topology, host, obs.facts.files) : null;
+    if (keytab) {
+      b.add('files', keytab);
+      // a running SCM logged in with the old key: it takes the new one at its restart
+      for (const n of onHost) markIfRunning('files', n, 'keytab');
     }
     for (const f of changed) {
       const hash = obs.facts.files[f.path] ?? null;
@@ -375,10 +385,10 @@ export function plan(input: PlanInput): Plan {
       b.add('join', {
         kind: 'bootstrap-scm',
         id: `bootstrap:${n.host}:${key(n)}`,
-        title: `bootstrap ${key(n)} on ${n.host} (ozone scm --bootstrap${topology.security.enabled ? ' with a join token' : ''})`,
+        title: `bootstrap ${key(n)} on ${n.host} (ozone scm --bootstrap${joinToken ? ' with a join token' : ''})`,
         host: n.host,
         node: key(n),
-        ...(topology.security.enabled ? { token: { via: key(primordial) } } : {}),
+        ...(joinToken ? { token: { via: key(primordial) } } : {}),
       });
       b.add('join', startTask(n, 'member'));
       started.add(key(n));
@@ -446,4 +456,23 @@ export function plan(input: PlanInput): Plan {
     }
   }
   return { ...base, phases: b.phases(), fileChanges };
+}
+
+/** The keytab for `host`, when the topology distributes one and the host's copy differs (by sha256 only). */
+export function keytabTask(topology: Topology, host: Host, files: Readonly<Record<string, string | null>>): Task | null {
+  const k = topology.security.kerberos;
+  const src = k?.keytabs?.[host.name];
+  if (!k || !src || src.sha256 === undefined || files[k.keytab] === src.sha256) return null;
+  const owner = topology.runtime.user === undefined ? undefined : `${topology.runtime.user}${topology.runtime.group ? `:${topology.runtime.group}` : ''}`;
+  return {
+    kind: 'install-keytab',
+    id: `keytab:${host.name}`,
+    title: `${files[k.keytab] ? 'replace' : 'install'} the Kerberos keytab ${k.keytab} on ${host.name} (0400${owner ? `, ${owner}` : ''})`,
+    host: host.name,
+    path: k.keytab,
+    source: src.source,
+    sha256: src.sha256,
+    ...(owner ? { owner } : {}),
+    sudo: hostSudo(host),
+  };
 }

@@ -70,10 +70,12 @@ export function probePlanFor(topology: Topology, host: Host, files: readonly Ren
   const nodes = scmNodesOnHost(topology, host.name);
   const runAs = scmRunAs(host, localUser);
   const sudo = hostSudo(host);
-  const managedFiles = unique([...files.map((f) => f.path), ...nodes.map((n) => restartMarkerPath(n.directories.config))]);
+  const keytab = nodes.length > 0 && topology.security.kerberos?.keytabs?.[host.name] ? [topology.security.kerberos.keytab] : [];
+  const managedFiles = unique([...files.map((f) => f.path), ...nodes.map((n) => restartMarkerPath(n.directories.config)), ...keytab]);
   const directories = unique([
     ...nodes.flatMap((n) => (['install', 'config', 'metadata', 'db', 'ratis', 'snapshot', 'logs'] as const).map((d) => n.directories[d])),
     ...files.map((f) => posix.dirname(f.path)),
+    ...keytab.map((k) => posix.dirname(k)),
   ]);
   const ports = unique(nodes.flatMap((n) => SCM_PORT_NAMES.map((p) => String(n.ports[p])))).map(Number);
   const first = nodes[0];

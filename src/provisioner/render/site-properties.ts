@@ -75,6 +75,11 @@ function scmctlProperties(list: PropertyList, t: Topology): void {
   if (spec.runtime?.node !== undefined) list.set(SCMCTL_SCALARS.runtimeNode, spec.runtime.node);
   if (spec.runtime?.user !== undefined) list.set(SCMCTL_SCALARS.runtimeUser, spec.runtime.user);
   if (spec.runtime?.group !== undefined) list.set(SCMCTL_SCALARS.runtimeGroup, spec.runtime.group);
+  if (spec.runtime?.kind !== undefined) {
+    const { kind, ozone, java, heap, jvmOptions } = spec.runtime;
+    list.set(SCMCTL_SCALARS.runtimeRelease, JSON.stringify({ kind, ozone, java, heap, jvmOptions }));
+  }
+  if (spec.security?.kerberos?.keytabs !== undefined) list.set(SCMCTL_SCALARS.kerberosKeytabs, JSON.stringify(Object.fromEntries(spec.security.kerberos.keytabs.map((k) => [k.host, k.file]))));
   list.set(SCMCTL_SCALARS.hosts, t.hosts.map((h) => h.name).join(','));
   const scmHosts = new Set(t.services.flatMap((s) => s.nodes.map((n) => n.host as string)));
   for (const h of spec.hosts ?? []) {

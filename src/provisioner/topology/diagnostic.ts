@@ -71,6 +71,9 @@ export const TOPOLOGY_DIAGNOSTIC_CODES = [
   'TOPOLOGY_RELEASE_FILE_MISSING',
   'TOPOLOGY_CHECKSUM_MISSING',
   'TOPOLOGY_CHECKSUM_MISMATCH',
+  'TOPOLOGY_KEYTAB_HOST_UNKNOWN',
+  'TOPOLOGY_KEYTAB_MISSING',
+  'TOPOLOGY_KEYTAB_EXPOSED',
   // a bug in scmctl, reported instead of thrown (tests assert it never appears)
   'TOPOLOGY_INTERNAL',
 ] as const;

@@ -14,7 +14,7 @@ import type { LocatedDocument } from './located-document.js';
 import type { Topology } from './model.js';
 import { normalise } from './normalise.js';
 import { Reporter } from './reporter.js';
-import { checkReleaseFiles } from './release-files.js';
+import { checkReleaseFiles, namesLocalFiles } from './release-files.js';
 import { RULES } from './rules/index.js';
 import { checkCharacters, checkSchema } from './schema-check.js';
 import { SourceText } from './source-text.js';
@@ -129,7 +129,7 @@ export async function loadTopology(file: string, options: LoadOptions = {}): Pro
   const format = options.format ?? detectFormat(file, text);
   const loaded = loadTopologyText(text, shown, { ...options, format });
   // an Apache Ozone release's files are checked here, where the file's directory is known (paths are relative to it)
-  if (!loaded.topology || loaded.topology.runtime.kind !== 'apache-ozone') return loaded;
+  if (!loaded.topology || !namesLocalFiles(loaded.topology)) return loaded;
   return withReleaseFileChecks(loaded, text, shown, dirname(resolve(file)), format, options.env ?? {});
 }
 

@@ -130,7 +130,21 @@ export interface Security {
   /** `hdds.grpc.tls.enabled` (mutual TLS for Ratis and inter-SCM gRPC; needs `enabled`) */
   readonly tls: boolean;
   /** when set: `hadoop.security.authentication=kerberos`, `hdds.scm.kerberos.principal`, `.keytab.file` */
-  readonly kerberos?: { readonly principal: string; readonly keytab: string };
+  readonly kerberos?: Kerberos;
+}
+
+export interface Kerberos {
+  readonly principal: string;
+  /** the keytab's path on the hosts (`hdds.scm.kerberos.keytab.file`) */
+  readonly keytab: string;
+  /** per host name: the keytab apply distributes there (paths as written; `sha256` once read by the command) */
+  readonly keytabs?: Readonly<Record<string, KeytabSource>>;
+}
+
+export interface KeytabSource {
+  readonly source: string;
+  /** sha256 of the file, filled in by the command that plans (never its content) */
+  readonly sha256?: string;
 }
 
 export interface Timeouts {

@@ -313,7 +313,15 @@ export function normalise(doc: TopologyDocument, reporter: Reporter): NormaliseR
     security: {
       enabled: spec.security?.enabled ?? false,
       tls: spec.security?.tls ?? false,
-      ...(kerberos ? { kerberos: { principal: kerberos.principal, keytab: kerberos.keytab } } : {}),
+      ...(kerberos
+        ? {
+            kerberos: {
+              principal: kerberos.principal,
+              keytab: kerberos.keytab,
+              ...(kerberos.keytabs ? { keytabs: Object.fromEntries(kerberos.keytabs.map((k) => [k.host, { source: k.file }])) } : {}),
+            },
+          }
+        : {}),
     },
     properties,
     timeouts: timeouts(spec.timeouts),

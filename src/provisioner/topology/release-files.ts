@@ -87,19 +87,53 @@ async function checkOne(reporter: Reporter, pointer: string, what: string, file:
   if (!r.ok) reporter.error(pointer, r.code, r.message, { hint: r.hint, ...(r.detail ? { detail: r.detail } : {}) });
 }
 
+/** Whether the topology names files on this machine that loading must check (a release, a Java tarball, keytabs). */
+export function namesLocalFiles(topology: Topology): boolean {
+  return topology.runtime.kind === 'apache-ozone' || topology.security.kerberos?.keytabs !== undefined;
+}
+
+/**
+ * TOPOLOGY_KEYTAB_MISSING (error), TOPOLOGY_KEYTAB_EXPOSED (warning: readable by group or others on this
+ * machine — a keytab is a password).
+ */
+function checkKeytabs(topology: Topology, baseDir: string, reporter: Reporter): void {
+  for (const [i, [host, k]] of Object.entries(topology.security.kerberos?.keytabs ?? {}).entries()) {
+    const pointer = `/spec/security/kerberos/keytabs/${i}/file`;
+    const file = releasePath(baseDir, k.source);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      reporter.error(pointer, 'TOPOLOGY_KEYTAB_MISSING', `the keytab for ${host} (${file}) does not exist`, { hint: 'export it from the KDC (kadmin ktadd -k FILE scm/<host FQDN>@REALM) next to the topology' });
+    } else if ((statSync(file).mode & 0o077) !== 0) {
+      reporter.warning(pointer, 'TOPOLOGY_KEYTAB_EXPOSED', `the keytab for ${host} (${file}) is readable by others on this machine`, { hint: `chmod 600 ${file}` });
+    }
+  }
+}
+
 export async function checkReleaseFiles(topology: Topology, baseDir: string, reporter: Reporter): Promise<void> {
+  checkKeytabs(topology, baseDir, reporter);
   const rt = topology.runtime;
   if (rt.kind !== 'apache-ozone') return;
   if (rt.ozone) await checkOne(reporter, '/spec/runtime/ozone/tarball', 'the Ozone release', releasePath(baseDir, rt.ozone.tarball), rt.ozone);
   if (rt.java && 'tarball' in rt.java) await checkOne(reporter, '/spec/runtime/java/tarball', 'the Java runtime', releasePath(baseDir, rt.java.tarball), rt.java);
 }
 
-/** The topology with its release files' paths made absolute (they are written relative to the topology file). */
+/**
+ * The topology with the paths of its local files made absolute (they are written relative to the topology
+ * file), and each keytab's sha256 read (the planner compares it with the host's copy; the content stays here).
+ */
 export function withAbsoluteReleasePaths(topology: Topology, baseDir: string): Topology {
   const rt = topology.runtime;
-  if (rt.kind !== 'apache-ozone') return topology;
+  const k = topology.security.kerberos;
+  const keytabs = k?.keytabs
+    ? Object.fromEntries(
+        Object.entries(k.keytabs).map(([h, s]) => {
+          const source = releasePath(baseDir, s.source);
+          return [h, { source, ...(existsSync(source) ? { sha256: createHash('sha256').update(readFileSync(source)).digest('hex') } : {}) }];
+        }),
+      )
+    : undefined;
   return {
     ...topology,
+    ...(k && keytabs ? { security: { ...topology.security, kerberos: { ...k, keytabs } } } : {}),
     runtime: {
       ...rt,
       ...(rt.ozone ? { ozone: { ...rt.ozone, tarball: releasePath(baseDir, rt.ozone.tarball) } } : {}),

@@ -24,6 +24,10 @@ export const SCMCTL_SCALARS = {
   runtimeNode: 'scmctl.runtime.node',
   runtimeUser: 'scmctl.runtime.user',
   runtimeGroup: 'scmctl.runtime.group',
+  /** JSON: runtime.kind apache-ozone with its ozone, java, heap and jvmOptions */
+  runtimeRelease: 'scmctl.runtime.release',
+  /** JSON: security.kerberos.keytabs (host name → keytab file on the machine running scmctl) */
+  kerberosKeytabs: 'scmctl.kerberos.keytabs',
 } as const;
 
 export const SCMCTL_HOST_PREFIX = 'scmctl.host.';

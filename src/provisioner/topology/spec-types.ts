@@ -54,7 +54,7 @@ export interface SpecHost {
 export interface SpecSecurity {
   enabled?: boolean;
   tls?: boolean;
-  kerberos?: { principal: string; keytab: string };
+  kerberos?: { principal: string; keytab: string; keytabs?: { host: string; file: string }[] };
 }
 
 export interface SpecTimeouts {

@@ -64,7 +64,12 @@ export function toSpecDocument(t: Topology): TopologyDocument {
   if (t.services.length > 1) spec.defaultServiceId = t.defaultServiceId;
   if (t.ratis.enabled !== DEFAULT_RATIS_ENABLED) spec.ratis = { enabled: t.ratis.enabled };
   if (t.security.enabled || t.security.tls || t.security.kerberos) {
-    spec.security = { enabled: t.security.enabled, tls: t.security.tls, ...(t.security.kerberos ? { kerberos: { ...t.security.kerberos } } : {}) };
+    const k = t.security.kerberos;
+    spec.security = {
+      enabled: t.security.enabled,
+      tls: t.security.tls,
+      ...(k ? { kerberos: { principal: k.principal, keytab: k.keytab, ...(k.keytabs ? { keytabs: Object.entries(k.keytabs).map(([host, s]) => ({ host, file: s.source })) } : {}) } } : {}),
+    };
   }
   const ports: SpecPorts = {};
   for (const p of SCM_PORT_NAMES) if (t.defaults.ports[p] !== DEFAULT_SCM_PORTS[p]) ports[p] = t.defaults.ports[p];

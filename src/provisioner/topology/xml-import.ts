@@ -469,6 +469,14 @@ export function importOzoneSite(source: SourceText, reporter: Reporter): Located
   } else if (auth) {
     im.warn(auth, 'TOPOLOGY_XML_IGNORED_VALUE', `${KEY.hadoopAuthentication} is ignored without ${KEY.scmKerberosPrincipal} and ${KEY.scmKerberosKeytab}`, 'set spec.security.kerberos to render Kerberos settings', 'name');
   }
+  const keytabsProp = scalars.get(SCMCTL_SCALARS.kerberosKeytabs);
+  if (keytabsProp && typeof security['kerberos'] === 'object' && security['kerberos'] !== null) {
+    const v = im.json(keytabsProp);
+    if (v) {
+      (security['kerberos'] as Json)['keytabs'] = Object.entries(v).map(([host, file]) => ({ host, file }));
+      im.locate('/spec/security/kerberos/keytabs', keytabsProp);
+    }
+  }
   if (Object.keys(security).length > 0) spec['security'] = security;
 
   // Timeouts and runtime.
@@ -487,6 +495,14 @@ export function importOzoneSite(source: SourceText, reporter: Reporter): Located
   scalar(SCMCTL_SCALARS.runtimeNode, runtime, 'node', '/spec/runtime/node');
   scalar(SCMCTL_SCALARS.runtimeUser, runtime, 'user', '/spec/runtime/user');
   scalar(SCMCTL_SCALARS.runtimeGroup, runtime, 'group', '/spec/runtime/group');
+  const releaseProp = scalars.get(SCMCTL_SCALARS.runtimeRelease);
+  if (releaseProp) {
+    const v = im.json(releaseProp);
+    if (v) {
+      Object.assign(runtime, v);
+      im.locate('/spec/runtime/kind', releaseProp);
+    }
+  }
   if (Object.keys(runtime).length > 0) spec['runtime'] = runtime;
 
   // Everything else: mistyped SCM keys are errors, the rest are extra properties.

@@ -32,7 +32,7 @@ const maximal: TopologyDocument = {
     services: [{ serviceId: 's', primordial: 'n', nodes: [{ nodeId: 'n', host: 'h', ports: { ...ports, client: 11 }, directories: { ...dirs, config: '/nc' } }] }],
     defaultServiceId: 's',
     ratis: { enabled: true },
-    security: { enabled: true, tls: true, kerberos: { principal: 'p', keytab: '/k' } },
+    security: { enabled: true, tls: true, kerberos: { principal: 'p', keytab: '/k', keytabs: [{ host: 'h1', file: 'h1.keytab' }] } },
     ports,
     listen: 'address',
     transport: 'ssh',

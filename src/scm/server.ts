@@ -4,7 +4,7 @@
  *   port] → ScmStateMachine (scm.db) → [Ratis enabled on a standalone-initialised SCM:
  *   convert it to a one-node Raft ring that keeps its data, VERSION gains scmHA=true] → Replicator
  *   (RaftReplicator: Raft log store + Raft port; or StandaloneReplicator) → services (sequence ids,
- *   nodes, pipelines, blocks; join tokens and certificate issuance when secure) → listeners (inter-SCM
+ *   nodes, pipelines, blocks, safe mode; join tokens and certificate issuance when secure) → listeners (inter-SCM
  *   9895, datanode 9861, block 9863, client 9860, security 9961, HTTP 9876 or, secure, HTTPS 9877) →
  *   replicator.start() (Raft node; a bootstrapped SCM joins the ring here).
  * Secure mode (`ozone.security.enabled`): every listener is TLS with this SCM's certificate; callers
@@ -56,6 +56,8 @@ import { CertificateService } from './services/certificate-service.js';
 import { NodeManager } from './services/node-manager.js';
 import { PipelineManager } from './services/pipeline-manager.js';
 import { SequenceIdGenerator } from './services/sequence-id-generator.js';
+import { readSafeModeConfig } from './config/safe-mode-config.js';
+import { createScmSafeMode } from './services/safe-mode-wiring.js';
 import { readVersionFile, SOFTWARE_LAYOUT_VERSION, type ScmVersion } from './storage/version-file.js';
 import { RpcServer } from './transport/rpc-server.js';
 import type { RaftTlsOptions } from './transport/raft-transport.js';
@@ -188,6 +190,9 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
     closers.push({ name: 'blocks', close: () => blocks.close() });
     const closer = new ClosingContainerHandler(replicator, state, nodes, clock, logger.child({ component: 'replication-manager' }), { intervalMs: config.timing.replicationIntervalMs });
     closers.push({ name: 'replication-manager', close: () => closer.close() });
+    // safe mode (Ozone's SCMSafeModeManager): every SCM enters it now and leaves it by its rules
+    const safeMode = createScmSafeMode({ config: readSafeModeConfig(config.conf), state, nodes, pipelines, stateMachine, replicator, clock, logger: logger.child({ component: 'safemode' }) });
+    closers.push({ name: 'safe mode', close: () => safeMode.close() });
 
     const tokens = own ? new JoinTokenService(replicator, state, config, own.rootPem, clock, logger.child({ component: 'tokens' })) : undefined;
     const certificates =
@@ -207,6 +212,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
       nodes,
       pipelines,
       blocks,
+      safeMode: safeMode.manager,
       clock,
       logger,
       locality,
@@ -231,6 +237,7 @@ export async function startScmServer(options: ScmServerOptions): Promise<ScmServ
         containers: s.containers as Record<string, number>,
         pipelines: s.pipelines as Record<string, number>,
         datanodes: s.datanodes as Record<string, number>,
+        inSafeMode: safeMode.manager.inSafeMode(),
         listeners: Object.fromEntries(
           rpcServers.map((r) => [r.name, { open: r.governor.connections, buffered: r.governor.bufferedBytes, refused: r.governor.stats.refusedConnections, idleClosed: r.governor.stats.idleClosed, overBudgetClosed: r.governor.stats.overBudgetClosed }]),
         ),

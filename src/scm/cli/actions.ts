@@ -39,7 +39,14 @@ import { scmClient } from '../tools/scm-client.js';
 import { scmInit } from '../tools/scm-init.js';
 import { EXIT_FAILURE, EXIT_USAGE, ToolError } from '../tools/tool-error.js';
 import type { ToolIo } from '../tools/tool-io.js';
+import { validateContainerIds, runContainerInfo } from '../tools/container-info.js';
+import { runContainerList } from '../tools/container-list.js';
+import { runDatanodeList } from '../tools/datanode-list.js';
+import { runFinalizationStatus, runFinalizeUpgrade } from '../tools/finalize-upgrade.js';
+import { runGetconfKey, runGetconfScms } from '../tools/getconf.js';
+import { runPipelineList } from '../tools/pipeline-list.js';
 import type { CliActions, GlobalOptions } from './cli-types.js';
+import { safeModeAction } from './safe-mode-action.js';
 
 export interface ActionEnv {
   readonly io: ToolIo;
@@ -134,6 +141,10 @@ export function createActions(ctx: ActionEnv): CliActions {
   };
 
   return {
+    async safeMode(g, o) {
+      return guarded(EXIT_FAILURE, () => safeModeAction(conf(g), o, { env, io, clock: systemClock, report: (err) => report(io, err) }));
+    },
+
     async version() {
       for (const line of versionBanner({ version: packageVersion(), release: 'scmctl embedded SCM', layoutVersion: SOFTWARE_LAYOUT_VERSION, nodeVersion: process.version, platform: `${process.platform}-${process.arch}` })) io.out(line);
       return 0;
@@ -347,11 +358,50 @@ export function createActions(ctx: ActionEnv): CliActions {
     },
 
     async certList(g, o) {
-      return withAdminClient(g, o, (c) => runCertList(c, { json: o.json, ...(o.role ? { role: o.role } : {}) }, io));
+      return withAdminClient(g, o, (c) => runCertList(c, { json: o.json, ...(o.role ? { role: o.role } : {}), ...(o.count !== undefined ? { count: o.count } : {}), ...(o.start !== undefined ? { start: o.start } : {}) }, io));
     },
 
     async certRevoke(g, o) {
       return withAdminClient(g, o, (c) => runCertRevoke(c, o, io));
+    },
+
+    // ---- operator listings, getconf, upgrade finalization (Ozone's formats: see each tool file) ----
+    // Execution errors exit 255 (Ozone GenericCli); the calls go to the leader through the failover client.
+
+    async datanodeList(g, o) {
+      return withAdminClient(g, o, (c) => runDatanodeList(c, o, io));
+    },
+
+    async pipelineList(g, o) {
+      return withAdminClient(g, o, (c) => runPipelineList(c, o, io, env));
+    },
+
+    async containerList(g, o) {
+      return withAdminClient(g, o, (c) => runContainerList(c, conf(g), o, io));
+    },
+
+    async containerInfo(g, o) {
+      return guarded(EXIT_FAILURE, async () => {
+        const ids = validateContainerIds(o.ids);
+        return withAdminClient(g, o, (c) => runContainerInfo(c, { ids, json: o.json }, io));
+      });
+    },
+
+    async getconf(g, o) {
+      return guarded(EXIT_FAILURE, async () => {
+        const c = conf(g);
+        if (o.what === 'confKey') runGetconfKey(c, o.key, io);
+        else await runGetconfScms(c, io);
+        return 0;
+      });
+    },
+
+    async finalizeUpgrade(g, o) {
+      return withAdminClient(g, o, (c) => runFinalizeUpgrade(c, { takeover: o.takeover }, systemClock, io));
+    },
+
+    async finalizationStatus(g, o) {
+      return withAdminClient(g, o, (c) => runFinalizationStatus(c, io));
     },
 
     async certRequest(g, o) {

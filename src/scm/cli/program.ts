@@ -8,7 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDurationMs } from '../config/duration.js';
 import { parseStorageSize } from '../config/storage-size.js';
-import type { ReplicationFactor, ReplicationType } from '../state/records.js';
+import type { ContainerState, ReplicationFactor, ReplicationType } from '../state/records.js';
 import type { CliActions, FreonCliOptions, GlobalOptions } from './cli-types.js';
 
 const positiveInt = (what: string) => (v: string): number => {
@@ -198,10 +198,17 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
     .command('list')
     .description('list the certificates the cluster issued')
     .option('--role <role>', 'only SCM, OM, DATANODE or ADMIN certificates', certRole)
+    .option('-c, --count <n>', 'Maximum number of certificates to list', positiveInt('count'), 20)
+    .option('-s, --start <serial>', 'Certificate serial id to start the iteration', (v: string): string => {
+      if (!/^\d{1,40}$/.test(v)) throw new InvalidArgumentError('start must be a serial number');
+      return v;
+    })
     .option('--json', 'JSON output', false)
     .option('--service-id <id>', 'SCM service id')
     .option('--scm <host:port>', 'ask this SCM (client port) only')
-    .action((o: { role?: 'SCM' | 'OM' | 'DATANODE' | 'ADMIN'; json: boolean; serviceId?: string; scm?: string }) => onAction(actions.certList(global(), { ...target(o), json: o.json, ...(o.role ? { role: o.role } : {}) })));
+    .action((o: { role?: 'SCM' | 'OM' | 'DATANODE' | 'ADMIN'; count: number; start?: string; json: boolean; serviceId?: string; scm?: string }) =>
+      onAction(actions.certList(global(), { ...target(o), json: o.json, count: o.count, ...(o.start ? { start: o.start } : {}), ...(o.role ? { role: o.role } : {}) })),
+    );
   cert
     .command('revoke')
     .description('revoke a certificate: it authenticates nobody on any SCM port from then on')
@@ -235,6 +242,180 @@ export function buildProgram(actions: CliActions, write: { out: (s: string) => v
     .action((o: { serviceId?: string; scm?: string; count: number; replicationType: ReplicationType; replication: ReplicationFactor; owner: string }) =>
       onAction(actions.containerCreate(global(), { ...(o.serviceId ? { serviceId: o.serviceId } : {}), ...(o.scm ? { scm: o.scm } : {}), count: o.count, replicationType: o.replicationType, factor: o.replication, owner: o.owner })),
     );
+
+  // SafeModeCommands (Ozone cli-admin): status [-a] [--verbose], wait [-t SECONDS], exit — each SCM answers for itself
+  const safemode = admin.command('safemode').description('Safe mode specific operations');
+  safemode
+    .command('status')
+    .description('Check if SCM is in safe mode (the leader; --scm: that SCM; --all: every SCM of the service)')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'the destination SCM (host:port of a configured SCM)')
+    .option('-a, --all', 'show safe mode status for all SCM nodes in the service', false)
+    .option('--verbose', 'also show the status of every safe mode rule', false)
+    .action((o: { serviceId?: string; scm?: string; all: boolean; verbose: boolean }) => onAction(actions.safeMode(global(), { ...target(o), command: 'status', all: o.all, verbose: o.verbose })));
+  safemode
+    .command('wait')
+    .description('Wait until the scm is out from the safe mode.')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'the destination SCM (host:port)')
+    .option(
+      '-t, --timeout <seconds>',
+      'Define timeout (in second) to wait until (exit code 255) or until safemode is ended (exit code 0).',
+      (v: string): number => {
+        if (!/^\d+$/.test(v)) throw new InvalidArgumentError('timeout must be a number of seconds');
+        return Number(v);
+      },
+      30,
+    )
+    .action((o: { serviceId?: string; scm?: string; timeout: number }) => onAction(actions.safeMode(global(), { ...target(o), command: 'wait', timeoutSeconds: o.timeout })));
+  safemode
+    .command('exit')
+    .description('Force SCM out of safe mode (the SCM the client reaches first, or --scm)')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'the destination SCM (host:port)')
+    .action((o: { serviceId?: string; scm?: string }) => onAction(actions.safeMode(global(), { ...target(o), command: 'exit' })));
+
+  // ---- Ozone operator listings, getconf, upgrade finalization (formats: src/scm/tools/<command>.ts) ----
+  const intArg = (what: string) => (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`${what} must be an integer`);
+    return Number(v);
+  };
+  const adminDatanode = admin.command('datanode').description('Datanode specific operations');
+  adminDatanode
+    .command('list')
+    .description('List info of datanodes (as the leader SCM knows them)')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .option('--operational-state <state>', 'Show info by datanode NodeOperationalState (IN_SERVICE, DECOMMISSIONING, DECOMMISSIONED, ENTERING_MAINTENANCE, IN_MAINTENANCE)')
+    .option('--node-state <state>', 'Show info by datanode NodeState (HEALTHY, STALE, DEAD)')
+    .option('--node-id <uuid>', 'UUID of the datanode')
+    .addOption(new Option('--id <uuid>', 'UUID of the datanode (deprecated spelling)').hideHelp())
+    .addOption(new Option('--uuid <uuid>', 'UUID of the datanode (deprecated spelling)').hideHelp())
+    .option('--hostname <name>', 'Hostname of the datanode')
+    .option('--ip <address>', 'IP address of the datanode')
+    .option('--nodes-with-failed-volumes', 'Only show datanodes that have at least one failed volume', false)
+    .option('-l, --length <n>', 'Maximum number of items to list', intArg('length'), 100)
+    .option('-a, --all', 'List all results (without pagination limit)', false)
+    .option('--json', 'Show info in json format', false)
+    .action((o: { serviceId?: string; scm?: string; operationalState?: string; nodeState?: string; nodeId?: string; id?: string; uuid?: string; hostname?: string; ip?: string; nodesWithFailedVolumes: boolean; length: number; all: boolean; json: boolean }) => {
+      const nodeId = o.nodeId || o.id || o.uuid;
+      if (nodeId && o.nodesWithFailedVolumes) program.error('error: --nodes-with-failed-volumes cannot be used with --id/--node-id. Use them separately.', { exitCode: 2, code: 'ozone.usage' });
+      onAction(
+        actions.datanodeList(global(), {
+          ...target(o),
+          ...(o.operationalState ? { operationalState: o.operationalState } : {}),
+          ...(o.nodeState ? { nodeState: o.nodeState } : {}),
+          ...(nodeId ? { nodeId } : {}),
+          ...(o.hostname ? { hostname: o.hostname } : {}),
+          ...(o.ip ? { ip: o.ip } : {}),
+          ...(o.nodesWithFailedVolumes ? { nodesWithFailedVolumes: true } : {}),
+          length: o.length,
+          all: o.all,
+          json: o.json,
+        }),
+      );
+    });
+
+  const adminPipeline = admin.command('pipeline').description('Pipeline specific operations');
+  adminPipeline
+    .command('list')
+    .description('List all active pipelines')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .option('-s, --state <state>', 'Filter listed pipelines by State, eg OPEN, CLOSED')
+    .addOption(new Option('--filter-by-state <state>', 'Filter listed pipelines by State (deprecated spelling)').hideHelp())
+    .addOption(new Option('--filterByState <state>', 'Filter listed pipelines by State (deprecated spelling)').hideHelp())
+    .option('-t, --type <type>', 'Filter pipelines by replication type, RATIS or EC')
+    .option('-r, --replication <replication>', 'Filter pipelines by replication, eg ONE, THREE')
+    .addOption(new Option('--filter-by-factor <factor>', '[deprecated] Filter pipelines by factor (e.g. ONE, THREE) (implies RATIS replication type)').argParser(factor))
+    .addOption(new Option('--filterByFactor <factor>', 'deprecated spelling').argParser(factor).hideHelp())
+    .option('--json', 'Format output as JSON', false)
+    .action((o: { serviceId?: string; scm?: string; state?: string; filterByState?: string; type?: string; replication?: string; filterByFactor?: ReplicationFactor; json: boolean }) => {
+      const state = o.state ?? o.filterByState;
+      onAction(
+        actions.pipelineList(global(), {
+          ...target(o),
+          ...(state ? { state } : {}),
+          ...(o.type ? { type: o.type } : {}),
+          ...(o.replication ? { replication: o.replication } : {}),
+          ...(o.filterByFactor ? { factor: o.filterByFactor } : {}),
+          json: o.json,
+        }),
+      );
+    });
+
+  adminContainer
+    .command('list')
+    .description('List containers (a JSON array)')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .option('-s, --start <id>', 'Container id to start the iteration', intArg('start'), 0)
+    .option('-c, --count <n>', 'Maximum number of containers to list', intArg('count'), 20)
+    .option('-a, --all', 'List all containers', false)
+    .addOption(new Option('--state <state>', 'Container state').choices(['OPEN', 'CLOSING', 'QUASI_CLOSED', 'CLOSED', 'DELETING', 'DELETED']))
+    .addOption(new Option('-t, --type <type>', 'Replication Type (RATIS, STAND_ALONE or EC)').choices(['RATIS', 'STAND_ALONE', 'EC']))
+    .option('-r, --replication <replication>', 'Container replication (ONE, THREE for Ratis)')
+    .addOption(new Option('--factor <replication>', 'Container replication (deprecated spelling)').hideHelp())
+    .option('--suppressed <bool>', "Filter by suppression status ('true' or 'false')", bool)
+    .action((o: { serviceId?: string; scm?: string; start: number; count: number; all: boolean; state?: ContainerState; type?: ReplicationType | 'EC'; replication?: string; factor?: string; suppressed?: boolean }) => {
+      const replication = o.replication ?? o.factor;
+      onAction(
+        actions.containerList(global(), {
+          ...target(o),
+          start: o.start,
+          count: o.count,
+          all: o.all,
+          ...(o.state ? { state: o.state } : {}),
+          ...(o.type ? { type: o.type } : {}),
+          ...(replication ? { replication } : {}),
+          ...(o.suppressed !== undefined ? { suppressed: o.suppressed } : {}),
+        }),
+      );
+    });
+  adminContainer
+    .command('info')
+    .description('Show information about a specific container')
+    .argument('[ids...]', 'Container IDs: one or more, separated by spaces')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .option('--json', 'Format output as JSON', false)
+    .action((ids: string[], o: { serviceId?: string; scm?: string; json: boolean }) => onAction(actions.containerInfo(global(), { ...target(o), ids, json: o.json })));
+
+  adminScm
+    .command('finalizeupgrade')
+    .description('Finalize SCM Upgrade')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .option('--takeover', 'Forces takeover of monitoring from another client, if finalization has already been started and did not finish yet.', false)
+    .action((o: { serviceId?: string; scm?: string; takeover: boolean }) => onAction(actions.finalizeUpgrade(global(), { ...target(o), takeover: o.takeover })));
+  adminScm
+    .command('finalizationstatus')
+    .description('Finalization SCM Status')
+    .option('--service-id <id>', 'SCM service id')
+    .option('--scm <host:port>', 'ask this SCM (client port) only')
+    .action((o: { serviceId?: string; scm?: string }) => onAction(actions.finalizationStatus(global(), target(o))));
+
+  // OzoneGetConf: `confKey <key>` / `-confKey <key>`, `storagecontainermanagers` / `-storagecontainermanagers`
+  // (the single-dash spellings are picocli aliases, which commander cannot declare: the words are read here)
+  program
+    .command('getconf')
+    .description('ozone getconf is utility for getting configuration information from the config file.')
+    .usage('[confKey|-confKey <key>] [storagecontainermanagers|-storagecontainermanagers]')
+    .argument('[words...]')
+    .allowUnknownOption()
+    .addHelpText('after', '\nCommands:\n  confKey, -confKey <key>           gets a specific key from the configuration\n  storagecontainermanagers, -storagecontainermanagers\n                                    gets list of ozone storage container manager nodes in the cluster')
+    .action((words: string[]) => {
+      const [what, ...rest] = words;
+      if (what === 'confKey' || what === '-confKey') {
+        if (rest.length !== 1) program.error(rest.length === 0 ? "error: Missing required parameter: 'confKey'" : `error: Unmatched argument: '${rest[1]}'`, { exitCode: 2, code: 'ozone.usage' });
+        onAction(actions.getconf(global(), { what: 'confKey', key: rest[0]! }));
+      } else if (what === 'storagecontainermanagers' || what === '-storagecontainermanagers') {
+        if (rest.length > 0) program.error(`error: Unmatched argument: '${rest[0]}'`, { exitCode: 2, code: 'ozone.usage' });
+        onAction(actions.getconf(global(), { what: 'storagecontainermanagers' }));
+      } else {
+        program.error(what === undefined ? 'error: Missing required subcommand (confKey, storagecontainermanagers)' : `error: Unmatched argument: '${what}' (expected confKey or storagecontainermanagers)`, { exitCode: 2, code: 'ozone.usage' });
+      }
+    });
 
   const debug = program.command('debug').description('debugging tools');
   const ldb = debug.command('ldb').description('inspect scm.db').requiredOption('--db <path>', 'path to scm.db').enablePositionalOptions();

@@ -1,14 +1,16 @@
 /**
  * StorageContainerLocationProtocol on the client port (9860): the operator's and OM's calls. Leader-only
- * except `status` (any SCM), as Ozone exempts a few follower-readable calls (CLT). In secure mode the
+ * except `status` and the safe mode calls (any SCM), as Ozone exempts a few follower-readable calls (CLT). In secure mode the
  * caller authenticates with a certificate; what each identity may call is security/access-policy.ts.
  */
 import type { PeerRole } from '../server/roles.js';
 import type { TokenScope } from '../state/join-token-records.js';
-import type { ContainerInfo } from '../state/records.js';
-import { int, literal, obj, optional, str } from '../transport/params-guard.js';
+import type { ContainerInfo, PipelineInfo } from '../state/records.js';
+import { bool, int, literal, obj, optional, str } from '../transport/params-guard.js';
 import { unary } from '../transport/protocol-definition.js';
+import type { ContainerListPage, ContainerWithReplicas, DatanodeListing, StatusAndMessages } from './operator-listings.js';
 import { replicationConfigGuard } from './record-guards.js';
+import type { SafeModeRuleStatus } from '../services/safe-mode-manager.js';
 
 export interface ScmInfo {
   readonly clusterId: string;
@@ -59,6 +61,11 @@ export const clientProtocol = {
     obj({ count: optional(int({ min: 1, max: 10_000_000 })), replication: optional(replicationConfigGuard), owner: optional(str({ min: 1, max: 128 })) }),
   ),
   status: unary<Record<string, unknown>>()(obj({})),
+  // safe mode (Ozone InSafeMode, GetSafeModeRuleStatuses: follower-readable; ForceExitSafeMode: an admin command
+  // any SCM serves) — every SCM answers for its own safe mode
+  inSafeMode: unary<{ inSafeMode: boolean; preCheckComplete: boolean }>()(obj({})),
+  getSafeModeRuleStatuses: unary<SafeModeRuleStatus[]>()(obj({})),
+  forceExitSafeMode: unary<{ exitedSafeMode: boolean }>()(obj({})),
   /** Ozone's `admin scm decommission --nodeid`: remove a member from the ring (scmUuid or node id) */
   decommissionScm: unary<{ removed: string; address: string }>()(obj({ nodeId: str({ min: 1, max: 64 }) })),
   createJoinToken: unary<CreatedJoinToken>()(
@@ -75,6 +82,22 @@ export const clientProtocol = {
   revokeJoinToken: unary<{ id: string; revoked: boolean }>()(obj({ id: str({ pattern: /^[a-z0-9]{6}$/ }) })),
   listCertificates: unary<CertificateListing[]>()(obj({ role: optional(literal('SCM', 'OM', 'DATANODE', 'ADMIN')) })),
   revokeCertificate: unary<{ serial: string; revoked: boolean }>()(obj({ serial: str({ pattern: /^\d{1,40}$/ }), reason: optional(str({ max: 200 })) })),
+  // operator listings (Ozone QueryNode, ListPipelines, ListContainer, GetContainerWithPipeline +
+  // GetContainerReplicas, FinalizeScmUpgrade, QueryUpgradeFinalizationProgress): leader-only, as in Ozone
+  queryNodes: unary<DatanodeListing[]>()(obj({})),
+  listPipelines: unary<PipelineInfo[]>()(obj({})),
+  listContainerPage: unary<ContainerListPage>()(
+    obj({
+      start: int({ min: 0 }),
+      count: int({ min: 1, max: 1_000_000 }),
+      state: optional(literal('OPEN', 'CLOSING', 'QUASI_CLOSED', 'CLOSED', 'DELETING', 'DELETED')),
+      replicationType: optional(literal('RATIS', 'STAND_ALONE', 'EC')),
+      replicationFactor: optional(literal('ONE', 'THREE')),
+    }),
+  ),
+  getContainerWithReplicas: unary<ContainerWithReplicas>()(obj({ containerID: int({ min: 1 }) })),
+  finalizeScmUpgrade: unary<StatusAndMessages>()(obj({ upgradeClientId: str({ min: 1, max: 128 }) })),
+  queryUpgradeFinalizationProgress: unary<StatusAndMessages>()(obj({ upgradeClientId: str({ min: 1, max: 128 }), takeover: bool(), readonly: bool() })),
 } as const;
 export type ClientProtocol = typeof clientProtocol;
 

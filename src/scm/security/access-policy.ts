@@ -41,12 +41,24 @@ export const ACCESS: { readonly [P in RpcPortName]: { readonly [M in keyof PortP
     listContainers: ['admin', 'om'],
     createContainers: ['admin'],
     status: ['admin', 'scm'],
+    // safe mode: reading needs an authenticated caller; forceExitSafeMode calls checkAdminAccess in Ozone
+    inSafeMode: ['admin', 'scm', 'om'],
+    getSafeModeRuleStatuses: ['admin', 'scm', 'om'],
+    forceExitSafeMode: ['admin'],
     decommissionScm: ['admin'],
     createJoinToken: ['admin'],
     listJoinTokens: ['admin'],
     revokeJoinToken: ['admin'],
     listCertificates: ['admin'],
     revokeCertificate: ['admin'],
+    // Ozone: read-only listings need an authenticated user (no admin check); OM reads containers too;
+    // finalizeScmUpgrade / queryUpgradeFinalizationProgress call checkAdminAccess
+    queryNodes: ['admin', 'om'],
+    listPipelines: ['admin', 'om'],
+    listContainerPage: ['admin', 'om'],
+    getContainerWithReplicas: ['admin', 'om'],
+    finalizeScmUpgrade: ['admin'],
+    queryUpgradeFinalizationProgress: ['admin'],
   },
   block: {
     getScmInfo: ['scm', 'om', 'admin'],

@@ -35,6 +35,9 @@ export function blockHandlers(ctx: ScmContext): Handlers<BlockProtocol> {
       return { success: true };
     }),
     allocateBlock: leaderOnly(ctx, async (req, rpc) => {
+      // BlockManagerImpl: "SafeModePrecheck failed for allocateBlock" (SAFE_MODE_EXCEPTION) — after waiting for
+      // safe mode to end, bounded like the wait for an open pipeline (ozone.scm.ha.ratis.request.timeout)
+      await ctx.safeMode.precheck('allocateBlock', { waitMs: ctx.config.timing.requestTimeoutMs, signal: rpc.signal });
       const out = [];
       for (let i = 0; i < (req.num ?? 1); i++) out.push(await ctx.blocks.allocateBlock({ size: req.size, replication: req.replication, owner: req.owner }, { signal: rpc.signal }));
       return out;

@@ -1,7 +1,7 @@
 /**
  * StorageContainerLocationProtocol handlers (client port 9860, protocols/client-protocol.ts): admin calls.
- * Leader-only except `status` (any SCM, used by tools and tests) as Ozone exempts a few follower-readable
- * calls (CLT). Membership (decommission), join tokens and certificate revocation are secure-mode admin
+ * Leader-only except `status` (any SCM, used by tools and tests) and the safe mode calls (each SCM answers for
+ * its own) as Ozone exempts a few follower-readable and admin calls (CLT). Membership (decommission), join tokens and certificate revocation are secure-mode admin
  * work: with security off the token and certificate calls answer SCM_SECURITY_DISABLED.
  */
 import type { ClientProtocol } from '../protocols/client-protocol.js';
@@ -12,6 +12,7 @@ import { ScmServiceError } from '../services/service-error.js';
 import type { RingPeer } from '../replication/replicator.js';
 import type { Handlers } from '../transport/rpc-server.js';
 import { leaderOnly } from './leader-gate.js';
+import { containerWithReplicas, finalizationStatus, listContainerPage, listPipelines, queryNodes } from './operator-queries.js';
 import type { ScmContext } from './scm-context.js';
 import { peerRoles, scmStatus } from './scm-info.js';
 
@@ -50,10 +51,19 @@ export function clientHandlers(ctx: ScmContext): Handlers<ClientProtocol> {
     listContainers: leaderOnly(ctx, async ({ start = 0, count = 1000 }) =>
       [...ctx.stateMachine.snapshotState.containers.values()].filter((c) => c.containerID >= start).sort((a, b) => a.containerID - b.containerID).slice(0, count),
     ),
-    createContainers: leaderOnly(ctx, async ({ count = 1, replication, owner = 'admin' }, rpc) =>
-      ctx.blocks.createContainers({ count, replication: replication ?? { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner }, { signal: rpc.signal }),
-    ),
+    createContainers: leaderOnly(ctx, async ({ count = 1, replication, owner = 'admin' }, rpc) => {
+      // Ozone's allocateContainer is refused in safe mode; we first wait for it to end, as for an open pipeline
+      await ctx.safeMode.precheck('allocateContainer', { waitMs: ctx.config.timing.requestTimeoutMs, signal: rpc.signal });
+      return ctx.blocks.createContainers({ count, replication: replication ?? { replicationType: 'RATIS', replicationFactor: 'THREE' }, owner }, { signal: rpc.signal });
+    }),
     status: async () => scmStatus(ctx),
+    // safe mode: any SCM answers for itself (Ozone: follower-readable / admin commands, not leader-gated)
+    inSafeMode: async () => ({ inSafeMode: ctx.safeMode.inSafeMode(), preCheckComplete: ctx.safeMode.preCheckComplete() }),
+    getSafeModeRuleStatuses: async () => ctx.safeMode.ruleStatuses(),
+    forceExitSafeMode: async (_params, rpc) => {
+      ctx.logger.warn('forcing this SCM out of safe mode', { by: who(rpc.identity, rpc.remote), state: ctx.safeMode.state });
+      return { exitedSafeMode: ctx.safeMode.forceExitSafeMode() };
+    },
     decommissionScm: leaderOnly(ctx, async ({ nodeId }, rpc) => {
       const peer = findPeer(ctx, nodeId);
       const by = who(rpc.identity, rpc.remote);
@@ -92,5 +102,12 @@ export function clientHandlers(ctx: ScmContext): Handlers<ClientProtocol> {
       await certificates().revoke(serial, reason ?? 'revoked by an administrator', who(rpc.identity, rpc.remote), { signal: rpc.signal });
       return { serial, revoked: true };
     }),
+    // operator listings (server/operator-queries.ts): leader-only as Ozone's SCMClientProtocolServer
+    queryNodes: leaderOnly(ctx, async () => queryNodes(ctx)),
+    listPipelines: leaderOnly(ctx, async () => listPipelines(ctx)),
+    listContainerPage: leaderOnly(ctx, async (q) => listContainerPage(ctx, q)),
+    getContainerWithReplicas: leaderOnly(ctx, async ({ containerID }) => containerWithReplicas(ctx, containerID)),
+    finalizeScmUpgrade: leaderOnly(ctx, async () => finalizationStatus()),
+    queryUpgradeFinalizationProgress: leaderOnly(ctx, async () => finalizationStatus()),
   };
 }

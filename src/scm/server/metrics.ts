@@ -19,6 +19,8 @@ export interface MetricsSnapshot {
   readonly containers: Readonly<Record<string, number>>;
   readonly pipelines: Readonly<Record<string, number>>;
   readonly datanodes: Readonly<Record<string, number>>;
+  /** this SCM is in safe mode (Ozone SafeModeMetrics' ScmInSafeMode) */
+  readonly inSafeMode: boolean;
   /** per listening port: open connections, bytes held for partial frames, connections closed by the bounds */
   readonly listeners: Readonly<Record<string, { open: number; buffered: number; refused: number; idleClosed: number; overBudgetClosed: number }>>;
 }
@@ -99,6 +101,7 @@ export function createScmMetrics(collect: () => MetricsSnapshot, options: { defa
       }
     },
   });
+  new Gauge({ name: 'scm_safe_mode', help: '1 while this SCM is in safe mode (each SCM computes its own)', registers: [registry], collect() { this.set(current().inSafeMode ? 1 : 0); } });
   byState('scm_containers', 'Containers by lifecycle state', (s) => s.containers);
   byState('scm_pipelines', 'Pipelines by state', (s) => s.pipelines);
   byState('scm_datanodes', 'Datanodes by health as seen by this SCM', (s) => s.datanodes);

@@ -10,6 +10,7 @@ import type { CertificateService } from '../services/certificate-service.js';
 import type { JoinTokenService } from '../services/join-token-service.js';
 import type { NodeManager } from '../services/node-manager.js';
 import type { PipelineManager } from '../services/pipeline-manager.js';
+import type { SafeModeManager } from '../services/safe-mode-manager.js';
 import type { ScmVersion } from '../storage/version-file.js';
 import type { ScmMetrics } from './metrics.js';
 
@@ -21,6 +22,8 @@ export interface ScmContext {
   readonly nodes: NodeManager;
   readonly pipelines: PipelineManager;
   readonly blocks: BlockManager;
+  /** this SCM's safe mode (every SCM computes its own from the datanodes reporting to it) */
+  readonly safeMode: SafeModeManager;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly locality: HostLocality;

@@ -39,6 +39,7 @@ export function scmStatus(ctx: ScmContext): Record<string, unknown> {
     containers: countBy(state.containers.values(), (c) => c.state),
     pipelines: countBy(state.pipelines.values(), (p) => p.state),
     datanodes: ctx.nodes.counts(),
+    safeMode: { inSafeMode: ctx.safeMode.inSafeMode(), preCheckComplete: ctx.safeMode.preCheckComplete() },
     sequenceIds: Object.fromEntries(state.sequences),
   };
 }

@@ -27,6 +27,7 @@ export class NodeManager {
   /** per datanode: its commands in order, and their keys (a command already queued is not queued twice) */
   private readonly queues = new Map<string, { readonly list: DatanodeCommand[]; readonly keys: Set<string> }>();
   private readonly listeners = new Set<ReportListener>();
+  private readonly registerListeners = new Set<(details: DatanodeDetails) => void>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -41,6 +42,7 @@ export class NodeManager {
     const existing = this.nodes.get(details.uuid);
     if (existing) existing.lastHeartbeat = this.clock.now();
     else this.nodes.set(details.uuid, { details, lastHeartbeat: this.clock.now(), containers: [], pipelines: [] });
+    for (const l of this.registerListeners) l(details);
   }
 
   /** Records a heartbeat with its reports; returns (and removes) the commands queued for it. */
@@ -71,6 +73,12 @@ export class NodeManager {
     q.keys.add(key);
     q.list.push(command);
     return true;
+  }
+
+  /** Told about every registration (explicit, or implied by a heartbeat) — safe mode counts datanodes here. */
+  onRegister(listener: (details: DatanodeDetails) => void): () => void {
+    this.registerListeners.add(listener);
+    return () => this.registerListeners.delete(listener);
   }
 
   onReport(listener: ReportListener): () => void {
@@ -105,5 +113,6 @@ export class NodeManager {
     this.unsubscribe();
     this.queues.clear();
     this.listeners.clear();
+    this.registerListeners.clear();
   }
 }

@@ -6,9 +6,10 @@
  *  - the answering SCM says it is LEADER, and
  *  - the command's term is not below the highest term seen ("drop a command from a stale leader SCM").
  * After executing commands a datanode reports to every SCM at once. Datanode ids are derived from the
- * host prefix and index, so a restarted simulator comes back as the same datanodes. On a secure cluster
- * the simulator authenticates with a datanode certificate for its host (`tls`), which speaks for the
- * datanodes `<host>-dn<N>` it simulates.
+ * host prefix and index, so a restarted simulator comes back as the same datanodes — within one process
+ * with the containers and pipelines they held (datanode-disk.ts), as real datanodes keep them on disk. On a
+ * secure cluster the simulator authenticates with a datanode certificate for its host (`tls`), which speaks
+ * for the datanodes `<host>-dn<N>` it simulates.
  */
 import { createHash } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../common/clock.js';
@@ -18,6 +19,7 @@ import type { ContainerReplicaReport, DatanodeCommand, DatanodeProtocol, Heartbe
 import type { ClientTls } from '../transport/tls-options.js';
 import type { ContainerState, DatanodeDetails } from '../state/records.js';
 import { RpcClient } from '../transport/rpc-client.js';
+import { processDatanodeDisks, type DatanodeDisk, type DatanodeDisks } from './datanode-disk.js';
 
 export function datanodeUuid(prefix: string, index: number): string {
   const h = createHash('sha1').update(`${prefix}#${index}`).digest('hex');
@@ -34,14 +36,20 @@ export interface SimulatorStats {
 }
 
 class SimDatanode {
-  readonly pipelines = new Map<string, { isLeader: boolean }>();
-  readonly containers = new Map<number, { state: ContainerState; pipelineID: string }>();
+  readonly pipelines: Map<string, { isLeader: boolean }>;
+  readonly containers: Map<number, { state: ContainerState; pipelineID: string }>;
   maxTerm = 0;
   readonly healthyEndpoints = new Set<string>();
   /** a heartbeat round of this datanode is in flight; `again` = run another one right after it */
   busy = false;
   again = false;
-  constructor(readonly details: DatanodeDetails) {}
+  constructor(
+    readonly details: DatanodeDetails,
+    disk: DatanodeDisk,
+  ) {
+    this.pipelines = disk.pipelines;
+    this.containers = disk.containers;
+  }
 
   report(): HeartbeatRequest {
     const containers: ContainerReplicaReport[] = [...this.containers].map(([containerID, c]) => ({ containerID, state: c.state, usedBytes: 0, keyCount: 0 }));
@@ -64,9 +72,13 @@ export class DatanodeSimulator {
 
   constructor(
     scms: readonly ScmNode[],
-    private readonly options: { count: number; prefix: string; intervalMs: number; clock: Clock; logger: Logger; tls?: ClientTls },
+    private readonly options: { count: number; prefix: string; intervalMs: number; clock: Clock; logger: Logger; tls?: ClientTls; disks?: DatanodeDisks },
   ) {
-    this.datanodes = Array.from({ length: options.count }, (_, i) => new SimDatanode({ uuid: datanodeUuid(options.prefix, i + 1), hostName: `${options.prefix}-dn${i + 1}`, ipAddress: '127.0.0.1' }));
+    const disks = options.disks ?? processDatanodeDisks;
+    this.datanodes = Array.from({ length: options.count }, (_, i) => {
+      const uuid = datanodeUuid(options.prefix, i + 1);
+      return new SimDatanode({ uuid, hostName: `${options.prefix}-dn${i + 1}`, ipAddress: '127.0.0.1' }, disks.of(uuid));
+    });
     this.clients = scms.map((node) => ({ node, client: new RpcClient<DatanodeProtocol>(node.host, node.ports.datanode, { timeoutMs: Math.max(5000, options.intervalMs * 3), connectTimeoutMs: 2000, ...(options.tls ? { tls: options.tls } : {}) }) }));
   }
 

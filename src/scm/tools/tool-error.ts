@@ -19,6 +19,11 @@ export type ToolErrorCode =
   | 'FREON_BAD_OPTION'
   | 'FREON_FAILED'
   | 'DAEMON_FAILED'
+  | 'DATANODE_NOT_FOUND'
+  | 'CONTAINER_BAD_ID'
+  | 'GETCONF_MISSING_KEY'
+  | 'GETCONF_NO_SCM'
+  | 'UPGRADE_INVALID_RESPONSE'
   | 'USAGE';
 
 /** Ozone's exit code for an execution error (GenericCli: -1 → 255) */

@@ -13,6 +13,9 @@ function recorder(): { actions: CliActions; calls: Array<[string, ...unknown[]]>
     ldbList: rec('ldbList'), ldbScan: rec('ldbScan'), ldbCheckpoint: rec('ldbCheckpoint'), freon: rec('freon'), datanode: rec('datanode'), containerCreate: rec('containerCreate'),
     tokenCreate: rec('tokenCreate'), tokenList: rec('tokenList'), tokenRevoke: rec('tokenRevoke'), decommission: rec('decommission'),
     certList: rec('certList'), certRevoke: rec('certRevoke'), certRequest: rec('certRequest'),
+    datanodeList: rec('datanodeList'), pipelineList: rec('pipelineList'), containerList: rec('containerList'), containerInfo: rec('containerInfo'),
+    getconf: rec('getconf'), finalizeUpgrade: rec('finalizeUpgrade'), finalizationStatus: rec('finalizationStatus'),
+    safeMode: rec('safeMode'),
   };
   return { actions, calls };
 }

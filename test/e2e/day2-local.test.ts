@@ -17,6 +17,7 @@ import { killAll, ozone, spawnOzone, type OzoneProcess } from '../support/ozone-
 import { freonOnce, freonWriter, type FreonWriter } from '../support/freon-writer.js';
 import { writeLocalTopology } from '../support/local-topology.js';
 import { waitUntil } from '../support/wait.js';
+import { parseContainerScan } from '../../src/provisioner/apply/container-scan.js';
 
 const root = '/tmp/scmctl-day2';
 const env = { SCMCTL_STATE_DIR: join(root, 'state'), SCMCTL_CACHE_DIR: '/tmp/scmctl-apply-e2e-cache' };
@@ -223,7 +224,7 @@ describe('Day-2 on local hosts under a writer', () => {
     const st = await status();
     expect(st.code, JSON.stringify(st.st)).toBe(0);
     for (const h of ['scm1', 'scm2', 'scm3b']) expect(readFileSync(join(root, h, 'metadata', 'scm', 'current', 'VERSION'), 'utf8')).toContain(`clusterID=${manifest.clusterId}`);
-    const ids = (text: string) => Object.keys(JSON.parse(text)).sort();
+    const ids = (text: string) => parseContainerScan(text)!.ids;
     await sameContainers(['scm1', 'scm2', 'scm3b']);
     expect(ids(containers('scm1'))).toEqual(ids(before));
   });

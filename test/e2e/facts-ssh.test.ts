@@ -29,7 +29,7 @@ const VERSION = `#Tue Mar 16 10:19:33 UTC 2021\nnodeType=SCM\nclusterID=CID-130f
 // A stand-in for bin/ozone's read-only subcommands (the real one is the embedded SCM's launcher).
 const OZONE = `#!/bin/sh
 case "$1 $2 $3" in
-  "version  ") echo "              /    2.2.0(scmctl stand-in)" ;;
+  "version  ") echo "              /    0.1.0(scmctl embedded SCM)" ;;
   "--daemon status scm")
     pid=$(cat "$OZONE_PID_DIR/ozone-scm.pid" 2>/dev/null) || exit 3
     if test -d "/proc/$pid"; then exit 0; fi

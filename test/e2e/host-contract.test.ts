@@ -1,7 +1,7 @@
 /**
  * The conformance kit: every command and output format the provisioner relies on (src/provisioner/apply/
  * scm-commands.ts, facts/*-probe.ts, container-scan.ts) and the operator commands an SCM-HA operator reaches
- * for, run against a host runtime — one SCM with a one-node Raft ring on 127.0.4.1, driven only through the
+ * for, run against a host runtime — one SCM with a one-node Raft ring on 127.0.0.51, driven only through the
  * runtime's `bin/ozone`. Runtimes checked here:
  *  - `embedded`: this repository's bin/ozone;
  *  - `stand-in`: the Ozone-layout distribution built from it (test/support/standin-ozone.ts), unpacked, with
@@ -24,7 +24,7 @@ import { OZONE } from '../support/ozone-process.js';
 import { siteProperties, siteXml } from '../support/scm-site.js';
 import { buildStandinOzone } from '../support/standin-ozone.js';
 
-const HOST = '127.0.4.1';
+const HOST = '127.0.0.51';
 const JAVA_HOME = realpathSync(execFileSync('sh', ['-c', 'command -v java']).toString().trim()).replace(/\/bin\/java$/, '');
 
 interface Runtime {

@@ -144,7 +144,7 @@ describe('standalone SCM, real processes on 127.0.0.1', () => {
     expect(Object.values(containers)[0]).toMatchObject({ owner: 'freon' });
 
     const transfer = ozone(['admin', 'scm', 'transfer', '-n', 'scm1'], env1);
-    expect(transfer.status).toBe(1);
+    expect(transfer.status).toBe(255); // an execution error (GenericCli)
     expect(transfer.stderr).toMatch(/requires Ratis/);
     expect(transfer.stderr).toMatch(/REPLICATION_UNSUPPORTED/);
 
@@ -216,7 +216,7 @@ describe('standalone SCM, real processes on 127.0.0.1', () => {
       'ozone.metadata.dirs': meta2,
     });
     const amb = ozone(['scm', '--bootstrap'], { OZONE_CONF_DIR: ambiguous });
-    expect(amb.status).toBe(1);
+    expect(amb.status).toBe(255);
     expect(amb.stderr).toMatch(/multiple ozone\.scm\.address addresses that match local node's address: scmservice\.scm1=127\.0\.0\.1, scmservice\.scm2=127\.0\.0\.2/);
     expect(amb.stderr).toMatch(/code: CONFIG_MULTIPLE_LOCAL_NODES/);
     expect(existsSync(join(meta2, 'scm/current/VERSION'))).toBe(true);

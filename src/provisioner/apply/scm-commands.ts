@@ -33,6 +33,16 @@ export function decommissionArgs(scmUuid: string): string[] {
   return ['admin', 'scm', 'decommission', '--nodeid', scmUuid];
 }
 
+/** Ozone's SafeModeCheckSubcommand for one SCM (`--scm host:clientPort`) */
+export function safeModeStatusArgs(address: string, clientPort: number): string[] {
+  return ['admin', 'safemode', 'status', '--scm', `${address}:${clientPort}`];
+}
+
+/** whether that output says the SCM is out of safe mode (`… out of safe mode` / `SCM is out of safe mode.`) */
+export function outOfSafeMode(stdout: string): boolean {
+  return /\bout of safe mode\b/i.test(stdout) && !/\bin safe mode\b/i.test(stdout.replace(/out of safe mode/gi, ''));
+}
+
 export function transferArgs(target: string): string[] {
   return ['admin', 'scm', 'transfer', '-n', target];
 }

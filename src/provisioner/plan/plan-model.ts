@@ -76,6 +76,8 @@ export interface PlanNode {
   /** `ozone.scm.address.<sid>.<nid>` */
   readonly address: string;
   readonly ratisPort: number;
+  /** the client port (`ozone admin … --scm <address>:<clientPort>` asks this SCM only); absent in older saved plans */
+  readonly clientPort?: number;
   readonly primordial: boolean;
   readonly installDir: string;
   readonly configDir: string;

@@ -87,6 +87,7 @@ function planNode(topology: Topology, n: ScmNode): PlanNode {
     host: n.host,
     address: n.address,
     ratisPort: n.ports.ratis,
+    clientPort: n.ports.client,
     primordial: n.primordial,
     installDir: n.directories.install,
     configDir: n.directories.config,

@@ -114,7 +114,7 @@ describe('examples/apache-ozone-*.yaml', () => {
   writeFileSync(tarball, 'a release');
   writeFileSync(`${tarball}.sha512`, `${createHash('sha512').update('a release').digest('hex')}  ozone-2.2.0.tar.gz\n`);
 
-  it.each(['apache-ozone-three-node.yaml', 'apache-ozone-secure.yaml'])('%s is valid with its release beside it', async (f) => {
+  it.each(['apache-ozone-three-node.yaml', 'apache-ozone-secure.yaml', 'apache-ozone-local.yaml'])('%s is valid with its release beside it', async (f) => {
     const r = await loadTopology(`examples/${f}`, { env: { OZONE_TARBALL: tarball } });
     expect(codes(r)).toEqual([]);
     expect(r.topology?.runtime).toMatchObject({ kind: 'apache-ozone', ozone: { version: '2.2.0' } });

@@ -150,6 +150,23 @@ for (const rt of runtimes) {
       expect(parseContainerScan(scan.stdout)).not.toBeNull();
     });
 
+    it('operator commands answer in Ozone\'s formats (SafeModeCheckSubcommand, ListInfoSubcommand, ListPipelinesSubcommand, container ListSubcommand, OzoneGetConf, FinalizeScmUpgradeSubcommand)', () => {
+      const safe = oz('admin', 'safemode', 'status');
+      expect(safe.status, safe.stderr).toBe(0);
+      expect(safe.stdout).toMatch(/in safe mode/); // no datanode reported: Ozone stays in safe mode
+      expect(oz('admin', 'datanode', 'list').status).toBe(0);
+      expect(oz('admin', 'pipeline', 'list').status).toBe(0);
+      const containers = oz('admin', 'container', 'list');
+      expect(containers.status, containers.stderr).toBe(0);
+      expect(Array.isArray(JSON.parse(containers.stdout))).toBe(true);
+      expect(oz('getconf', 'storagecontainermanagers').stdout.trim()).toBe(HOST);
+      expect(oz('getconf', '-confKey', 'ozone.scm.nodes.scmservice').stdout.trim()).toBe('scm1');
+      expect(oz('getconf', '-confKey', 'no.such.key').status).toBe(255);
+      const fin = oz('admin', 'scm', 'finalizeupgrade');
+      expect(fin.status, fin.stderr).toBe(0);
+      expect(fin.stdout).toMatch(/Upgrade has already been finalized\./);
+    });
+
     it('--daemon stop, then status 3 again', () => {
       expect(oz('--daemon', 'stop', 'scm').status).toBe(0);
       expect(oz('--daemon', 'status', 'scm').status).toBe(3);

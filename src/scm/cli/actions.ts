@@ -29,6 +29,7 @@ import { startScmServer } from '../server.js';
 import { newClusterId, readVersionFile, SOFTWARE_LAYOUT_VERSION } from '../storage/version-file.js';
 import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/daemon.js';
 import { runContainerCreate } from '../tools/container-create.js';
+import { FileDatanodeDisks } from '../tools/datanode-disk.js';
 import { DatanodeSimulator } from '../tools/datanode-simulator.js';
 import { runFreon } from '../tools/freon.js';
 import { versionBanner } from '../tools/version-banner.js';
@@ -319,7 +320,11 @@ export function createActions(ctx: ActionEnv): CliActions {
         const scms = clientService(readScmTopology(c)).nodes;
         const identity = securityEnabled(c) ? await datanodeIdentity(c, o) : undefined;
         const prefix = o.prefix ?? identity?.host ?? hostname();
-        const sim = new DatanodeSimulator(scms, { count: o.count, prefix, intervalMs: readTiming(c).heartbeatIntervalMs, clock: systemClock, logger: logger(), ...(identity ? { tls: identity.tls } : {}) });
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(prefix)) throw new ToolError('USAGE', `--prefix ${JSON.stringify(prefix)}: a host name prefix is letters, digits, '.', '_' and '-'`, { exitCode: 2 });
+        // the datanodes' "disks" (containers, pipelines) outlive the process, as a real datanode's do
+        const meta = metadataDirOf(c);
+        const disks = meta !== undefined ? new FileDatanodeDisks(join(meta, 'dn', prefix, 'disks')) : undefined;
+        const sim = new DatanodeSimulator(scms, { count: o.count, prefix, intervalMs: readTiming(c).heartbeatIntervalMs, clock: systemClock, logger: logger(), ...(identity ? { tls: identity.tls } : {}), ...(disks ? { disks } : {}) });
         sim.start();
         io.err(`Started ${o.count} simulated datanodes (${prefix}-dn1..${o.count}) reporting to ${scms.map((s) => `${s.nodeId}(${s.host}:${s.ports.datanode})`).join(', ')}`);
         const sig = await ctx.stopRequested();

@@ -91,9 +91,18 @@ export class DatanodeSimulator {
     this.timer = this.options.clock.setInterval(() => this.round(), this.options.intervalMs);
   }
 
-  /** One heartbeat from every datanode to every SCM. */
+  /** One heartbeat from every datanode to every SCM; what the last round changed goes to the disks first. */
   private round(): void {
+    this.flushDisks();
     for (const dn of this.datanodes) this.track(this.beat(dn));
+  }
+
+  private flushDisks(): void {
+    try {
+      (this.options.disks ?? processDatanodeDisks).flush();
+    } catch (err) {
+      this.options.logger.warn('cannot write the simulated datanodes\' state', { error: (err as Error).message });
+    }
   }
 
   private track(p: Promise<void>): void {
@@ -189,5 +198,6 @@ export class DatanodeSimulator {
     // closing the clients ends calls still waiting on an SCM that does not answer; then nothing is left
     await Promise.all(this.clients.map((c) => c.client.close()));
     await Promise.allSettled([...this.inflight]);
+    this.flushDisks();
   }
 }

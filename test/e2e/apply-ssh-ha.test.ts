@@ -93,7 +93,9 @@ describe('apply over SSH: a three-SCM Raft ring', () => {
     await dn.waitFor(/Started 3 simulated datanodes/);
     const runs: FreonRun[] = [];
     let first: FreonRun | undefined;
-    for (let i = 0; i < 60 && !(first && first.status === 0); i++) first = await freon(conf, 5); // pipelines need healthy datanodes
+    // allocations need the leader out of safe mode (datanodes registered, a healthy pipeline): Ozone's gate
+    expect(ozone(['--conf', conf, 'admin', 'safemode', 'wait', '-t', '60'], {}, 90_000).status).toBe(0);
+    for (let i = 0; i < 10 && !(first && first.status === 0); i++) first = await freon(conf, 5);
     expect(first?.status).toBe(0);
     let writing = true;
     const writer = (async () => {

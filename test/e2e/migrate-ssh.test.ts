@@ -45,13 +45,9 @@ async function freon(base: string, keys: number): Promise<void> {
   const dn = spawnOzone(['--conf', conf(base, 'node1'), 'datanode', '--count', '3', '--prefix', 'dn']);
   try {
     await dn.waitFor(/Started 3 simulated datanodes/);
-    // pipelines need healthy datanodes: small runs until one succeeds
-    let ok = false;
-    for (let i = 0; i < 60 && !ok; i++) {
-      ok = ozone(['--conf', conf(base, 'node1'), 'freon', 'rk', '--num-of-volumes=1', '--num-of-buckets=1', '--num-of-keys=5', '--num-of-threads=1', '--key-size=1KB']).status === 0;
-      if (!ok) await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(ok).toBe(true);
+    // allocations need the leader out of safe mode (datanodes registered, a healthy pipeline): Ozone's gate
+    const wait = ozone(['--conf', conf(base, 'node1'), 'admin', 'safemode', 'wait', '-t', '60'], {}, 90_000);
+    expect(wait.status, wait.stdout + wait.stderr).toBe(0);
     const r = ozone(['--conf', conf(base, 'node1'), 'freon', 'randomkeys', '--numOfVolumes=1', '--numOfBuckets=1', `--numOfKeys=${keys}`, '--numOfThreads=8', '--keySize=1024', '--json'], {}, 300_000);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { keysAllocated: number; failures: number };

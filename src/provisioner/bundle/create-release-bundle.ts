@@ -83,7 +83,7 @@ export async function createReleaseBundle(o: ReleaseBundleOptions): Promise<Bund
     try {
       await extractTarGz(o.ozoneTarball, stage, { strip: 1 });
     } catch (err) {
-      throw new BundleError('BUNDLE_RELEASE_INVALID', `${o.ozoneTarball} is not a readable .tar.gz: ${(err as Error).message}`, { cause: err });
+      throw unpackError(o.ozoneTarball, err);
     }
     if (!(await exists(join(stage, 'bin/ozone')))) {
       throw new BundleError('BUNDLE_RELEASE_INVALID', `${o.ozoneTarball} has no bin/ozone under its top directory: not an Ozone binary release`, {
@@ -99,7 +99,7 @@ export async function createReleaseBundle(o: ReleaseBundleOptions): Promise<Bund
       try {
         await extractTarGz(o.javaTarball, join(stage, 'java'), { strip: 1 });
       } catch (err) {
-        throw new BundleError('BUNDLE_RELEASE_INVALID', `${o.javaTarball} is not a readable .tar.gz: ${(err as Error).message}`, { cause: err });
+        throw unpackError(o.javaTarball, err);
       }
       if (!(await exists(join(stage, 'java/bin/java')))) throw new BundleError('BUNDLE_RELEASE_INVALID', `${o.javaTarball} has no bin/java under its top directory: not a JDK or JRE`);
       const rel = await javaRelease(join(stage, 'java'));
@@ -131,6 +131,16 @@ export async function createReleaseBundle(o: ReleaseBundleOptions): Promise<Bund
     const fileName = `ozone-${o.ozoneVersion}-scmctl-bundle${java ? `-java-${arch}` : ''}.tar.gz`;
     return await packBundle(stage, manifest, o.outDir, fileName, o.signal ? { signal: o.signal } : {});
   } finally {
-    await rm(stage, { recursive: true, force: true });
+    // a refused archive may still be writing its last entries: retry the removal briefly
+    await rm(stage, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
+}
+
+/** node-tar refuses (strict) entries with absolute or escaping paths and links: say so, not "unreadable" */
+function unpackError(file: string, err: unknown): BundleError {
+  const tarCode = (err as { tarCode?: string }).tarCode;
+  if (tarCode === 'TAR_ENTRY_INFO' || tarCode === 'TAR_ENTRY_ERROR') {
+    return new BundleError('BUNDLE_RELEASE_INVALID', `${file} has an entry that points outside the release: ${(err as Error).message}`, { cause: err, hint: 'use the release tarball as published; it must not contain absolute paths or links' });
+  }
+  return new BundleError('BUNDLE_RELEASE_INVALID', `${file} is not a readable .tar.gz: ${(err as Error).message}`, { cause: err });
 }

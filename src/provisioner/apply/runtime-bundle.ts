@@ -62,13 +62,26 @@ async function cacheKey(o: SelfBundleOptions): Promise<string> {
 
 /** A bundle of this scmctl, from the cache when its inputs did not change. */
 export async function selfBundle(o: SelfBundleOptions): Promise<BundleInfo> {
-  const key = await cacheKey(o);
-  const dir = join(o.cacheDir, 'bundles', key);
+  return cachedBundle(join(o.cacheDir, 'bundles', await cacheKey(o)), o.signal, (outDir) =>
+    createBundle({
+      packageRoot: o.packageRoot,
+      outDir,
+      ...(o.node ? { nodeBinary: o.node.binary, nodeVersion: o.node.version } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    }),
+  );
+}
+
+/**
+ * The bundle cached in `dir` (its `bundle.json` names it; its archive still hashes to what it says), else
+ * one made by `make` into a staging directory renamed over `dir`.
+ */
+async function cachedBundle(dir: string, signal: AbortSignal | undefined, make: (outDir: string) => Promise<BundleInfo>): Promise<BundleInfo> {
   const infoPath = join(dir, 'bundle.json');
   if (existsSync(infoPath)) {
     try {
       const info = JSON.parse(await readFile(infoPath, 'utf8')) as BundleInfo;
-      if (existsSync(info.path) && (await sha256File(info.path, o.signal)) === info.sha256) return info;
+      if (existsSync(info.path) && (await sha256File(info.path, signal)) === info.sha256) return info;
     } catch {
       // a broken cache entry is rebuilt below
     }
@@ -76,12 +89,7 @@ export async function selfBundle(o: SelfBundleOptions): Promise<BundleInfo> {
   const tmp = `${dir}.${process.pid}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  const made = await createBundle({
-    packageRoot: o.packageRoot,
-    outDir: tmp,
-    ...(o.node ? { nodeBinary: o.node.binary, nodeVersion: o.node.version } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
+  const made = await make(tmp);
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
   const info: BundleInfo = { ...made, path: join(dir, made.path.slice(made.path.lastIndexOf('/') + 1)) };
@@ -125,32 +133,18 @@ export async function releaseBundle(o: { runtime: Runtime; cacheDir: string; sig
     h.update(`${f} ${s.size} ${s.mtimeMs}\n`);
   }
   h.update(`${rt.ozone.version}\n`);
-  const dir = join(o.cacheDir, 'releases', h.digest('hex').slice(0, 24));
-  const infoPath = join(dir, 'bundle.json');
-  if (existsSync(infoPath)) {
-    try {
-      const info = JSON.parse(await readFile(infoPath, 'utf8')) as BundleInfo;
-      if (existsSync(info.path) && (await sha256File(info.path, o.signal)) === info.sha256) return info;
-    } catch {
-      // rebuilt below
-    }
-  }
   const expected = expectedChecksum(rt.ozone.tarball, rt.ozone);
-  const tmp = `${dir}.${process.pid}.tmp`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  const made = await createReleaseBundle({
-    ozoneTarball: rt.ozone.tarball,
-    ozoneVersion: rt.ozone.version,
-    ozoneDigest: expected ? `${expected.algorithm}:${expected.hex}` : 'unchecked',
-    ...(javaTarball ? { javaTarball } : {}),
-    layoutVersion: layoutVersionOf(rt.ozone.version),
-    outDir: tmp,
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
-  const info: BundleInfo = { ...made, path: join(dir, made.path.slice(made.path.lastIndexOf('/') + 1)) };
-  await writeFile(infoPath, `${JSON.stringify(info)}\n`);
-  return info;
+  const ozone = rt.ozone;
+  const version = rt.ozone.version;
+  return cachedBundle(join(o.cacheDir, 'releases', h.digest('hex').slice(0, 24)), o.signal, (outDir) =>
+    createReleaseBundle({
+      ozoneTarball: ozone.tarball,
+      ozoneVersion: version,
+      ozoneDigest: expected ? `${expected.algorithm}:${expected.hex}` : 'unchecked',
+      ...(javaTarball ? { javaTarball } : {}),
+      layoutVersion: layoutVersionOf(version),
+      outDir,
+      ...(o.signal ? { signal: o.signal } : {}),
+    }),
+  );
 }

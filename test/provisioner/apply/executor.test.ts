@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/common/clock.js';
 import { executePlan } from '../../../src/provisioner/apply/executor.js';
 import { connectLocal } from '../../../src/provisioner/hosts/local-host.js';
-import { changeCount, PLAN_FORMAT, type Plan } from '../../../src/provisioner/plan/plan-model.js';
+import { changeCount } from '../../../src/provisioner/plan/plan-model.js';
 import { SimCluster } from '../../support/sim-scm-cluster.js';
 import { standaloneText, threeNodeText, topologyOf } from '../plan/cluster-fixture.js';
-import { applyOn, planOn } from './sim-loop.js';
+import { applyOn, onePhasePlan, planOn } from './sim-loop.js';
 
 const t3 = topologyOf(threeNodeText());
 const changed = topologyOf(threeNodeText({ properties: { 'ozone.scm.container.size': '1GB' } }));
@@ -228,25 +228,7 @@ describe('create-directories with a real shell (local host)', () => {
     const host = await connectLocal({ name: 'local1', secrets: { env: {} } });
     try {
       const d = (p: string): string => join(dir, p);
-      const plan: Plan = {
-        format: PLAN_FORMAT,
-        cluster: 'c',
-        phases: [
-          {
-            id: 'files',
-            title: 'files',
-            mode: 'per-host',
-            tasks: [{ kind: 'create-directories', id: 'mkdir:local1', title: 'mkdir', host: 'local1', paths: [d('conf'), d('data/meta'), d('data/meta/scm.ratis'), d('logs')], privatePaths: [d('data/meta'), d('data/meta/scm.ratis')], sudo: false }],
-          },
-        ],
-        nodes: {},
-        hosts: {},
-        preflight: [],
-        problems: [],
-        fileChanges: [],
-        bundle: null,
-        timeouts: { commandMs: 10_000, scmStartMs: 10_000, scmInfoWaitMs: 10_000 },
-      };
+      const plan = onePhasePlan([{ kind: 'create-directories', id: 'mkdir:local1', title: 'mkdir', host: 'local1', paths: [d('conf'), d('data/meta'), d('data/meta/scm.ratis'), d('logs')], privatePaths: [d('data/meta'), d('data/meta/scm.ratis')], sudo: false }]);
       const old = process.umask(0o000); // the command sets its own umask
       try {
         expect((await executePlan(plan, { hosts: { get: async () => host }, bundle: null, clock: systemClock })).ok).toBe(true);

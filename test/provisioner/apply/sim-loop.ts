@@ -6,7 +6,7 @@ import { ClusterSession } from '../../../src/provisioner/apply/cluster-session.j
 import { executePlan, type ApplyOutcome } from '../../../src/provisioner/apply/executor.js';
 import { planBundle } from '../../../src/provisioner/apply/runtime-bundle.js';
 import type { ClusterFacts } from '../../../src/provisioner/plan/cluster-facts.js';
-import type { Plan } from '../../../src/provisioner/plan/plan-model.js';
+import { PLAN_FORMAT, type Plan, type Task } from '../../../src/provisioner/plan/plan-model.js';
 import { plan } from '../../../src/provisioner/plan/planner.js';
 import type { Topology } from '../../../src/provisioner/topology/model.js';
 import type { SimCluster } from '../../support/sim-scm-cluster.js';
@@ -78,4 +78,20 @@ export async function applyOn(
     },
   });
   return { plan: p, outcome, events };
+}
+
+/** A plan of one per-host phase holding `tasks` (tasks that need no nodes or hosts in the plan). */
+export function onePhasePlan(tasks: readonly Task[]): Plan {
+  return {
+    format: PLAN_FORMAT,
+    cluster: 'c',
+    phases: [{ id: 'files', title: 'files', mode: 'per-host', tasks }],
+    nodes: {},
+    hosts: {},
+    preflight: [],
+    problems: [],
+    fileChanges: [],
+    bundle: null,
+    timeouts: { commandMs: 10_000, scmStartMs: 10_000, scmInfoWaitMs: 10_000 },
+  };
 }

@@ -7,29 +7,15 @@ import { systemClock } from '../../../../src/common/clock.js';
 import type { ApplyEvent } from '../../../../src/provisioner/apply/apply-events.js';
 import { executePlan } from '../../../../src/provisioner/apply/executor.js';
 import { connectLocal } from '../../../../src/provisioner/hosts/local-host.js';
-import { PLAN_FORMAT, type Plan, type Task } from '../../../../src/provisioner/plan/plan-model.js';
+import type { Task } from '../../../../src/provisioner/plan/plan-model.js';
 import { keytabTask } from '../../../../src/provisioner/plan/planner.js';
 import { withAbsoluteReleasePaths } from '../../../../src/provisioner/topology/release-files.js';
 import { threeNodes, valid } from '../../topology/helpers.js';
+import { onePhasePlan } from '../sim-loop.js';
 
 const SECRET = 'kerberos-key-material-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'scmctl-keytab-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function planOf(task: Task): Plan {
-  return {
-    format: PLAN_FORMAT,
-    cluster: 'c',
-    phases: [{ id: 'files', title: 'files', mode: 'per-host', tasks: [task] }],
-    nodes: {},
-    hosts: {},
-    preflight: [],
-    problems: [],
-    fileChanges: [],
-    bundle: null,
-    timeouts: { commandMs: 10_000, scmStartMs: 10_000, scmInfoWaitMs: 10_000 },
-  };
-}
 
 describe('Kerberos keytabs (security.kerberos.keytabs)', () => {
   const source = join(dir, 'scm1.keytab');
@@ -57,13 +43,13 @@ describe('Kerberos keytabs (security.kerberos.keytabs)', () => {
     const events: ApplyEvent[] = [];
     try {
       const task: Task = { kind: 'install-keytab', id: 'keytab:local1', title: 'install the keytab', host: 'local1', path: target, source, sha256: sha, sudo: false };
-      const ok = await executePlan(planOf(task), { hosts: { get: async () => host }, bundle: null, clock: systemClock, onEvent: (e) => events.push(e) });
+      const ok = await executePlan(onePhasePlan([task]), { hosts: { get: async () => host }, bundle: null, clock: systemClock, onEvent: (e) => events.push(e) });
       expect(ok.ok).toBe(true);
       expect(readFileSync(target, 'utf8')).toBe(SECRET);
       expect((statSync(target).mode & 0o777).toString(8)).toBe('400');
       expect(JSON.stringify(events)).not.toContain(SECRET);
       writeFileSync(source, `${SECRET}-rotated`);
-      const stale = await executePlan(planOf(task), { hosts: { get: async () => host }, bundle: null, clock: systemClock });
+      const stale = await executePlan(onePhasePlan([task]), { hosts: { get: async () => host }, bundle: null, clock: systemClock });
       expect(stale.ok).toBe(false);
       expect(stale.failures[0]?.error).toMatchObject({ code: 'APPLY_KEYTAB_CHANGED' });
     } finally {

@@ -100,15 +100,21 @@ function tooLarge(shown: string, size: number): LoadResult {
 
 /** Loads topology text (no I/O): the function tests and `loadTopology` share. Text over the size limit is refused too. */
 export function loadTopologyText(text: string, filename: string, options: LoadOptions = {}): LoadResult {
+  return loadText(text, filename, options).result;
+}
+
+/** loadTopologyText, and the reporter of the run (it knows where each pointer is in the text), when it ran */
+function loadText(text: string, filename: string, options: LoadOptions): { result: LoadResult; reporter?: Reporter } {
   // UTF-16 units ≤ UTF-8 bytes ≤ 3 × units: count bytes only when the length does not decide
   if (text.length > TOPOLOGY_MAX_BYTES || (text.length * 3 > TOPOLOGY_MAX_BYTES && Buffer.byteLength(text, 'utf8') > TOPOLOGY_MAX_BYTES)) {
-    return tooLarge(filename, Buffer.byteLength(text, 'utf8'));
+    return { result: tooLarge(filename, Buffer.byteLength(text, 'utf8')) };
   }
   const source = new SourceText(filename, text);
+  const reporter = new Reporter(source);
   try {
-    return { ...run(source, options.format ?? detectFormat(filename, text), options.env ?? {}), text };
+    return { result: { ...run(source, options.format ?? detectFormat(filename, text), options.env ?? {}, reporter), text }, reporter };
   } catch (err) {
-    return { ...internal(source, err), text };
+    return { result: { ...internal(source, err), text } };
   }
 }
 
@@ -126,19 +132,11 @@ export async function loadTopology(file: string, options: LoadOptions = {}): Pro
     return { diagnostics: reporter.diagnostics, text: '' };
   }
   const text = read.text;
-  const format = options.format ?? detectFormat(file, text);
-  const loaded = loadTopologyText(text, shown, { ...options, format });
-  // an Apache Ozone release's files are checked here, where the file's directory is known (paths are relative to it)
-  if (!loaded.topology || !namesLocalFiles(loaded.topology)) return loaded;
-  return withReleaseFileChecks(loaded, text, shown, dirname(resolve(file)), format, options.env ?? {});
-}
-
-async function withReleaseFileChecks(loaded: LoadResult, text: string, shown: string, baseDir: string, format: TopologyFormat, env: Environment): Promise<LoadResult> {
-  const source = new SourceText(shown, text);
-  const reporter = new Reporter(source);
-  // the same run again with a reporter kept: it knows where each pointer is in the text
-  run(source, format, env, reporter);
-  await checkReleaseFiles(loaded.topology!, baseDir, reporter);
+  const { result, reporter } = loadText(text, shown, { ...options, format: options.format ?? detectFormat(file, text) });
+  // the files a topology names on this machine (an Ozone release, a JDK, keytabs) are checked here, where the
+  // file's directory is known: their paths are relative to it
+  if (!result.topology || !reporter || !namesLocalFiles(result.topology)) return result;
+  await checkReleaseFiles(result.topology, dirname(resolve(file)), reporter);
   const diagnostics = sortDiagnostics(reporter.diagnostics);
-  return hasErrors(diagnostics) ? { diagnostics, text } : { ...loaded, diagnostics };
+  return hasErrors(diagnostics) ? { diagnostics, text } : { ...result, diagnostics };
 }

@@ -11,7 +11,9 @@
 import { createHash } from 'node:crypto';
 import { lstat, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { create, extract, list } from 'tar';
+// tar is loaded when an archive is made or read, not when the CLI starts (issue 13: start-up time)
+let tarModule: Promise<typeof import('tar')> | undefined;
+const loadTar = (): Promise<typeof import('tar')> => (tarModule ??= import('tar'));
 
 const STALL_MS = 60_000;
 
@@ -49,6 +51,7 @@ export async function createTarGz(out: string, cwd: string, files: readonly stri
       );
     }, 1_000);
   });
+  const { create } = await loadTar();
   const packed = create(
     {
       file: out,
@@ -83,6 +86,7 @@ export async function inspectTarGz(
   const entries: TarEntryInfo[] = [];
   const collected = new Map<string, Buffer>();
   const max = options.maxCollectBytes ?? 16 * 1024 * 1024;
+  const { list } = await loadTar();
   await list({
     file,
     strict: true,
@@ -124,5 +128,6 @@ export async function inspectTarGz(
  * `ozone-2.2.0/`). node-tar refuses absolute paths and `..` and does not write through symlinks.
  */
 export async function extractTarGz(file: string, dir: string, options: { strip?: number } = {}): Promise<void> {
+  const { extract } = await loadTar();
   await extract({ file, cwd: dir, strict: true, ...(options.strip ? { strip: options.strip } : {}) });
 }

@@ -7,7 +7,9 @@
  */
 import { constants as osConstants, userInfo } from 'node:os';
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
+// execa is loaded on the first command, not when the CLI starts (issue 13: start-up time)
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = (): Promise<typeof import('execa')> => (execaModule ??= import('execa'));
 import type { Logger } from '../../common/logger.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, type CommandRunner, type RunRequest, type RunResult } from './command-runner.js';
 import { HostError } from './host-error.js';
@@ -57,6 +59,7 @@ class LocalRunner implements CommandRunner {
     const stripped: Record<string, undefined> = {};
     if (this.options.sudo?.passwordEnv) stripped[this.options.sudo.passwordEnv] = undefined;
     const stdin = req.stdin;
+    const { execa } = await loadExeca();
     const child = execa('sh', ['-c', req.script], {
       reject: false,
       encoding: 'buffer',

@@ -17,8 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import type { Readable } from 'node:stream';
-import ssh2 from 'ssh2';
-import type { AnyAuthMethod, AuthenticationType, ClientChannel, ConnectConfig, KeyboardInteractiveCallback, ParsedKey, Prompt } from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, Client as Ssh2Client, ClientChannel, ConnectConfig, KeyboardInteractiveCallback, ParsedKey, Prompt } from 'ssh2';
 import { DEFAULT_MAX_OUTPUT_BYTES, type CommandRunner, type RunRequest, type RunResult } from './command-runner.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { HostError, type HostErrorCode } from './host-error.js';
@@ -31,8 +30,11 @@ import { resolveSecret, type SecretContext } from './secret-source.js';
 import { quote } from './shell-quote.js';
 import { SSH_DEFAULTS, type SshEndpoint, type SshHostOptions } from './ssh-options.js';
 
-const { Client, utils } = ssh2;
-type SshClient = InstanceType<typeof Client>;
+type SshClient = Ssh2Client;
+type Ssh2 = typeof import('ssh2');
+// ssh2 (CommonJS) is loaded on the first connection, not when the CLI starts (issue 13: start-up time)
+let ssh2Module: Promise<Ssh2> | undefined;
+const loadSsh2 = (): Promise<Ssh2> => (ssh2Module ??= import('ssh2').then((m) => (m as Ssh2 & { default?: Ssh2 }).default ?? m));
 
 /** ssh2's default server host key algorithm list (constants.js), used to put known key types first. */
 const DEFAULT_HOST_KEY_ALGOS = [
@@ -133,6 +135,7 @@ async function loadPrivateKey(
   } catch (err) {
     throw new HostError('SSH_KEY_UNREADABLE', target, `cannot read private key ${path} (for ${endpoint.name}): ${(err as Error).message}`, { cause: err });
   }
+  const { utils } = await loadSsh2();
   const first = utils.parseKey(data);
   const pick = (k: ParsedKey | ParsedKey[] | Error): ParsedKey | Error => (Array.isArray(k) ? (k[0] ?? new Error('no key in file')) : k);
   let parsed = pick(first as ParsedKey | ParsedKey[] | Error);
@@ -283,6 +286,7 @@ async function openHop(hop: Hop, sock: Readable | undefined, ctx: HopContext): P
   const auth = await prepareAuth(endpoint, ctx.target, ctx.options.secrets, ctx.passphraseCache, ctx.signal);
   const preferred = preferredHostKeyAlgorithms(lookup);
   const hostKeyAlgos = [...preferred, ...DEFAULT_HOST_KEY_ALGOS.filter((a) => !preferred.includes(a))];
+  const { Client } = await loadSsh2();
 
   return new Promise<OpenHop>((resolve, reject) => {
     const client = new Client();

@@ -17,7 +17,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BROKEN_PIPE_EXIT_CODE, onBrokenPipe } from '../common/broken-pipe.js';
 import { isCodedError } from '../common/coded-error.js';
 import type { CommandContext, CommandSpec } from './command.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 function packageVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -88,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const spec of commands) register(program, spec, ctx, (c) => (exitCode = c), (name) => (running = name));
+  for (const spec of await commandsFor(argv)) register(program, spec, ctx, (c) => (exitCode = c), (name) => (running = name));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

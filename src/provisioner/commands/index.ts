@@ -1,29 +1,38 @@
+/**
+ * Every scmctl subcommand, in the order `scmctl --help` lists them, each loaded only when needed: a run of one
+ * command imports that command's module (and what it needs), `--version` imports none, `--help` all
+ * (issue 13: start-up time).
+ */
 import type { CommandSpec } from '../command.js';
-import { applyCommand } from './apply.js';
-import { backupCommand } from './backup.js';
-import { bundleCommand } from './bundle.js';
-import { exportCommand } from './export.js';
-import { migrateCommand } from './migrate.js';
-import { planCommand } from './plan.js';
-import { renderCommand } from './render.js';
-import { repairCommand } from './repair.js';
-import { restoreCommand } from './restore.js';
-import { statusCommand } from './status.js';
-import { unlockCommand } from './unlock.js';
-import { validateCommand } from './validate.js';
 
-/** Every scmctl subcommand, in the order `scmctl --help` lists them. */
-export const commands: readonly CommandSpec[] = [
-  validateCommand,
-  renderCommand,
-  exportCommand,
-  planCommand,
-  applyCommand,
-  migrateCommand,
-  repairCommand,
-  backupCommand,
-  restoreCommand,
-  statusCommand,
-  unlockCommand,
-  bundleCommand,
+export interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<CommandSpec>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'validate', load: async () => (await import('./validate.js')).validateCommand },
+  { name: 'render', load: async () => (await import('./render.js')).renderCommand },
+  { name: 'export', load: async () => (await import('./export.js')).exportCommand },
+  { name: 'plan', load: async () => (await import('./plan.js')).planCommand },
+  { name: 'apply', load: async () => (await import('./apply.js')).applyCommand },
+  { name: 'migrate', load: async () => (await import('./migrate.js')).migrateCommand },
+  { name: 'repair', load: async () => (await import('./repair.js')).repairCommand },
+  { name: 'backup', load: async () => (await import('./backup.js')).backupCommand },
+  { name: 'restore', load: async () => (await import('./restore.js')).restoreCommand },
+  { name: 'status', load: async () => (await import('./status.js')).statusCommand },
+  { name: 'unlock', load: async () => (await import('./unlock.js')).unlockCommand },
+  { name: 'bundle', load: async () => (await import('./bundle.js')).bundleCommand },
 ];
+
+/**
+ * The commands a command line needs: the one it names (its first word that is not an option), or every one
+ * (help, a mistyped name: commander lists them); none for `--version` alone.
+ */
+export async function commandsFor(argv: readonly string[]): Promise<CommandSpec[]> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
+  const first = argv.find((a) => !a.startsWith('-'));
+  const named = COMMANDS.find((c) => c.name === first);
+  const wanted = named && !argv.includes('--help') && !argv.includes('-h') && argv[0] === first ? [named] : COMMANDS;
+  return Promise.all(wanted.map((c) => c.load()));
+}

@@ -16,6 +16,7 @@ import { ConcurrencyLimit } from '../hosts/concurrency-limit.js';
 import { BundleError } from './bundle-error.js';
 import { BUNDLE_FORMAT, bundleId, type BundleManifest, type ManifestFile, type ManifestSymlink, MANIFEST_PATH, manifestBytes, releaseName, SUMS_PATH, sumsText } from './bundle-manifest.js';
 import type { BundleInfo } from './bundle-info.js';
+import { parseVersionBanner } from '../facts/version-banner.js';
 import { sha256File } from './file-sha256.js';
 import { collectPackageFiles } from './package-files.js';
 import { createTarGz } from './tar-archive.js';
@@ -47,8 +48,7 @@ async function releaseLayoutVersion(root: string): Promise<number | null> {
   const r = await new Promise<string>((resolve) =>
     execFile(process.execPath, [join(root, 'dist/src/scm/main.js'), 'version'], { timeout: 30_000, env: { ...process.env, OZONE_CONF_DIR: '' } }, (_err, stdout) => resolve(String(stdout))),
   );
-  const m = /HDDS layout version (\d+)/.exec(r);
-  return m ? Number(m[1]) : null;
+  return parseVersionBanner(r)?.layoutVersion ?? null;
 }
 
 /** Every entry gets this mtime: bundles are reproducible. */

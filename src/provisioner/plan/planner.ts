@@ -24,7 +24,7 @@ import { posix } from 'node:path';
 import { sha256Hex, readManagedHeader, type CommentStyle } from '../render/managed-header.js';
 import type { RenderedFile } from '../render/render-host.js';
 import type { Host, ScmNode, ScmService, Topology } from '../topology/model.js';
-import { scmNodesOnHost } from '../topology/queries.js';
+import { keytabOnHost, scmNodesOnHost } from '../topology/queries.js';
 import type { ClusterFacts, HostObservation } from './cluster-facts.js';
 import { findDangerousStates, serviceRing } from './dangerous-states.js';
 import { unifiedDiff } from './file-diff.js';
@@ -274,11 +274,12 @@ export function plan(input: PlanInput): Plan {
     const files = rendered.get(host.name) ?? [];
     const onHost = scmNodesOnHost(topology, host.name);
     const changed = files.filter((f) => obs.facts.files[f.path] !== sha256Hex(f.content));
+    const keytabPath = keytabOnHost(topology, host.name)?.path;
     const wanted = [
       ...new Set([
         ...onHost.flatMap((n) => (['config', 'metadata', 'db', 'ratis', 'snapshot', 'logs'] as const).map((d) => n.directories[d])),
         ...files.map((f) => posix.dirname(f.path)),
-        ...(onHost.length > 0 && topology.security.kerberos?.keytabs?.[host.name] ? [posix.dirname(topology.security.kerberos.keytab)] : []),
+        ...(keytabPath !== undefined ? [posix.dirname(keytabPath)] : []),
       ]),
     ];
     const missing = wanted.filter((d) => !obs.facts.directories.some((x) => x.path === d && x.exists && !x.notDirectory));
@@ -298,7 +299,7 @@ export function plan(input: PlanInput): Plan {
     for (const n of onHost) {
       if (changed.some((f) => f.scm?.serviceId === n.serviceId && f.scm?.nodeId === n.nodeId)) markIfRunning('files', n, 'config');
     }
-    const keytab = onHost.length > 0 ? keytabTask(topology, host, obs.facts.files) : null;
+    const keytab = keytabTask(topology, host, obs.facts.files);
     if (keytab) {
       b.add('files', keytab);
       // a running SCM logged in with the old key: it takes the new one at its restart
@@ -461,16 +462,16 @@ export function plan(input: PlanInput): Plan {
 
 /** The keytab for `host`, when the topology distributes one and the host's copy differs (by sha256 only). */
 export function keytabTask(topology: Topology, host: Host, files: Readonly<Record<string, string | null>>): Task | null {
-  const k = topology.security.kerberos;
-  const src = k?.keytabs?.[host.name];
-  if (!k || !src || src.sha256 === undefined || files[k.keytab] === src.sha256) return null;
+  const k = keytabOnHost(topology, host.name);
+  const src = k?.source;
+  if (!k || !src || src.sha256 === undefined || files[k.path] === src.sha256) return null;
   const owner = topology.runtime.user === undefined ? undefined : `${topology.runtime.user}${topology.runtime.group ? `:${topology.runtime.group}` : ''}`;
   return {
     kind: 'install-keytab',
     id: `keytab:${host.name}`,
-    title: `${files[k.keytab] ? 'replace' : 'install'} the Kerberos keytab ${k.keytab} on ${host.name} (0400${owner ? `, ${owner}` : ''})`,
+    title: `${files[k.path] ? 'replace' : 'install'} the Kerberos keytab ${k.path} on ${host.name} (0400${owner ? `, ${owner}` : ''})`,
     host: host.name,
-    path: k.keytab,
+    path: k.path,
     source: src.source,
     sha256: src.sha256,
     ...(owner ? { owner } : {}),

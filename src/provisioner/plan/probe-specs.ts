@@ -12,7 +12,7 @@ import type { FactsProbeSpec, OzoneProbe } from '../facts/probe-spec.js';
 import type { RenderedFile } from '../render/render-host.js';
 import type { Host, ScmNode, Topology } from '../topology/model.js';
 import { SCM_PORT_NAMES } from '../topology/model.js';
-import { scmNodesOnHost } from '../topology/queries.js';
+import { keytabOnHost, scmNodesOnHost } from '../topology/queries.js';
 import { restartMarkerPath } from './host-paths.js';
 import { nodeKey, type NodeKey } from './plan-model.js';
 
@@ -70,7 +70,8 @@ export function probePlanFor(topology: Topology, host: Host, files: readonly Ren
   const nodes = scmNodesOnHost(topology, host.name);
   const runAs = scmRunAs(host, localUser);
   const sudo = hostSudo(host);
-  const keytab = nodes.length > 0 && topology.security.kerberos?.keytabs?.[host.name] ? [topology.security.kerberos.keytab] : [];
+  const onHost = keytabOnHost(topology, host.name);
+  const keytab = onHost ? [onHost.path] : [];
   const managedFiles = unique([...files.map((f) => f.path), ...nodes.map((n) => restartMarkerPath(n.directories.config)), ...keytab]);
   const directories = unique([
     ...nodes.flatMap((n) => (['install', 'config', 'metadata', 'db', 'ratis', 'snapshot', 'logs'] as const).map((d) => n.directories[d])),

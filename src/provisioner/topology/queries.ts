@@ -1,5 +1,5 @@
 /** Read-only questions about a Topology that render, rules, plan and apply share. */
-import type { Host, ScmNode, ScmService, Topology } from './model.js';
+import type { Host, KeytabSource, ScmNode, ScmService, Topology } from './model.js';
 import { TopologyError } from './topology-error.js';
 
 export function allScmNodes(topology: Topology): ScmNode[] {
@@ -59,4 +59,12 @@ export function needsClientConfig(topology: Topology, host: Host): boolean {
 /** Hosts on one machine share ports and directories: every `local` host is this machine; SSH hosts are keyed by address. */
 export function machineOf(host: Host): string {
   return host.transport.kind === 'local' ? 'local:' : `ssh:${host.address}`;
+}
+
+/** The Kerberos keytab apply puts on `host` (an SCM host the topology distributes one to): where, and from what. */
+export function keytabOnHost(topology: Topology, hostName: string): { readonly path: string; readonly source: KeytabSource } | null {
+  const k = topology.security.kerberos;
+  const source = k?.keytabs?.[hostName];
+  if (!k || !source || scmNodesOnHost(topology, hostName).length === 0) return null;
+  return { path: k.keytab, source };
 }

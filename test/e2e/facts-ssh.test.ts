@@ -69,7 +69,7 @@ beforeAll(async () => {
   spec = {
     sudo: true,
     installDir: join(t, 'opt/scmctl'),
-    ozone: { bin: join(t, 'opt/scmctl/current/bin/ozone'), env: { OZONE_CONF_DIR: join(t, 'etc/ozone'), OZONE_PID_DIR: join(t, 'log') } },
+    ozone: { bin: join(t, 'opt/scmctl/current/bin/ozone'), env: { OZONE_CONF_DIR: join(t, 'etc/ozone'), OZONE_PID_DIR: join(t, 'log') }, askVersion: true },
     managedFiles: [join(t, 'etc/ozone/ozone-site.xml'), join(t, 'etc/ozone/scm.env')],
     scm: { dbDir: join(t, 'data/meta'), pidFile: join(t, 'log/ozone-scm.pid'), systemdUnit: 'ozone-scm.service' },
     ports: { address: '127.0.1.1', ports: [9894, 9876] },

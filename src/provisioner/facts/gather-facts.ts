@@ -1,6 +1,7 @@
 /**
- * gatherFacts(host, spec): every probe of the spec, concurrently (the RemoteHost bounds its channels),
- * read-only. Transport failures reject with the HostError (the host is then unknown, not "empty");
+ * gatherFacts(host, spec): every probe of the spec, concurrently, read-only. The commands the probes issue
+ * together travel as one script per wave (RemoteHost.batched, hosts/batching-runner.ts): a host is read in
+ * a few round trips over one connection, not one channel per command. Transport failures reject with the HostError (the host is then unknown, not "empty");
  * a bad spec is FACTS_INVALID_SPEC; a host answering like no supported system is FACTS_PROBE_FAILED.
  */
 import { posix } from 'node:path';
@@ -53,7 +54,7 @@ export function validateProbeSpec(host: string, spec: FactsProbeSpec): void {
 export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, options: GatherFactsOptions = {}): Promise<HostFacts> {
   validateProbeSpec(host.info.name, spec);
   const clock = options.clock ?? systemClock;
-  const ctx: ProbeContext = { host, spec, clock, signal: options.signal };
+  const ctx: ProbeContext = { host: host.batched?.() ?? host, spec, clock, signal: options.signal };
   const gatheredAt = clock.wallTime().toISOString();
   // first and alone: queueing behind other probes would widen the skew's uncertainty
   const skew = await probeClock(ctx);

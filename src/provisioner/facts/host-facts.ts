@@ -55,10 +55,11 @@ export interface ReleaseFacts {
   /** its last path component */
   readonly releaseName: string | null;
   /** from `ozone version` (first line `ozone <version>`), null when not installed or not runnable */
+  /** from `ozone version`'s banner, when the probe asked (OzoneProbe.askVersion); else null */
   readonly ozoneVersion: string | null;
 }
 
-/** VERSION file fields (ozone-scm-ha.md §3); `properties` holds every key as read. */
+/** VERSION file fields (docs/ozone-scm-ha.md §3); `properties` holds every key as read. */
 export interface ScmVersionFile {
   readonly path: string;
   readonly nodeType: string | null;

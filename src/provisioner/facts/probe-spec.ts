@@ -12,6 +12,11 @@ export interface OzoneProbe {
   readonly rolesArgs?: readonly string[];
   /** per ozone command; default 15 s */
   readonly timeoutMs?: number;
+  /**
+   * ask `ozone version` for the installed release's version banner (ReleaseFacts.ozoneVersion). Off by
+   * default: no plan decision reads it, and on a real release it starts a JVM (seconds per SCM host).
+   */
+  readonly askVersion?: boolean;
 }
 
 export interface ScmProbe {

@@ -126,4 +126,10 @@ export interface RemoteHost {
   upload(source: string | Readable, remotePath: string, options: UploadOptions): Promise<UploadResult>;
   stat(path: string, options?: StatOptions): Promise<FileStat>;
   close(): Promise<void>;
+  /**
+   * A view of this host (same connection, same sudo) whose short commands issued together (no stdin, no
+   * timeout) travel as one script: for read-only bursts such as facts gathering. Closing the view does not
+   * close the host. Optional: hosts without it (test fakes) are used as they are.
+   */
+  batched?(): RemoteHost;
 }

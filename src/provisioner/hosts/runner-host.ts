@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import type { Logger } from '../../common/logger.js';
+import { BatchingRunner } from './batching-runner.js';
 import type { CommandRunner, RunRequest, RunResult } from './command-runner.js';
 import { atomicWriteScript, checkPath, isMissing, parseStat, readFileScript, statScript } from './file-scripts.js';
 import { HostError } from './host-error.js';
@@ -43,6 +44,12 @@ export interface RunnerHostOptions {
 interface ResolvedSudo {
   readonly mode: SudoMode;
   readonly password?: string;
+}
+
+/** What a host and its batched() views share: one sudo detection, one closed flag. */
+interface SharedState {
+  sudoState: Promise<ResolvedSudo> | undefined;
+  closed: boolean;
 }
 
 type StdinInput = ExecOptions['stdin'];
@@ -91,13 +98,22 @@ function redact(text: string, secret: string | undefined): string {
 export class RunnerHost implements RemoteHost {
   private readonly runner: CommandRunner;
   private readonly options: RunnerHostOptions;
-  private readonly marker = `SCMCTL-SUDO-${randomBytes(8).toString('hex')}`;
-  private sudoState: Promise<ResolvedSudo> | undefined;
-  private closed = false;
+  private readonly marker: string;
+  private readonly shared: SharedState;
+  /** false for a batched() view: closing it leaves the connection open */
+  private readonly owner: boolean;
 
-  constructor(runner: CommandRunner, options: RunnerHostOptions) {
+  constructor(runner: CommandRunner, options: RunnerHostOptions, view?: { shared: SharedState; marker: string }) {
     this.runner = runner;
     this.options = options;
+    this.shared = view?.shared ?? { sudoState: undefined, closed: false };
+    this.marker = view?.marker ?? `SCMCTL-SUDO-${randomBytes(8).toString('hex')}`;
+    this.owner = view === undefined;
+  }
+
+  /** The same host whose short commands issued together travel as one script (batching-runner.ts). */
+  batched(): RemoteHost {
+    return new RunnerHost(new BatchingRunner(this.runner), this.options, { shared: this.shared, marker: this.marker });
   }
 
   get info(): HostInfo {
@@ -109,7 +125,7 @@ export class RunnerHost implements RemoteHost {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new HostError('HOST_CLOSED', this.name, 'this connection was closed');
+    if (this.shared.closed) throw new HostError('HOST_CLOSED', this.name, 'this connection was closed');
   }
 
   async exec(cmd: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
@@ -206,8 +222,8 @@ export class RunnerHost implements RemoteHost {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (!this.owner || this.shared.closed) return;
+    this.shared.closed = true;
     await this.runner.close();
   }
 
@@ -232,8 +248,8 @@ export class RunnerHost implements RemoteHost {
   }
 
   private resolveSudo(signal: AbortSignal | undefined): Promise<ResolvedSudo> {
-    this.sudoState ??= this.detectSudo(signal);
-    return this.sudoState;
+    this.shared.sudoState ??= this.detectSudo(signal);
+    return this.shared.sudoState;
   }
 
   private async detectSudo(signal: AbortSignal | undefined): Promise<ResolvedSudo> {

@@ -18,7 +18,7 @@ const NOW = 1_700_000_000_000;
 const spec: FactsProbeSpec = {
   sudo: true,
   installDir: '/opt/scmctl',
-  ozone: { bin: OZ, env: { OZONE_CONF_DIR: '/etc/ozone', OZONE_PID_DIR: '/var/log/ozone' } },
+  ozone: { bin: OZ, env: { OZONE_CONF_DIR: '/etc/ozone', OZONE_PID_DIR: '/var/log/ozone' }, askVersion: true },
   managedFiles: ['/etc/ozone/ozone-site.xml', '/etc/ozone/scm.env'],
   scm: { dbDir: '/var/lib/ozone/metadata', pidFile: '/var/log/ozone/ozone-root-scm.pid', systemdUnit: 'ozone-scm.service' },
   ports: { address: '127.0.1.1', ports: [9894, 9876] },
@@ -118,6 +118,14 @@ describe('gatherFacts on the strict read-only fake', () => {
     // nothing was written, every exec went through the policy
     expect(host.calls.some((c) => c.kind === 'writeFileAtomic' || c.kind === 'upload')).toBe(false);
     expect(host.execs.length).toBeGreaterThan(10);
+  });
+
+  it('asks `ozone version` only when the spec says so (a plan never needs it; on a real release it is a JVM start)', async () => {
+    const host = fakeHost();
+    const facts = await gatherFacts(host, { ...spec, ozone: { ...spec.ozone!, askVersion: false } }, { clock: new FakeClock(NOW) });
+    expect(facts.release).toEqual({ installDir: '/opt/scmctl', current: 'releases/0.1.0-1a2b3c4d', releaseName: '0.1.0-1a2b3c4d', ozoneVersion: null });
+    expect(host.execs.filter((c) => / version$/.test(c.command))).toEqual([]);
+    expect(host.execs.filter((c) => /roles --json$/.test(c.command))).toHaveLength(1);
   });
 
   it('a release whose own ozone tool crashes does not make a running SCM look stopped: its pid file tells', async () => {

@@ -151,7 +151,7 @@ describe('SCM server in process (127.0.4.x)', () => {
     for (let attempt = 0; attempt < 10 && !refused; attempt++) {
       try {
         const next = await catchUpFromLeader(sm, leader, clusterId, join(dir, 'snapshot'), { clock: systemClock });
-        expect(next.transactionInfo.index).toBeGreaterThan(installed.index);
+        expect(next.transactionInfo!.index).toBeGreaterThan(installed!.index);
         installed = next.transactionInfo;
       } catch (err) {
         expect(err).toMatchObject({ code: 'CHECKPOINT_NOT_NEWER' });

@@ -7,15 +7,21 @@
  *   npm run bench:apply                          # 3 and 30 hosts, a Raft ring of 3 SCMs
  *   BENCH_APPLY_HOSTS=3 npm run bench:apply      # one size only
  *   BENCH_APPLY_RATIS=0 npm run bench:apply      # one standalone SCM instead of the ring
+ *   BENCH_APPLY_ROUNDS=5 npm run bench:apply     # interleaved no-op rounds against Ansible (default 3)
+ *
+ * The peer (when `ansible-playbook` is installed — Debian's ansible-core): Ansible pushing exactly the files
+ * `scmctl render` writes to the same hosts (bench/ansible-peer.ts), interleaved with scmctl's no-op re-apply
+ * round by round (the order alternates), after one warm-up run of each; medians and their ratio are printed.
  *
  * The first `plan` makes the runtime bundle (cold cache); everything after reuses it from the cache, as on an
  * operator machine after its first run. Every SCM started is stopped at the end.
  */
 import { chmodSync, mkdtempSync } from 'node:fs';
+import { ansiblePlaybookVersion, prepareAnsible } from './ansible-peer.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logDirsUnder, removeTree, scmctl, stopDaemons, writeSshTopology, type Run } from '../test/support/apply-e2e.js';
-import { startSshdHosts } from '../test/support/sshd-hosts.js';
+import { SUDO_USER, startSshdHosts, type SshdHosts } from '../test/support/sshd-hosts.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 let firstSize = 0;
@@ -51,11 +57,63 @@ async function benchSize(count: number, ratis: boolean, cacheDir: string): Promi
     out(`no-op re-apply:              ${(noopMs / 1000).toFixed(2)} s`);
     const [, statusMs] = await timed(['status', file], env, 0);
     out(`status:                      ${(statusMs / 1000).toFixed(2)} s`);
+    await versusAnsible(hosts, file, env, root, count);
   } finally {
     await stopDaemons(logDirsUnder(join(root, 'cluster')));
     await hosts.stop();
     removeTree(root);
   }
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** scmctl's no-op re-apply and Ansible pushing the same files, round by round. */
+async function versusAnsible(hosts: SshdHosts, file: string, env: NodeJS.ProcessEnv, root: string, count: number): Promise<void> {
+  if (!ansiblePlaybookVersion()) {
+    out('Ansible: ansible-playbook is not installed (apt-get install ansible-core): no comparison in this run');
+    return;
+  }
+  const renderDir = join(root, 'render');
+  await timed(['render', file, '--out', renderDir], env, 0);
+  const peer = prepareAnsible({
+    dir: join(root, 'ansible'),
+    renderDir,
+    hosts: hosts.hosts.slice(0, count).map((h, i) => ({ name: `node${i + 1}`, address: h.address })),
+    user: SUDO_USER,
+    keyPath: hosts.userKeyPath,
+    knownHostsPath: hosts.knownHostsPath,
+  });
+  const warm = await peer.run();
+  if (warm.changed !== 0) throw new Error(`Ansible changed ${warm.changed} files that scmctl had pushed: the two do not push the same files`);
+  const rounds = Number(process.env['BENCH_APPLY_ROUNDS'] ?? 3);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const scmctlNoop = async (): Promise<void> => {
+    const [r, ms] = await timed(['apply', file, '--yes'], env, 0);
+    if (!r.stdout.includes('No changes.')) throw new Error('after Ansible\'s run the re-apply was not a no-op');
+    ours.push(ms);
+  };
+  const ansible = async (): Promise<void> => {
+    const r = await peer.run();
+    if (r.changed !== 0) throw new Error(`Ansible changed ${r.changed} files on a no-op run`);
+    theirs.push(r.ms);
+  };
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      await scmctlNoop();
+      await ansible();
+    } else {
+      await ansible();
+      await scmctlNoop();
+    }
+  }
+  const [a, b] = [median(ours), median(theirs)];
+  const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+  out(`no-op, interleaved ×${rounds}: scmctl apply ${s(a)} (${ours.map(s).join(', ')}) vs Ansible ${peer.version} ${s(b)} (${theirs.map(s).join(', ')})`);
+  out(`  scmctl is ${(b / a).toFixed(1)}× faster (pipelining, forks=${count}, ControlPersist on Ansible's side)`);
 }
 
 async function main(): Promise<void> {

@@ -51,7 +51,7 @@ export interface SshTopologyOptions {
   readonly nodePorts?: Readonly<Record<string, string>>;
 }
 
-/** Short Raft timings for tests (ozone-scm-ha.md §10 keys): elections in about a second. */
+/** Short Raft timings for tests (docs/ozone-scm-ha.md §10 keys): elections in about a second. */
 export const FAST_RAFT: Readonly<Record<string, string>> = {
   'ozone.scm.ha.ratis.leader.election.timeout': '1s',
   'ozone.scm.ha.ratis.request.timeout': '5s',

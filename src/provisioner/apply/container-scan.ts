@@ -1,6 +1,6 @@
 /**
  * Reads one SCM node's `containers` column family with the host's own tool (`ozone debug ldb … scan
- * --column-family=containers --compact`, ozone-scm-ha.md §9): on a running SCM the tool reads a consistent
+ * --column-family=containers --compact`, docs/ozone-scm-ha.md §9): on a running SCM the tool reads a consistent
  * checkpoint from it, on a stopped one the database itself. The result is canonical (records sorted by
  * container id), so scans of different nodes compare with `===`.
  */

@@ -1,5 +1,5 @@
 /**
- * `ozone admin scm roles --json` output, pure (ozone-scm-ha.md §9): an object keyed by host, each value
+ * `ozone admin scm roles --json` output, pure (docs/ozone-scm-ha.md §9): an object keyed by host, each value
  * `{address, raftPeerRole, ID, InetAddress}`, plus the embedded SCM's `lastContactMs` and `lagging` for
  * followers. Returns null when the text is not that shape.
  */

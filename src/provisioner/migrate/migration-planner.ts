@@ -1,7 +1,7 @@
 /**
  * planMigration(): the plan of `scmctl migrate`, pure like plan() (no I/O, no clock, no randomness). It
  * grows one SCM that holds data — standalone (`ozone.scm.ratis.enable=false`) or a one-node Raft ring — into
- * the service of the target topology (ozone-scm-ha.md §8), keeping its clusterID and its data:
+ * the service of the target topology (docs/ozone-scm-ha.md §8), keeping its clusterID and its data:
  *
  *  1. preflight: apply's checks on the target topology, plus `existing-scm` (the SCM runs and answers; it
  *     leads its ring when it has one), `new-node-empty` (the new nodes hold no SCM data of their own) and

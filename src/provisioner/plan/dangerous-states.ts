@@ -1,5 +1,5 @@
 /**
- * States apply refuses to touch, pure (ozone-scm-ha.md §11 "Other observed hazards"):
+ * States apply refuses to touch, pure (docs/ozone-scm-ha.md §11 "Other observed hazards"):
  *  - PLAN_CLUSTER_ID_CONFLICT: the nodes of one service have VERSION files with different clusterIDs;
  *  - PLAN_SECOND_CLUSTER: the primordial node has no VERSION while another node has one, so `--init` would
  *    create a second cluster (the usual cause: wrong primordial, or the primordial's data was lost);

@@ -1,6 +1,6 @@
 /**
  * Matching `ozone admin scm roles --json` peers to topology nodes, pure. A peer's `address` is
- * `<configured host>:<ratis port>` (ozone-scm-ha.md §9); its `ID` is the node's scmUuid.
+ * `<configured host>:<ratis port>` (docs/ozone-scm-ha.md §9); its `ID` is the node's scmUuid.
  */
 import type { RolePeer } from '../facts/host-facts.js';
 

@@ -1,5 +1,5 @@
 /**
- * The ozone-site.xml properties of one rendered file, as Ozone names them (ozone-scm-ha.md §1, §7),
+ * The ozone-site.xml properties of one rendered file, as Ozone names them (docs/ozone-scm-ha.md §1, §7),
  * sorted by name. Three variants share one cluster view (service ids, nodes, addresses, ports, ratis,
  * security, extras):
  *  - `scm`: one SCM node's own file: + `ozone.scm.node.id`, its service as default, its primordial, its
@@ -110,7 +110,7 @@ export function siteProperties(t: Topology, variant: SiteVariant): OzoneProperty
   const list = new PropertyList();
   const self = variant.kind === 'scm' ? variant.node : undefined;
 
-  // Identity: every service, every node (ozone-scm-ha.md §1.1).
+  // Identity: every service, every node (docs/ozone-scm-ha.md §1.1).
   list.set(KEY.serviceIds, t.services.map((s) => s.serviceId).join(','));
   list.set(KEY.defaultServiceId, self ? self.serviceId : t.defaultServiceId);
   for (const s of t.services) {
@@ -164,7 +164,7 @@ export function siteProperties(t: Topology, variant: SiteVariant): OzoneProperty
     }
   }
 
-  // Security (ozone-scm-ha.md §1.7, §7).
+  // Security (docs/ozone-scm-ha.md §1.7, §7).
   if (t.security.enabled) {
     list.set(KEY.securityEnabled, 'true');
     list.set(KEY.hddsMetadataDir, metadata);

@@ -19,7 +19,7 @@ export type HostName = Brand<string, 'HostName'>;
 export const API_VERSION = 'scmctl.io/v1alpha1';
 export const KIND = 'ScmCluster';
 
-/** The eight listeners of an SCM, in the order scmctl lists them everywhere (ozone-scm-ha.md §1.2). */
+/** The eight listeners of an SCM, in the order scmctl lists them everywhere (docs/ozone-scm-ha.md §1.2). */
 export const SCM_PORT_NAMES = ['client', 'block', 'datanode', 'security', 'ratis', 'grpc', 'http', 'https'] as const;
 export type ScmPortName = (typeof SCM_PORT_NAMES)[number];
 export type ScmPorts = Readonly<Record<ScmPortName, number>>;
@@ -83,7 +83,6 @@ export type HostRole =
   | { readonly kind: 'om' }
   | { readonly kind: 'datanode' }
   | { readonly kind: 'client' };
-export type HostRoleKind = HostRole['kind'];
 /** Roles a host declares in `hosts[].roles`; `scm` comes from `services[].nodes[]`. */
 export const DECLARED_ROLES = ['om', 'datanode', 'client'] as const;
 export type DeclaredRole = (typeof DECLARED_ROLES)[number];

@@ -1,5 +1,5 @@
 /**
- * Apache Ozone configuration keys scmctl reads and writes (ozone-scm-ha.md §1, §7). This catalogue is the
+ * Apache Ozone configuration keys scmctl reads and writes (docs/ozone-scm-ha.md §1, §7). This catalogue is the
  * single mapping between the topology model and ozone-site.xml, used by the XML import, the renderer, the
  * exporter and the "managed property" rule.
  */

@@ -1,5 +1,5 @@
 /** Read-only questions about a Topology that render, rules, plan and apply share. */
-import type { Host, KeytabSource, ScmNode, ScmService, Topology } from './model.js';
+import type { Host, KeytabSource, ScmNode, Topology } from './model.js';
 import { TopologyError } from './topology-error.js';
 
 export function allScmNodes(topology: Topology): ScmNode[] {
@@ -18,10 +18,6 @@ export function requireHost(topology: Topology, name: string): Host {
     });
   }
   return host;
-}
-
-export function findService(topology: Topology, serviceId: string): ScmService | undefined {
-  return topology.services.find((s) => s.serviceId === serviceId);
 }
 
 // Topologies are immutable, so the host → nodes index is computed once per model.

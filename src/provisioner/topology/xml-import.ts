@@ -1,5 +1,5 @@
 /**
- * ozone-site.xml import: maps Ozone's keys (ozone-scm-ha.md §1, §7) and scmctl's own `scmctl.*` keys onto a
+ * ozone-site.xml import: maps Ozone's keys (docs/ozone-scm-ha.md §1, §7) and scmctl's own `scmctl.*` keys onto a
  * topology document of the same shape as a YAML file, with every value located at the `<property>` it came
  * from. The loader then validates that document exactly as it validates YAML (schema, normalise, rules), so
  * both inputs give one model and one set of diagnostics.

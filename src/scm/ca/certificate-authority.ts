@@ -1,5 +1,5 @@
 /**
- * The SCM certificate authority (ozone-scm-ha.md §7): the primordial SCM holds a self-signed root CA
+ * The SCM certificate authority (docs/ozone-scm-ha.md §7): the primordial SCM holds a self-signed root CA
  * (`CN=scm@<host>`, serial 1) and its own sub-CA (`CN=scm-sub@<host>, OU=<scmUuid>, O=<clusterId>`,
  * serial 2, signed by the root); other certificates (OM/datanode/admin P365D, SCM sub-CAs P1865D) are
  * issued by the leader from PKCS#10 requests presented with a join token (certificate-profiles.ts), with

@@ -1,5 +1,5 @@
 /**
- * An SCM's certificate material on a secure cluster (ozone-scm-ha.md §7), where Ozone keeps it, under
+ * An SCM's certificate material on a secure cluster (docs/ozone-scm-ha.md §7), where Ozone keeps it, under
  * M = `hdds.metadata.dir` → `ozone.metadata.dirs`:
  *   primordial  M/scm/ca/…  (root CA, serial 1) and M/scm/sub-ca/… (its sub-CA, serial 2, signed by the root)
  *   others      M/scm/sub-ca/… (own sub-CA, signed by the leader at --bootstrap, with CA-<serial>.crt issuers)

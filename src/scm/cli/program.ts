@@ -70,8 +70,6 @@ Example:
   ozone admin scm token create --type scm --node-id scm4 --out /root/scm4.token
   scp /root/scm4.token scm4:/root/ && ssh scm4 ozone scm --bootstrap --token-file /root/scm4.token --ca-cert-hash sha256:…`;
 
-export const USAGE_HEADER = 'Usage: ozone [--conf DIR] [--daemon start|stop|status] <command> [options]';
-
 /**
  * Builds the program. `run` receives the chosen action's promise; commander's own output goes to
  * `write.out`/`write.err`.

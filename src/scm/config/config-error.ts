@@ -1,4 +1,4 @@
-/** Errors of reading ozone-site.xml and identifying the local SCM node (ozone-scm-ha.md §1–§2). */
+/** Errors of reading ozone-site.xml and identifying the local SCM node (docs/ozone-scm-ha.md §1–§2). */
 import { CodedError } from '../../common/coded-error.js';
 
 export type ConfigErrorCode =

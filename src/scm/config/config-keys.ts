@@ -1,4 +1,4 @@
-/** Ozone configuration keys and defaults used by the embedded SCM (ozone-scm-ha.md §1; SCK/ODX/HCK). */
+/** Ozone configuration keys and defaults used by the embedded SCM (docs/ozone-scm-ha.md §1; SCK/ODX/HCK). */
 
 export const K = {
   serviceIds: 'ozone.scm.service.ids',

@@ -1,5 +1,5 @@
 /**
- * Is a configured host this machine? (Hadoop `NetUtils.isLocalAddress`, ozone-scm-ha.md §2.3): the host
+ * Is a configured host this machine? (Hadoop `NetUtils.isLocalAddress`, docs/ozone-scm-ha.md §2.3): the host
  * resolves and one of its addresses is loopback (any 127/8, ::1 — Java's isLoopbackAddress), any-local
  * (0.0.0.0, ::) or bound to a local interface. Unresolvable hosts are not local.
  */

@@ -1,5 +1,5 @@
 /**
- * Which configured SCM node is this process? (HND `loadSCMHAConfig`, ozone-scm-ha.md §2)
+ * Which configured SCM node is this process? (HND `loadSCMHAConfig`, docs/ozone-scm-ha.md §2)
  * Candidates are the nodes whose host is local; `ozone.scm.node.id` only narrows them (its address must
  * still be local). Exactly one candidate is required: none or several is a coded error naming the
  * candidates and the fix, where Ozone would throw an NPE or an IllegalArgumentException.

@@ -30,7 +30,6 @@ export const heartbeatRequest = obj({
 
 export type ContainerReplicaReport = Infer<typeof containerReplicaReport> & { readonly state: ContainerState };
 export type PipelineReport = Infer<typeof pipelineReport>;
-export type NodeReport = Infer<typeof nodeReport>;
 export type HeartbeatRequest = Infer<typeof heartbeatRequest>;
 
 export type DatanodeCommand =

@@ -1,5 +1,5 @@
 /**
- * scm.db column families (ozone-scm-ha.md §5) on one LevelDB: every key is `tag byte | user key`, so a
+ * scm.db column families (docs/ozone-scm-ha.md §5) on one LevelDB: every key is `tag byte | user key`, so a
  * batch across families is one atomic LevelDB batch and an iterator snapshot is consistent across them.
  * Tag 0x00 is reserved for the registry of created families (what `ldb ls` lists, like RocksDB's list).
  *

@@ -19,8 +19,3 @@ export function parseTransactionInfo(s: string): TransactionInfo {
   if (!m) throw new TransactionInfoError('TRANSACTION_INFO_INVALID', `${JSON.stringify(s)} is not <term>#<index>`);
   return { term: Number(m[1]), index: Number(m[2]) };
 }
-
-/** Ordering used to decide whether a checkpoint is newer than the local state: by index, then term. */
-export function compareTransactionInfo(a: TransactionInfo, b: TransactionInfo): number {
-  return a.index - b.index || a.term - b.term;
-}

@@ -1,5 +1,5 @@
 /**
- * `<db dir>/scm/current/VERSION` (ozone-scm-ha.md §3): the identity of this SCM — nodeType, clusterID,
+ * `<db dir>/scm/current/VERSION` (docs/ozone-scm-ha.md §3): the identity of this SCM — nodeType, clusterID,
  * cTime, layoutVersion, scmUuid, and once part of a Raft ring scmHA/primaryScmNodeId (scmCertSerialId on
  * secure clusters). Written atomically: temp file, fsync, rename, fsync of the directory; a crash leaves
  * either the old or the new file, never a torn one.

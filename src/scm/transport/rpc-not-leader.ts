@@ -1,5 +1,5 @@
 /**
- * Ozone's ServerNotLeaderException text (SNLE, ozone-scm-ha.md §6), which clients parse for the hint:
+ * Ozone's ServerNotLeaderException text (SNLE, docs/ozone-scm-ha.md §6), which clients parse for the hint:
  *   "<ROLE> Server:<peerId>(<hostname>) is not the leader. Suggested leader is Server:<host>:<port>."
  *   "<ROLE> Server:<peerId>(<hostname>) is not the leader. Could not determine the leader node."
  * The suggested port is the contacted protocol's port on the responding node (assumes identical ports).

@@ -8,30 +8,13 @@
 import { RpcError } from './rpc-error.js';
 
 export const RPC_KIND = { REQUEST: 1, RESPONSE: 2, ERROR: 3, CHUNK: 4, CANCEL: 5 } as const;
-export type RpcKind = (typeof RPC_KIND)[keyof typeof RPC_KIND];
 
-export interface RequestHeader {
-  readonly id: number;
-  readonly method: string;
-  readonly params: unknown;
-}
-export interface ResponseHeader {
-  readonly id: number;
-  readonly result: unknown;
-}
 export interface ErrorHeader {
   readonly id: number;
   readonly code: string;
   readonly message: string;
   readonly hint?: string;
   readonly leader?: string;
-}
-export interface ChunkHeader {
-  readonly id: number;
-  readonly eof: boolean;
-}
-export interface CancelHeader {
-  readonly id: number;
 }
 
 export function encodePayload(header: unknown, body?: Uint8Array): Uint8Array {

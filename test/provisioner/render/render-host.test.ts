@@ -44,7 +44,7 @@ describe('three-node.yaml (golden files; REWRITE=1 regenerates them)', () => {
     }
   });
 
-  it('writes exactly the SCM HA keys of ozone-scm-ha.md §1 for scm2', () => {
+  it('writes exactly the SCM HA keys of docs/ozone-scm-ha.md §1 for scm2', () => {
     const p = props(site(all.get('scm2')!, 'scm2'));
     const scmKeys = [...p.keys()].filter((k) => k.startsWith('ozone.scm.') || k === 'ozone.metadata.dirs');
     expect(scmKeys.sort()).toEqual(
@@ -138,7 +138,7 @@ describe('other hosts and settings', () => {
     expect(props(site(renderHost(multi, 'scm-e3'), 'east3')).get('ozone.scm.ha.ratis.storage.dir')).toBe('/nvme/ozone/scm.ratis');
   });
 
-  it('renders the security keys of ozone-scm-ha.md §7 when security is on', () => {
+  it('renders the security keys of docs/ozone-scm-ha.md §7 when security is on', () => {
     const secure = valid(example('secure-three-node.yaml'), 'secure.yaml');
     const p = props(site(renderHost(secure, 'scm1'), 'scm1'));
     expect(p.get('ozone.security.enabled')).toBe('true');

@@ -9,4 +9,3 @@ import type { Rule } from './rule.js';
 import { security } from './security.js';
 
 export const RULES: readonly Rule[] = [addresses, directories, portCollisions, quorum, security, properties, apacheOzone];
-export type { Rule, RuleContext } from './rule.js';

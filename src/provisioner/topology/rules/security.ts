@@ -1,7 +1,7 @@
 /**
  * TOPOLOGY_SECURE_WITHOUT_TLS (warning): with security on but `hdds.grpc.tls.enabled` off, Raft and the
  * inter-SCM checkpoint download travel in clear text. TOPOLOGY_TLS_WITHOUT_SECURITY (warning): TLS for gRPC
- * only takes effect together with `ozone.security.enabled` (ozone-scm-ha.md §7).
+ * only takes effect together with `ozone.security.enabled` (docs/ozone-scm-ha.md §7).
  */
 import type { Rule } from './rule.js';
 

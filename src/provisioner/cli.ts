@@ -2,6 +2,8 @@
 /**
  * scmctl entry point: argv → command. The only file of the provisioner that touches process, console and
  * commander (docs/design.md §2). Exit codes: 0 ok, 1 error, 2 `plan` found changes, 130 interrupted.
+ * The global options -q/--quiet, -v/--verbose and --log-level (verbosity.ts) go to every command as
+ * CommandContext.logLevel; they may stand before or after the command's name.
  *
  * A reader that goes away (`scmctl plan FILE | head -1`, EPIPE on stdout or stderr) ends the run quietly:
  * no stack trace, no message, exit 0 at once (BROKEN_PIPE_EXIT_CODE: the `| head` custom; not 141, the
@@ -18,6 +20,7 @@ import { BROKEN_PIPE_EXIT_CODE, onBrokenPipe } from '../common/broken-pipe.js';
 import { isCodedError } from '../common/coded-error.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { commandsFor } from './commands/index.js';
+import { LOG_LEVELS, logLevelOf, VERBOSITY_HELP } from './verbosity.js';
 
 function packageVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -62,7 +65,8 @@ function register(program: Command, spec: CommandSpec, ctx: CommandContext, setE
     const positional = received.slice(0, spec.args.length).flatMap((v) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]));
     const options = cmd.opts();
     setRunning(spec.name);
-    setExit(await spec.run(positional, options, ctx));
+    // global options (-q, -v, --log-level) are the program's, wherever they stand on the command line
+    setExit(await spec.run(positional, options, { ...ctx, logLevel: logLevelOf(program.opts()) }));
   });
 }
 
@@ -87,6 +91,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Set up Apache Ozone Storage Container Manager (SCM) High Availability on bare metal and air-gapped sites.')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addOption(new Option('-q, --quiet', 'errors and the final result only (--log-level error)').conflicts('verbose'))
+    .addOption(new Option('-v, --verbose', 'also each remote command with its host and duration (--log-level debug)'))
+    .addOption(new Option('--log-level <level>', 'what goes to stderr besides errors and the result (overrides -q/-v)').choices([...LOG_LEVELS]))
+    .addHelpText('after', VERBOSITY_HELP)
     .exitOverride();
   for (const spec of await commandsFor(argv)) register(program, spec, ctx, (c) => (exitCode = c), (name) => (running = name));
   try {

@@ -3,10 +3,13 @@
  * a subcommand with `--help`, and calls `run` with parsed arguments and an I/O context.
  *
  * Contract: `run` returns the process exit code (0 ok; 1 error; 2 is reserved for `plan` = "changes");
- * it writes command output to ctx.stdout and diagnostics/progress to ctx.stderr; it never calls
+ * it writes command output to ctx.stdout and diagnostics/progress to ctx.stderr (progress and warnings
+ * only as far as ctx.logLevel allows; with `-o json` a JSON document on stdout, errors included); it never calls
  * process.exit; it throws only CodedError for failures it cannot render itself (cli.ts prints
  * `error[CODE]: message` plus the hint and exits 1).
  */
+import type { LogLevel } from './verbosity.js';
+
 export interface OutputStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
@@ -19,6 +22,8 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly signal: AbortSignal;
+  /** how much goes to stderr besides errors and the result (-q, -v, --log-level; verbosity.ts); default info */
+  readonly logLevel?: LogLevel;
 }
 
 export interface OptionSpec {

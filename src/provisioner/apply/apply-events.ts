@@ -18,6 +18,8 @@ export type ApplyEvent =
   | { readonly type: 'task-progress'; readonly task: TaskRef; readonly message: string }
   | { readonly type: 'task-done'; readonly task: TaskRef; readonly durationMs: number; readonly detail?: string }
   | { readonly type: 'task-failed'; readonly task: TaskRef; readonly durationMs: number; readonly code: string; readonly message: string; readonly hint?: string }
-  | { readonly type: 'task-skipped'; readonly task: TaskRef; readonly reason: string };
+  | { readonly type: 'task-skipped'; readonly task: TaskRef; readonly reason: string }
+  /** a heartbeat while a task waits (every 10 s; wait-until.ts): what for, for how long, and the limit */
+  | { readonly type: 'task-waiting'; readonly task: TaskRef; readonly what: string; readonly elapsedMs: number; readonly limitMs: number };
 
 export type ApplyEventSink = (event: ApplyEvent) => void;

@@ -38,7 +38,7 @@ export class ClusterSession {
     this.pool = new HostPool(
       topology.hosts.map((h) => connectionSpec(h, topology.timeouts, secrets)),
       {
-        concurrency: options.concurrency ?? 10,
+        concurrency: options.concurrency ?? 30,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.onPoolEvent ? { onEvent: options.onPoolEvent } : {}),
         ...(options.connect ? { connect: options.connect } : {}),

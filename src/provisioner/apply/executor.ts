@@ -32,7 +32,7 @@ import { ALREADY_RUNNING, DAEMON_START } from './scm-commands.js';
 import { ScmOps, tail } from './scm-ops.js';
 import { runTask } from './task-handlers.js';
 import type { TaskContext } from './task-context.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil, type Heartbeat } from './wait-until.js';
 
 export interface ExecutorDeps {
   readonly hosts: { get(name: string, ctx?: { signal?: AbortSignal }): Promise<RemoteHost> };
@@ -80,7 +80,7 @@ function describe(h: RingHealth, nodes: Readonly<Record<NodeKey, PlanNode>>): st
 }
 
 /** The context every task handler of one run shares (apply/task-context.ts). */
-export function taskContextFor(plan: Plan, deps: ExecutorDeps): TaskContext {
+export function taskContextFor(plan: Plan, deps: ExecutorDeps, onWaiting?: (h: Heartbeat) => void): TaskContext {
   const signal = deps.signal;
   const sig = signal ? { signal } : {};
   const interval = deps.pollIntervalMs ?? 500;
@@ -111,7 +111,8 @@ export function taskContextFor(plan: Plan, deps: ExecutorDeps): TaskContext {
     ops,
     readRing,
     describe: (h) => describe(h, plan.nodes),
-    waitFor: (what, onHost, check, progress) => waitUntil(check, { what, host: onHost, timeoutMs: plan.timeouts.scmStartMs, intervalMs: interval, clock: deps.clock, ...sig, onProgress: progress }),
+    waitFor: (what, onHost, check, progress) =>
+      waitUntil(check, { what, host: onHost, timeoutMs: plan.timeouts.scmStartMs, intervalMs: interval, clock: deps.clock, ...sig, onProgress: progress, ...(onWaiting ? { onHeartbeat: onWaiting } : {}) }),
     waitRing: (via, p, progress, what) =>
       ctx.waitFor(
         what ?? p.what,
@@ -150,7 +151,6 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
   const failures: TaskFailure[] = [];
   let completed = 0;
   let skipped = 0;
-  const taskContext = taskContextFor(plan, deps);
 
   async function runOne(phase: Phase, t: Task): Promise<boolean> {
     const r = ref(t);
@@ -163,7 +163,8 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
       emit({ type: 'task-progress', task: r, message });
     };
     try {
-      const detail = await runTask(t, taskContext, progress);
+      // each task's own context: its long waits report heartbeats as task-waiting events of this task
+      const detail = await runTask(t, taskContextFor(plan, deps, (h) => emit({ type: 'task-waiting', task: r, ...h })), progress);
       completed++;
       emit({ type: 'task-done', task: r, durationMs: deps.clock.now() - t0, ...(detail ? { detail } : {}) });
       return true;
@@ -200,7 +201,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Apply
     if (phase.mode === 'per-host') {
       const byHost = new Map<string, Task[]>();
       for (const t of phase.tasks) byHost.set(t.host, [...(byHost.get(t.host) ?? []), t]);
-      const limit = new ConcurrencyLimit(deps.concurrency ?? 10);
+      const limit = new ConcurrencyLimit(deps.concurrency ?? 30);
       await Promise.all(
         [...byHost.values()].map((tasks) =>
           limit

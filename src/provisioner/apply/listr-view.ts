@@ -2,12 +2,16 @@
  * The progress view of `scmctl apply`: the only user of listr2 in the provisioner (the adapter). It renders
  * the executor's events; it does not run anything itself. Each plan task becomes a listr task whose promise
  * settles when the executor reports it done, failed or skipped; each phase is a parent task (its subtasks
- * concurrent for per-host phases). On a terminal the default renderer draws the tree; otherwise the
- * `simple` renderer prints one plain line per state change.
+ * concurrent for per-host phases). On a terminal the default renderer draws the tree (a heartbeat of a long
+ * wait shows as the task's output); otherwise (`tty: false`) the run gets plain lines with the time and the
+ * elapsed time, and heartbeats (progress-lines.ts).
  */
 import { Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
+import { systemClock, type Clock } from '../../common/clock.js';
 import type { Phase, Plan } from '../plan/plan-model.js';
 import type { ApplyEvent } from './apply-events.js';
+import { startProgressLines } from './progress-lines.js';
+import { heartbeatText } from './wait-until.js';
 
 export interface ViewStream {
   write(chunk: string): unknown;
@@ -34,7 +38,17 @@ export interface ListrView {
   close(): Promise<void>;
 }
 
-export function startListrView(plan: Plan, stream: ViewStream, options: { tty: boolean }): ListrView {
+export interface ViewOptions {
+  /** draw the tree (a terminal); false: plain lines */
+  readonly tty: boolean;
+  /** the run's clock, for the times of plain lines; default the system clock */
+  readonly clock?: Clock;
+  /** plain lines: also each task's progress messages (--verbose) */
+  readonly detail?: boolean;
+}
+
+export function startListrView(plan: Plan, stream: ViewStream, options: ViewOptions): ListrView {
+  if (!options.tty) return startProgressLines(plan, stream, { clock: options.clock ?? systemClock, ...(options.detail !== undefined ? { detail: options.detail } : {}) });
   const slots = new Map<string, Slot>();
   // every slot exists before anything runs: events may arrive before listr reaches a phase
   for (const p of plan.phases) for (const t of p.tasks) slots.set(t.id, slot());
@@ -81,6 +95,9 @@ export function startListrView(plan: Plan, stream: ViewStream, options: { tty: b
       switch (e.type) {
         case 'task-progress':
           slots.get(e.task.id)?.progress?.(e.message);
+          return;
+        case 'task-waiting':
+          slots.get(e.task.id)?.progress?.(heartbeatText(e));
           return;
         case 'task-done':
           slots.get(e.task.id)?.resolve({ kind: 'done', ...(e.detail ? { detail: e.detail } : {}) });

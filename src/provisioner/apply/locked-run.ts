@@ -1,8 +1,9 @@
 /**
  * Runs a plan the way apply and migrate both do: takes the cluster lock on every host (taking over the lock
  * of the interrupted run it resumes), journals every event, shows progress (listr2 tree on a terminal,
- * plain lines otherwise, NDJSON events with --output json), executes, and releases the lock whatever
- * happened (every task leaves its host consistent; a re-run plans again).
+ * plain timestamped lines with heartbeats otherwise or with NO_COLOR, none at --log-level warn/error,
+ * NDJSON events with --output json), executes, and releases the lock whatever happened (every task
+ * leaves its host consistent; a re-run plans again).
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { eventLine } from './event-lines.js';
 import { executePlan, type ApplyOutcome, type ExecutorDeps } from './executor.js';
 import { Journal, type LastRun } from './journal.js';
 import { startListrView } from './listr-view.js';
+import { shows } from '../verbosity.js';
 
 export interface LockedRun {
   readonly plan: Plan;
@@ -59,12 +61,17 @@ export async function runLocked(r: LockedRun): Promise<ApplyOutcome> {
       topologyFile: r.topologyFile,
       ...(resume ? { resumes: resume.start.applyId } : {}),
     });
-    say(
-      `\n${resume ? `Resuming the ${r.verb} interrupted at ${resume.start.t} (${resume.done.length} task${resume.done.length === 1 ? '' : 's'} done${resume.inFlight ? `; it stopped during: ${resume.inFlight}` : ''}).\n` : ''}Cluster lock ${lockId} taken on ${targets.length} host${targets.length === 1 ? '' : 's'}; journal ${r.journalPath}\n`,
-    );
-    // the tree needs a terminal with a usable width; anything else gets plain lines
+    if (shows(ctx, 'info') || resume) {
+      say(
+        `\n${resume ? `Resuming the ${r.verb} interrupted at ${resume.start.t} (${resume.done.length} task${resume.done.length === 1 ? '' : 's'} done${resume.inFlight ? `; it stopped during: ${resume.inFlight}` : ''}).\n` : ''}Cluster lock ${lockId} taken on ${targets.length} host${targets.length === 1 ? '' : 's'}; journal ${r.journalPath}\n`,
+      );
+    }
+    // the tree needs a terminal with a usable width and colours; anything else (a log, NO_COLOR) gets plain
+    // lines with times and heartbeats; --log-level warn/error shows no progress at all
     const columns = (ctx.stderr as { columns?: number }).columns ?? 0;
-    const view = json ? null : startListrView(p, ctx.stderr, { tty: ctx.stderr.isTTY === true && columns >= 40 });
+    const noColor = (ctx.env['NO_COLOR'] ?? '') !== '';
+    const tty = ctx.stderr.isTTY === true && columns >= 40 && !noColor;
+    const view = json || !shows(ctx, 'info') ? null : startListrView(p, ctx.stderr, { tty, clock: r.executor.clock, detail: shows(ctx, 'debug') });
     const sink = (e: ApplyEvent): void => {
       journal.record(e);
       if (json) ctx.stdout.write(eventLine(e));
@@ -83,6 +90,6 @@ export async function runLocked(r: LockedRun): Promise<ApplyOutcome> {
       ctx.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
       return [] as string[];
     });
-    if (released.length < targets.length && !json) ctx.stderr.write(`warning: the lock ${lockId} was released on ${released.length} of ${targets.length} hosts; clear the rest with \`scmctl unlock ${lockId} FILE\`\n`);
+    if (released.length < targets.length && !json && shows(ctx, 'warn')) ctx.stderr.write(`warning: the lock ${lockId} was released on ${released.length} of ${targets.length} hosts; clear the rest with \`scmctl unlock ${lockId} FILE\`\n`);
   }
 }

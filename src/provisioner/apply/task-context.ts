@@ -23,23 +23,23 @@ export interface RingPredicate {
 
 /** one LEADER, every declared node a voter, nobody joining */
 export const isWhole: RingPredicate = {
-  what: 'the ring being whole',
+  what: 'the ring to be whole',
   holds: (h) => h.leaderCount === 1 && h.leader !== null && h.missing.length === 0 && h.joining.length === 0,
 };
 
 /** `key` is the ring's only LEADER */
 export function leads(key: NodeKey): RingPredicate {
-  return { what: `${key} becoming the leader`, holds: (h) => h.leaderCount === 1 && h.leader === key };
+  return { what: `${key} to become the leader`, holds: (h) => h.leaderCount === 1 && h.leader === key };
 }
 
 /** one LEADER and every one of `keys` a voter */
 export function hasMembers(keys: readonly NodeKey[]): RingPredicate {
-  return { what: `${keys.join(', ')} in the ring with one leader`, holds: (h) => h.leaderCount === 1 && h.leader !== null && keys.every((k) => h.members.includes(k)) };
+  return { what: `${keys.join(', ')} to join the ring (one leader)`, holds: (h) => h.leaderCount === 1 && h.leader !== null && keys.every((k) => h.members.includes(k)) };
 }
 
 /** one LEADER, and it is not `key` */
 export function ledByOtherThan(key: NodeKey): RingPredicate {
-  return { what: `leadership moving away from ${key}`, holds: (h) => h.leaderCount === 1 && h.leader !== null && h.leader !== key };
+  return { what: `leadership to move away from ${key}`, holds: (h) => h.leaderCount === 1 && h.leader !== null && h.leader !== key };
 }
 
 export interface TaskRunDeps {

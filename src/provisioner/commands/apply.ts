@@ -1,9 +1,10 @@
 /**
- * `scmctl apply FILE|plan.json [--yes] [--concurrency N] [--timeout D] [--output json] [--bundle FILE]`:
+ * `scmctl apply FILE|plan.json [--yes] [--concurrency N] [--timeout D] [-o json] [--bundle FILE]`:
  * reads the hosts, plans (or re-validates a saved plan: its topology, fresh facts, and planning again must
  * give the saved plan — saved-plan-check.ts), shows the plan, asks on a terminal,
  * takes the cluster lock, journals, runs the plan (listr2 view; plain lines when not a terminal; NDJSON
- * events with --output json), releases the lock. Exit 0 done or no changes, 1 error, 130 interrupted.
+ * events with -o json, ending with a `result` event also on errors), releases the lock. Exit 0 done or no
+ * changes, 1 error, 130 interrupted.
  *
  * Resume: when the journal shows an apply from this machine that never ended and whose process is gone,
  * this run takes over its lock and carries on from fresh facts (done tasks are no longer in the plan).
@@ -53,7 +54,7 @@ async function prepare(
   options: Readonly<Record<string, unknown>>,
   deps: ApplyDeps,
 ): Promise<{ prepared: Prepared; session: ClusterSession } | null> {
-  const input = await loadClusterInput(file, ctx, { allowSaved: true });
+  const input = await loadClusterInput(file, ctx, { allowSaved: true, json: options['output'] === 'json' ? 'events' : undefined });
   if (!input) return null;
   // a saved plan's topology is validated again before any host is contacted (saved-plan-check.ts)
   const topology = input.kind === 'saved' ? savedTopology(input.saved, file) : input.topology;
@@ -114,7 +115,7 @@ export const applyCommand: CommandSpec = {
     ...changeOptions,
     ignoreOption,
   ],
-  examples: ['scmctl apply examples/local-ha.yaml --yes', 'scmctl plan examples/three-node.yaml --out plan.json && scmctl apply plan.json'],
+  examples: ['scmctl apply examples/local-ha.yaml --yes', 'scmctl plan examples/three-node.yaml --out plan.json && scmctl apply plan.json', 'scmctl apply examples/local-ha.yaml --yes -o json'],
   run: (args, options, ctx) => runApply(args, options, ctx),
 };
 
@@ -125,7 +126,7 @@ export async function runApply(args: readonly string[], options: Readonly<Record
     if (!got) return 1;
     const session = own(got.session);
     const { plan: p, topology } = got.prepared;
-    if (!showPlan(ctx, p, json)) return 1;
+    if (!showPlan(ctx, p, json, options['yes'] !== true)) return 1;
 
     const resume = resumable(readLastRun(clusterJournal(ctx, topology)), hostname());
     const changes = changeCount(p);

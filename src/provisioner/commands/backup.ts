@@ -1,5 +1,5 @@
 /**
- * `scmctl backup FILE --out DIR [--node NODE] [--service-id ID] [--output json]`: a consistent checkpoint of a
+ * `scmctl backup FILE --out DIR [--node NODE] [--service-id ID] [-o json]`: a consistent checkpoint of a
  * running service's scm.db, taken from a follower so the leader keeps serving (no SCM stops), brought to
  * DIR as `<cluster>-<service>-<UTC time>.tar.gz` with its manifest `.json` (clusterID, term#index,
  * containers, sha256; backup/backup-manifest.ts). `scmctl restore` brings a whole service back from it.
@@ -21,6 +21,7 @@ import type { ScmNode, Topology } from '../topology/model.js';
 import { loadClusterInput, openSession, parseConcurrency } from './cluster-input.js';
 import { pickService } from '../migrate/add-nodes.js';
 import { controlledRun } from './run-control.js';
+import { shows } from '../verbosity.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 
 export const backupCommand: CommandSpec = {
@@ -37,7 +38,7 @@ export const backupCommand: CommandSpec = {
     { flags: '--node <node>', description: 'the SCM to copy from (default: a follower that keeps up with the leader)' },
     { flags: '--service-id <id>', description: 'the service, when the topology has several' },
     { flags: '--timeout <duration>', description: 'give up after this long, e.g. 30m' },
-    { flags: '--output <format>', description: 'text, or json for the manifest on stdout', defaultValue: 'text', choices: ['text', 'json'] },
+    { flags: '-o, --output <format>', description: 'text, or json for the manifest on stdout (a JSON document on errors too)', defaultValue: 'text', choices: ['text', 'json'] },
   ],
   examples: ['scmctl backup examples/local-ha.yaml --out /srv/backups/scm'],
   run: (args, options, ctx) => runBackup(args, options, ctx),
@@ -73,7 +74,7 @@ export async function runBackup(args: readonly string[], options: Readonly<Recor
   return controlledRun(ctx, options, async ({ signal, ctx: runCtx, json, say, own }) => {
     if (typeof options['out'] !== 'string') throw new BackupError('BACKUP_FAILED', '--out DIR is required: where to write the backup', { hint: 'scmctl backup FILE --out /srv/backups/scm' });
     const out = isAbsolute(options['out']) ? options['out'] : resolve(ctx.cwd, options['out']);
-    const input = await loadClusterInput(args[0]!, runCtx);
+    const input = await loadClusterInput(args[0]!, runCtx, { json: json ? 'document' : undefined });
     if (!input || input.kind !== 'topology') return 1;
     const { topology } = input;
     const service = pickService(topology, typeof options['serviceId'] === 'string' ? options['serviceId'] : undefined);
@@ -81,9 +82,10 @@ export async function runBackup(args: readonly string[], options: Readonly<Recor
     const facts = await session.gather(signal);
     const { node, role } = sourceNode(topology, service.serviceId, facts, typeof options['node'] === 'string' ? options['node'] : undefined);
     const planNode = plan({ topology, rendered: session.rendered, facts, bundle: null }).nodes[nodeKey(node.serviceId, node.nodeId)]!;
-    say(`Copying scm.db of ${planNode.key} on ${node.host} (${role || 'role unknown'}), which keeps running…\n`);
+    const progress = (line: string): void => void (shows(ctx, 'info') && say(line));
+    progress(`Copying scm.db of ${planNode.key} on ${node.host} (${role || 'role unknown'}), which keeps running…\n`);
     const ops = new ScmOps(await session.pool.get(node.host, { signal }), planNode);
-    const taken = await takeBackup(ops, node.directories.snapshot, systemClock, { signal, timeoutMs: 3_600_000, progress: (m) => say(`  ${m}\n`) });
+    const taken = await takeBackup(ops, node.directories.snapshot, systemClock, { signal, timeoutMs: 3_600_000, progress: (m) => progress(`  ${m}\n`) });
     mkdirSync(out, { recursive: true, mode: 0o700 });
     const name = `${topology.name}-${service.serviceId}-${compactUtc(taken.at)}`;
     const manifest: BackupManifest = {
@@ -113,5 +115,5 @@ export async function runBackup(args: readonly string[], options: Readonly<Recor
       );
     }
     return 0;
-  });
+  }, 'document');
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { isCodedError } from '../../common/coded-error.js';
+import { CodedError, isCodedError } from '../../common/coded-error.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
 import { ClusterSession, type SessionOptions } from '../apply/cluster-session.js';
@@ -15,20 +15,26 @@ import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { hostKeyWarning } from '../plan/host-key-warning.js';
 import { PlanError } from '../plan/plan-error.js';
-import type { Plan } from '../plan/plan-model.js';
+import type { Plan, PreflightResult } from '../plan/plan-model.js';
 import { looksLikeSavedPlan, parseSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
 import { needsBundledNode } from '../plan/runtime-choice.js';
 import { packageRoot } from '../topology/package-root.js';
 import type { Topology } from '../topology/model.js';
 import { withAbsoluteReleasePaths } from '../topology/release-files.js';
+import { commandLogger, shows } from '../verbosity.js';
+import { invalidTopology, writeFailureJson, type JsonMode } from './json-output.js';
 import { loadFromArgs, printDiagnostics } from './topology-io.js';
 
 export type ClusterInput =
   | { readonly kind: 'topology'; readonly topology: Topology; readonly path: string }
   | { readonly kind: 'saved'; readonly saved: SavedPlan; readonly path: string };
 
-/** The topology (diagnostics printed to stderr), or a saved plan when `allowSaved` and the file is one; null when invalid. */
-export async function loadClusterInput(file: string, ctx: CommandContext, options: { allowSaved?: boolean } = {}): Promise<ClusterInput | null> {
+/**
+ * The topology (diagnostics printed to stderr: errors always, warnings unless the level is `error`), or a
+ * saved plan when `allowSaved` and the file is one; null when invalid — with `json`, after printing the
+ * failure (TOPOLOGY_INVALID with the diagnostics) as the command's JSON on stdout.
+ */
+export async function loadClusterInput(file: string, ctx: CommandContext, options: { allowSaved?: boolean; json?: JsonMode | undefined } = {}): Promise<ClusterInput | null> {
   const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
   if (options.allowSaved && file.endsWith('.json')) {
     let text: string | null = null;
@@ -39,8 +45,9 @@ export async function loadClusterInput(file: string, ctx: CommandContext, option
     }
     if (text !== null && looksLikeSavedPlan(text)) return { kind: 'saved', saved: parseSavedPlan(text, file), path };
   }
-  const result = await loadFromArgs(file, ctx);
-  printDiagnostics(ctx.stderr, result);
+  const result = await loadFromArgs(file, ctx, { connects: true });
+  printDiagnostics(ctx.stderr, shows(ctx, 'warn') ? result : { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === 'error') });
+  if (!result.topology && options.json) writeFailureJson(ctx.stdout, options.json, invalidTopology(file, result.diagnostics), result.diagnostics);
   return result.topology ? { kind: 'topology', topology: withAbsoluteReleasePaths(result.topology, dirname(path)), path } : null;
 }
 
@@ -59,11 +66,14 @@ export function parseConcurrency(value: unknown): number {
   return n;
 }
 
-/** The run's one session; warns on stderr first when host keys go unchecked (knownHosts: off). */
+/**
+ * The run's one session; warns on stderr first when host keys go unchecked (knownHosts: off). Its hosts log
+ * to stderr at the run's level: connection retries (info), each remote command and its duration (debug).
+ */
 export function openSession(topology: Topology, ctx: CommandContext, concurrency: number, connect?: SessionOptions['connect']): ClusterSession {
   const warning = hostKeyWarning(topology);
-  if (warning !== null) ctx.stderr.write(warning);
-  return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency, ...(connect ? { connect } : {}) });
+  if (warning !== null && shows(ctx, 'warn')) ctx.stderr.write(warning);
+  return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency, logger: commandLogger(ctx), ...(connect ? { connect } : {}) });
 }
 
 /** The bundle given with --bundle, else one made (and cached) from this scmctl, with Node.js when hosts need it. */
@@ -95,32 +105,43 @@ export function printError(out: OutputStream, err: unknown): void {
 /**
  * Why a plan cannot run, on stderr: each unreadable host as its own coded error (SSH_HOST_KEY_CHANGED,
  * SUDO_FAILED, …, naming the host), each refused state, then PLAN_HOSTS_UNREACHABLE / PLAN_PREFLIGHT_FAILED.
+ * Returns the error that sums it up (for `-o json`): the last of those two, else the first refused state.
  */
-export function reportBlocked(out: OutputStream, p: Plan): void {
+export function reportBlocked(out: OutputStream, p: Plan): CodedError | null {
   const failed = p.preflight.filter((c) => c.status === 'fail');
   const unreachable = failed.filter((c) => c.code !== undefined);
   for (const c of unreachable) out.write(`error[${c.code}]: ${c.message}\n${c.hint ? `  hint: ${c.hint}\n` : ''}`);
   for (const pr of p.problems) out.write(`error[${pr.code}]: ${pr.message}\n  hint: ${pr.hint}\n`);
+  // a refused state keeps its own code (PLAN_*, MIGRATE_*, REPAIR_*…)
+  let summary: CodedError | null = p.problems[0] ? new CodedError(p.problems[0].code, p.problems[0].message, { hint: p.problems[0].hint }) : null;
   if (unreachable.length > 0) {
     const names = unreachable.map((c) => c.host);
-    printError(
-      out,
-      new PlanError('PLAN_HOSTS_UNREACHABLE', `${names.length} host${names.length === 1 ? '' : 's'} could not be read (${names.join(', ')}); nothing was changed on any host`, {
-        hosts: names,
-        hint: 'fix the access problem named above, then run again',
-      }),
-    );
+    summary = new PlanError('PLAN_HOSTS_UNREACHABLE', `${names.length} host${names.length === 1 ? '' : 's'} could not be read (${names.join(', ')}); nothing was changed on any host`, {
+      hosts: names,
+      hint: 'fix the access problem named above, then run again',
+    });
+    printError(out, summary);
   }
   const checks = failed.filter((c) => c.code === undefined && c.ignorable);
-  if (checks.length > 0) {
-    printError(
-      out,
-      new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${checks.map((c) => `[${c.check}] ${c.host}: ${c.message}`).join('; ')}`, {
-        hosts: checks.map((c) => c.host),
-        hint: `fix the cause, or let the check only warn with --ignore-preflight-errors=${[...new Set(checks.map((c) => c.check))].join(',')}`,
-      }),
-    );
-  }
+  if (checks.length > 0) printError(out, (summary = preflightError(checks)));
+  return summary;
+}
+
+/**
+ * Checks whose failure apply would hit anyway (a directory it cannot write, a runtime or architecture that
+ * cannot run): the hint says how to fix them and never suggests --ignore-preflight-errors for them.
+ */
+const FIX_ONLY: ReadonlySet<string> = new Set(['directories', 'runtime', 'os-arch']);
+
+/** PLAN_PREFLIGHT_FAILED for failed ignorable checks: what failed, and in the hint what to do about each. */
+export function preflightError(checks: readonly PreflightResult[]): PlanError {
+  const fixes = [...new Set(checks.map((c) => c.hint).filter((h): h is string => h !== undefined))];
+  const waivable = [...new Set(checks.map((c) => c.check).filter((c) => !FIX_ONLY.has(c)))];
+  const hint = [
+    fixes.length > 0 ? fixes.join('; ') : 'fix what each failed check names',
+    ...(waivable.length > 0 ? [`only when a check is wrong about a host, let it warn with --ignore-preflight-errors=${waivable.join(',')}`] : []),
+  ].join('; ');
+  return new PlanError('PLAN_PREFLIGHT_FAILED', `preflight failed: ${checks.map((c) => `[${c.check}] ${c.host}: ${c.message}`).join('; ')}`, { hosts: checks.map((c) => c.host), hint });
 }
 
 /** This scmctl's version (package.json), recorded in saved plans. */

@@ -11,6 +11,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'init', load: async () => (await import('./init.js')).initCommand },
   { name: 'validate', load: async () => (await import('./validate.js')).validateCommand },
   { name: 'render', load: async () => (await import('./render.js')).renderCommand },
   { name: 'export', load: async () => (await import('./export.js')).exportCommand },
@@ -23,6 +24,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'status', load: async () => (await import('./status.js')).statusCommand },
   { name: 'unlock', load: async () => (await import('./unlock.js')).unlockCommand },
   { name: 'bundle', load: async () => (await import('./bundle.js')).bundleCommand },
+  // completion reads every command's options from this registry, passed in (no import back into this file)
+  { name: 'completion', load: async () => (await import('./completion.js')).completionCommand(COMMANDS) },
 ];
 
 /**
@@ -31,8 +34,12 @@ export const COMMANDS: readonly CommandEntry[] = [
  */
 export async function commandsFor(argv: readonly string[]): Promise<CommandSpec[]> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
-  const first = argv.find((a) => !a.startsWith('-'));
+  // the global options (-q, -v, --log-level LEVEL) may come before the command's name
+  let i = 0;
+  while (['-q', '--quiet', '-v', '--verbose'].includes(argv[i] ?? '') || argv[i]?.startsWith('--log-level=')) i++;
+  if (argv[i] === '--log-level') return commandsFor([...argv.slice(0, i), ...argv.slice(i + 2)]);
+  const first = argv[i];
   const named = COMMANDS.find((c) => c.name === first);
-  const wanted = named && !argv.includes('--help') && !argv.includes('-h') && argv[0] === first ? [named] : COMMANDS;
+  const wanted = named && !argv.includes('--help') && !argv.includes('-h') ? [named] : COMMANDS;
   return Promise.all(wanted.map((c) => c.load()));
 }

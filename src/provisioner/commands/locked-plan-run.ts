@@ -7,7 +7,8 @@
 import { hostname } from 'node:os';
 import type { ClusterSession } from '../apply/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
-import type { ExecutorDeps } from '../apply/executor.js';
+import { ApplyError } from '../apply/apply-error.js';
+import type { ApplyOutcome, ExecutorDeps } from '../apply/executor.js';
 import { readLastRun, type LastRun } from '../apply/journal.js';
 import { runLocked, type LockedRun } from '../apply/locked-run.js';
 import { journalPath } from '../apply/state-dirs.js';
@@ -15,7 +16,9 @@ import type { CommandContext } from '../command.js';
 import { isRunnable, type Plan } from '../plan/plan-model.js';
 import { formatPlan } from '../plan/plan-text.js';
 import type { Topology } from '../topology/model.js';
+import { shows } from '../verbosity.js';
 import { localUser, reportBlocked } from './cluster-input.js';
+import { errorJson, writeFailureJson } from './json-output.js';
 import { planJson } from './plan.js';
 import { reportUnfinished } from './run-control.js';
 
@@ -56,20 +59,38 @@ export function resumable(last: LastRun | null, machine: string): LastRun | null
 }
 
 /**
- * Shows the plan a command is about to run (NDJSON `plan` event with --output json, else the text) and, when
- * it cannot run, why (refused states, failed checks) on stderr. Returns whether it can run.
+ * Shows the plan a command is about to run (NDJSON `plan` event with --output json, else the text — at
+ * --log-level warn/error only when the run will ask for confirmation, `asks`) and, when it cannot run, why
+ * (refused states, failed checks) on stderr, and with --output json as the closing `result` event.
+ * Returns whether it can run.
  */
-export function showPlan(ctx: CommandContext, p: Plan, json: boolean): boolean {
+export function showPlan(ctx: CommandContext, p: Plan, json: boolean, asks = true): boolean {
+  const runnable = isRunnable(p);
   if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: planJson(p) }));
-  else ctx.stdout.write(formatPlan(p));
-  if (isRunnable(p)) return true;
-  reportBlocked(ctx.stderr, p);
+  else if (shows(ctx, 'info') || asks || !runnable) ctx.stdout.write(formatPlan(p));
+  if (runnable) return true;
+  const blocked = reportBlocked(ctx.stderr, p);
+  if (json && blocked) writeFailureJson(ctx.stdout, 'events', blocked);
   return false;
 }
 
 /** The journal of a cluster on this machine. */
 export function clusterJournal(ctx: CommandContext, topology: Topology): string {
   return journalPath(ctx.env, topology.name, topology.hosts.map((h) => h.address));
+}
+
+/** The closing NDJSON `result` event of a run that executed; a failed one carries its first error (json-output.ts). */
+export function resultLine(outcome: ApplyOutcome, signal: AbortSignal): string {
+  const first = outcome.failures[0]?.error ?? (outcome.interrupted ? (signal.reason instanceof ApplyError ? signal.reason : new ApplyError('APPLY_INTERRUPTED', 'interrupted; nothing more was started', {})) : undefined);
+  return eventLine({
+    type: 'result',
+    ok: outcome.ok,
+    interrupted: outcome.interrupted,
+    completed: outcome.completed,
+    skipped: outcome.skipped,
+    failures: outcome.failures.length,
+    ...(!outcome.ok && first !== undefined ? { error: errorJson(first) } : {}),
+  });
 }
 
 export async function runPlanLocked(r: PlanRun): Promise<number> {
@@ -87,7 +108,7 @@ export async function runPlanLocked(r: PlanRun): Promise<number> {
     localUser: localUser(),
     executor: r.executor,
   });
-  if (r.json) r.ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
+  if (r.json) r.ctx.stdout.write(resultLine(outcome, r.signal));
   if (outcome.ok) {
     r.say(r.doneOf ? r.doneOf(outcome.completed) : r.done);
     return 0;

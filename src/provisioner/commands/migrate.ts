@@ -33,8 +33,10 @@ import { parseIgnoreList } from '../plan/preflight.js';
 import { detectFormat, loadTopologyText } from '../topology/load.js';
 import type { Topology } from '../topology/model.js';
 import { formatDiagnostics } from '../topology/diagnostic-text.js';
+import { shows } from '../verbosity.js';
 import { loadClusterInput, localUser, openSession, parseConcurrency, reportBlocked, runtimeBundle } from './cluster-input.js';
-import { resumable } from './locked-plan-run.js';
+import { invalidTopology, writeFailureJson } from './json-output.js';
+import { resultLine, resumable } from './locked-plan-run.js';
 import { changeOptions, ignoreOption, planJson } from './plan.js';
 import { confirmChanges, controlledRun, reportUnfinished } from './run-control.js';
 
@@ -78,7 +80,8 @@ interface Target {
 
 /** FILE, with --add-nodes applied in memory (written only once the migration is confirmed). */
 async function loadTarget(file: string, options: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<Target | null> {
-  const input = await loadClusterInput(file, ctx);
+  const json = options['output'] === 'json' ? ('events' as const) : undefined;
+  const input = await loadClusterInput(file, ctx, { json });
   if (!input || input.kind !== 'topology') return null;
   const add = options['addNodes'];
   if (typeof add !== 'string') return { topology: input.topology, path: input.path, newText: null };
@@ -94,6 +97,7 @@ async function loadTarget(file: string, options: Readonly<Record<string, unknown
   const shown = `${file} (with --add-nodes)`;
   const loaded = loadTopologyText(extended.text, shown, { env: ctx.env, format: 'yaml' });
   if (loaded.diagnostics.length > 0) ctx.stderr.write(formatDiagnostics(loaded.diagnostics, loaded.text));
+  if (!loaded.topology && json) writeFailureJson(ctx.stdout, json, invalidTopology(shown, loaded.diagnostics), loaded.diagnostics);
   if (!loaded.topology) return null;
   return { topology: loaded.topology, path: input.path, newText: extended.text };
 }
@@ -173,9 +177,10 @@ export async function runMigrate(args: readonly string[], options: Readonly<Reco
       reach,
     });
     if (json) ctx.stdout.write(eventLine({ type: 'plan', plan: { ...(planJson(p) as object), rollback: Object.fromEntries(p.phases.filter((x) => x.rollback).map((x) => [x.id, x.rollback])) } }));
-    else ctx.stdout.write(formatPlan(p));
+    else if (shows(ctx, 'info') || options['yes'] !== true || !isRunnable(p)) ctx.stdout.write(formatPlan(p));
     if (!isRunnable(p)) {
-      reportBlocked(ctx.stderr, p);
+      const blocked = reportBlocked(ctx.stderr, p);
+      if (json && blocked) writeFailureJson(ctx.stdout, 'events', blocked);
       return 1;
     }
     const view = migrationView(topology, facts, service.serviceId);
@@ -247,7 +252,7 @@ export async function runMigrate(args: readonly string[], options: Readonly<Reco
         if (e.type === 'task-failed') failedTask ??= e.task.id;
       },
     });
-    if (json) ctx.stdout.write(eventLine({ type: 'result', ok: outcome.ok, interrupted: outcome.interrupted, completed: outcome.completed, skipped: outcome.skipped, failures: outcome.failures.length }));
+    if (json) ctx.stdout.write(resultLine(outcome, signal));
     if (outcome.ok) {
       state = { ...state, completedAt: new Date().toISOString() };
       writeMigrationState(statePath, state);

@@ -1,11 +1,12 @@
 /**
- * `scmctl plan FILE [--output json] [--out plan.json] [--ignore-preflight-errors=NAME,…] [--bundle FILE]`:
+ * `scmctl plan FILE [-o json] [--out plan.json] [--ignore-preflight-errors=NAME,…] [--bundle FILE]`:
  * reads every host (read-only), prints what apply would do — phases, tasks, per-host file diffs — and exits
  * 0 when there is nothing to do ("No changes. The cluster matches the topology."), 2 when there are changes,
  * 1 on errors (invalid topology, unreachable host, failed preflight check, refused state).
  * `--out` saves the plan with its inputs (topology, ignore list, bundle identity) and the fingerprint of the
  * facts; `scmctl apply plan.json` refuses it if the hosts changed since, or if planning again from those
- * inputs does not give the same plan (saved-plan-check.ts).
+ * inputs does not give the same plan (saved-plan-check.ts). With `-o json` stdout is always one JSON
+ * document: the plan with `ok` (and `error` when it cannot run), or the failure (json-output.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
@@ -22,15 +23,16 @@ import type { Topology } from '../topology/model.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { SessionOptions } from '../apply/cluster-session.js';
 import { loadClusterInput, openSession, parseConcurrency, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
+import { errorJson, writeFailureJson } from './json-output.js';
 
 /** Options of every command that changes hosts from a plan (apply, migrate, restore; repair takes some). */
 export const yesOption = { flags: '-y, --yes', description: 'do not ask for confirmation' };
 export const timeoutOption = { flags: '--timeout <duration>', description: 'give up (and stop cleanly) after this long, e.g. 30m' };
-export const eventsOutputOption = { flags: '--output <format>', description: 'text, or json for NDJSON events on stdout', defaultValue: 'text', choices: ['text', 'json'] };
+export const eventsOutputOption = { flags: '-o, --output <format>', description: 'text, or json for NDJSON events on stdout (ending with a result event, errors included)', defaultValue: 'text', choices: ['text', 'json'] };
 export const bundleOption = { flags: '--bundle <file>', description: 'runtime bundle to install (default: one made from this scmctl, cached)' };
 export const changeOptions = [
   yesOption,
-  { flags: '--concurrency <n>', description: 'hosts worked on at once (reads, installs, file pushes)', defaultValue: '10' },
+  { flags: '--concurrency <n>', description: 'hosts worked on at once (reads, installs, file pushes)', defaultValue: '30' },
   timeoutOption,
   eventsOutputOption,
   bundleOption,
@@ -97,27 +99,32 @@ export const planCommand: CommandSpec = {
     '(refused when it was edited or the hosts changed since).',
   args: ['<file>'],
   options: [
-    { flags: '--output <format>', description: 'text or json', defaultValue: 'text', choices: ['text', 'json'] },
+    { flags: '-o, --output <format>', description: 'text or json (one document on stdout, errors included)', defaultValue: 'text', choices: ['text', 'json'] },
     { flags: '--out <plan.json>', description: 'save the plan for `scmctl apply plan.json`' },
     ignoreOption,
     bundleOption,
-    { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '10' },
+    { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '30' },
   ],
-  examples: ['scmctl plan examples/local-ha.yaml', 'scmctl plan examples/three-node.yaml --out plan.json', 'scmctl plan examples/three-node.yaml --output json'],
+  examples: ['scmctl plan examples/local-ha.yaml', 'scmctl plan examples/three-node.yaml --out plan.json', 'scmctl plan examples/three-node.yaml -o json'],
   run: (args, options, ctx) => runPlan(args, options, ctx),
 };
 
 export async function runPlan(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext, deps: PlanDeps = {}): Promise<number> {
+  const json = options['output'] === 'json';
   try {
-    const input = await loadClusterInput(args[0]!, ctx);
+    const input = await loadClusterInput(args[0]!, ctx, { json: json ? 'document' : undefined });
     if (!input || input.kind !== 'topology') return 1;
     const { plan: p, fingerprint } = await readAndPlan(input.topology, ctx, options, deps);
-    if (options['output'] === 'json') ctx.stdout.write(`${JSON.stringify(planJson(p), null, 2)}\n`);
-    else ctx.stdout.write(formatPlan(p));
-    if (!isRunnable(p)) {
-      reportBlocked(ctx.stderr, p);
-      return 1;
+    const runnable = isRunnable(p);
+    if (json) {
+      // a plan that cannot run says why in the same document: ok false and the error
+      const blocked = runnable ? null : reportBlocked(ctx.stderr, p);
+      ctx.stdout.write(`${JSON.stringify({ ok: runnable, ...(planJson(p) as object), ...(blocked ? { error: errorJson(blocked) } : {}) }, null, 2)}\n`);
+    } else {
+      ctx.stdout.write(formatPlan(p));
+      if (!runnable) reportBlocked(ctx.stderr, p);
     }
+    if (!runnable) return 1;
     if (typeof options['out'] === 'string' && options['out'] !== '') {
       const out = isAbsolute(options['out']) ? options['out'] : resolve(ctx.cwd, options['out']);
       const ignore = typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : [];
@@ -141,6 +148,7 @@ export async function runPlan(args: readonly string[], options: Readonly<Record<
   } catch (err) {
     if (ctx.signal.aborted) return 130;
     printError(ctx.stderr, err);
+    if (json) writeFailureJson(ctx.stdout, 'document', err);
     return 1;
   }
 }

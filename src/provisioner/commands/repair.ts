@@ -33,7 +33,7 @@ export const repairCommand: CommandSpec = {
     { flags: '--force', description: 'repair even a node that looks healthy' },
     { flags: '--dry-run', description: 'print the plan and exit (0 nothing to do, 2 changes)' },
     yesOption,
-    { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '10' },
+    { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '30' },
     timeoutOption,
     eventsOutputOption,
     ignoreOption,
@@ -45,7 +45,7 @@ export const repairCommand: CommandSpec = {
 export async function runRepair(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext, deps: ApplyDeps = {}): Promise<number> {
   return controlledRun(ctx, options, async ({ signal, ctx: runCtx, json, say, own }) => {
     const concurrency = parseConcurrency(options['concurrency']);
-    const input = await loadClusterInput(args[0]!, runCtx);
+    const input = await loadClusterInput(args[0]!, runCtx, { json: json ? 'events' : undefined });
     if (!input || input.kind !== 'topology') return 1;
     const { topology } = input;
     const session = own(openSession(topology, runCtx, concurrency, deps.connect));
@@ -54,7 +54,7 @@ export async function runRepair(args: readonly string[], options: Readonly<Recor
     const repairInput = { topology, rendered: session.rendered, facts, bundle: null, ignorePreflightErrors: ignore, node: args[1]!, force: options['force'] === true };
     const p = planRepair(repairInput);
     const view = repairView(repairInput);
-    if (!showPlan(ctx, p, json)) return 1;
+    if (!showPlan(ctx, p, json, options['yes'] !== true)) return 1;
     const changes = changeCount(p);
     if (changes === 0) {
       say(`\n${view.node}: ${view.reason}. Nothing to repair${view.healthy ? ' (--force repairs it anyway)' : ''}.\n`);

@@ -49,7 +49,7 @@ export async function runRestore(args: readonly string[], options: Readonly<Reco
     if (typeof options['from'] !== 'string') throw new BackupError('BACKUP_INVALID', '--from MANIFEST is required: the .json file scmctl backup wrote', { hint: 'scmctl restore FILE --from /srv/backups/scm/<name>.json' });
     const { manifest, archivePath } = readBackup(isAbsolute(options['from']) ? options['from'] : resolve(ctx.cwd, options['from']));
     const concurrency = parseConcurrency(options['concurrency']);
-    const input = await loadClusterInput(args[0]!, runCtx);
+    const input = await loadClusterInput(args[0]!, runCtx, { json: json ? 'events' : undefined });
     if (!input || input.kind !== 'topology') return 1;
     const { topology } = input;
     const service = pickService(topology, typeof options['serviceId'] === 'string' ? options['serviceId'] : manifest.serviceId);
@@ -59,7 +59,7 @@ export async function runRestore(args: readonly string[], options: Readonly<Reco
     const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], runCtx))) : null;
     const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
     const p = planRestore({ topology, rendered: session.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore, serviceId: service.serviceId, manifest, archivePath });
-    if (!showPlan(ctx, p, json)) return 1;
+    if (!showPlan(ctx, p, json, options['yes'] !== true)) return 1;
     const changes = changeCount(p);
     say(`\nBackup: ${manifest.clusterId} of ${manifest.cluster}/${manifest.serviceId}, term#index ${manifest.raft.term}#${manifest.raft.index}, ${manifest.containerIds.length} containers, made ${manifest.createdAt} from ${manifest.source.node}.\n`);
     if (options['dryRun'] === true) return changes > 0 ? 2 : 0;

@@ -7,8 +7,10 @@ import { ApplyError } from '../apply/apply-error.js';
 import type { ClusterSession } from '../apply/cluster-session.js';
 import type { ApplyOutcome } from '../apply/executor.js';
 import type { CommandContext } from '../command.js';
+import { PlanError } from '../plan/plan-error.js';
 import { parseDuration } from '../topology/duration.js';
 import { printError } from './cluster-input.js';
+import { writeFailureJson, type JsonMode } from './json-output.js';
 import { askYes } from './confirm.js';
 
 export interface RunControl {
@@ -18,15 +20,12 @@ export interface RunControl {
   dispose(): void;
 }
 
-/** null (error printed) when --timeout is not a duration */
-export function startRunControl(ctx: CommandContext, timeoutOption: unknown): RunControl | null {
+/** PLAN_INVALID_OPTION when --timeout is not a duration */
+export function startRunControl(ctx: CommandContext, timeoutOption: unknown): RunControl {
   let timeoutMs: number | undefined;
   if (typeof timeoutOption === 'string') {
     timeoutMs = parseDuration(timeoutOption);
-    if (timeoutMs === undefined) {
-      ctx.stderr.write(`error: --timeout ${timeoutOption} is not a duration\n  hint: e.g. 90s, 30m, 2h\n`);
-      return null;
-    }
+    if (timeoutMs === undefined) throw new PlanError('PLAN_INVALID_OPTION', `--timeout ${timeoutOption} is not a duration`, { hint: 'e.g. 90s, 30m, 2h' });
   }
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
@@ -66,13 +65,19 @@ export function reportUnfinished(ctx: CommandContext, outcome: ApplyOutcome, sig
   return 1;
 }
 
-/** An error that ended the run before or around execution; returns the exit code. */
-export function reportRunError(ctx: CommandContext, signal: AbortSignal, err: unknown): number {
+/**
+ * An error that ended the run before or around execution; returns the exit code. With `json` the error is
+ * also the command's JSON on stdout (json-output.ts): an interruption as APPLY_INTERRUPTED.
+ */
+export function reportRunError(ctx: CommandContext, signal: AbortSignal, err: unknown, json?: JsonMode): number {
   if (signal.aborted && !(signal.reason instanceof ApplyError)) {
     ctx.stderr.write('interrupted; nothing more was started\n');
+    if (json) writeFailureJson(ctx.stdout, json, new ApplyError('APPLY_INTERRUPTED', 'interrupted; nothing more was started', {}));
     return 130;
   }
-  printError(ctx.stderr, signal.aborted ? signal.reason : err);
+  const shown = signal.aborted ? signal.reason : err;
+  printError(ctx.stderr, shown);
+  if (json) writeFailureJson(ctx.stdout, json, shown);
   return 1;
 }
 
@@ -89,13 +94,24 @@ export interface RunScope {
 }
 
 /**
- * The frame of apply and migrate: the run control (--timeout, Ctrl-C), errors reported with their code
- * (130 when interrupted), the session closed whatever happened.
+ * The frame of apply and migrate (and repair, restore, backup): the run control (--timeout, Ctrl-C), errors
+ * reported with their code (130 when interrupted) — with `-o json` also on stdout, as NDJSON's closing
+ * `result` event (`events`) or as the command's one document (`document`) — the session closed whatever
+ * happened.
  */
-export async function controlledRun(ctx: CommandContext, options: Readonly<Record<string, unknown>>, body: (scope: RunScope) => Promise<number>): Promise<number> {
+export async function controlledRun(
+  ctx: CommandContext,
+  options: Readonly<Record<string, unknown>>,
+  body: (scope: RunScope) => Promise<number>,
+  jsonMode: JsonMode = 'events',
+): Promise<number> {
   const json = options['output'] === 'json';
-  const control = startRunControl(ctx, options['timeout']);
-  if (!control) return 1;
+  let control: RunControl;
+  try {
+    control = startRunControl(ctx, options['timeout']);
+  } catch (err) {
+    return reportRunError(ctx, ctx.signal, err, json ? jsonMode : undefined);
+  }
   let session: ClusterSession | undefined;
   try {
     return await body({
@@ -106,7 +122,7 @@ export async function controlledRun(ctx: CommandContext, options: Readonly<Recor
       own: (s) => (session = s),
     });
   } catch (err) {
-    return reportRunError(ctx, control.signal, err);
+    return reportRunError(ctx, control.signal, err, json ? jsonMode : undefined);
   } finally {
     control.dispose();
     await session?.close();

@@ -1,11 +1,14 @@
 /**
- * `scmctl status FILE [--output json]`: reads every host (read-only) and prints, per SCM node, its role,
+ * `scmctl status FILE [-o json]`: reads every host (read-only) and prints, per SCM node, its role,
  * clusterID, scmUuid, whether it runs, its release and whether its configuration matches the topology.
  * Exit 0 healthy and in sync, 2 healthy with configuration drift (or a restart pending), 1 unhealthy or error.
+ * With `-o json` stdout is one JSON document, also on error (json-output.ts).
  */
-import type { CommandSpec } from '../command.js';
+import type { SessionOptions } from '../apply/cluster-session.js';
+import type { CommandContext, CommandSpec } from '../command.js';
 import { clusterStatus, formatStatus } from '../plan/cluster-status.js';
 import { loadClusterInput, openSession, parseConcurrency, printError } from './cluster-input.js';
+import { writeFailureJson } from './json-output.js';
 
 export const statusCommand: CommandSpec = {
   name: 'status',
@@ -17,28 +20,32 @@ export const statusCommand: CommandSpec = {
     'pending), 1 unhealthy or error.',
   args: ['<file>'],
   options: [
-    { flags: '--output <format>', description: 'text or json', defaultValue: 'text', choices: ['text', 'json'] },
-    { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '10' },
+    { flags: '-o, --output <format>', description: 'text or json (one document on stdout, errors included)', defaultValue: 'text', choices: ['text', 'json'] },
+    { flags: '--concurrency <n>', description: 'hosts read at once', defaultValue: '30' },
   ],
-  examples: ['scmctl status examples/local-ha.yaml', 'scmctl status examples/three-node.yaml --output json'],
-  async run(args, options, ctx) {
-    try {
-      const input = await loadClusterInput(args[0]!, ctx);
-      if (!input || input.kind !== 'topology') return 1;
-      const session = openSession(input.topology, ctx, parseConcurrency(options['concurrency']));
-      try {
-        const facts = await session.gather(ctx.signal);
-        if (ctx.signal.aborted) return 130;
-        const st = clusterStatus(input.topology, session.rendered, facts);
-        ctx.stdout.write(options['output'] === 'json' ? `${JSON.stringify(st, null, 2)}\n` : formatStatus(st));
-        return !st.healthy ? 1 : st.drift ? 2 : 0;
-      } finally {
-        await session.close();
-      }
-    } catch (err) {
-      if (ctx.signal.aborted) return 130;
-      printError(ctx.stderr, err);
-      return 1;
-    }
-  },
+  examples: ['scmctl status examples/local-ha.yaml', 'scmctl status examples/three-node.yaml -o json'],
+  run: (args, options, ctx) => runStatus(args, options, ctx),
 };
+
+export async function runStatus(args: readonly string[], options: Readonly<Record<string, unknown>>, ctx: CommandContext, deps: { connect?: SessionOptions['connect'] } = {}): Promise<number> {
+  const json = options['output'] === 'json';
+  try {
+    const input = await loadClusterInput(args[0]!, ctx, { json: json ? 'document' : undefined });
+    if (!input || input.kind !== 'topology') return 1;
+    const session = openSession(input.topology, ctx, parseConcurrency(options['concurrency']), deps.connect);
+    try {
+      const facts = await session.gather(ctx.signal);
+      if (ctx.signal.aborted) return 130;
+      const st = clusterStatus(input.topology, session.rendered, facts);
+      ctx.stdout.write(json ? `${JSON.stringify(st, null, 2)}\n` : formatStatus(st));
+      return !st.healthy ? 1 : st.drift ? 2 : 0;
+    } finally {
+      await session.close();
+    }
+  } catch (err) {
+    if (ctx.signal.aborted) return 130;
+    printError(ctx.stderr, err);
+    if (json) writeFailureJson(ctx.stdout, 'document', err);
+    return 1;
+  }
+}

@@ -18,7 +18,7 @@ export const unlockCommand: CommandSpec = {
     'An apply holds a lock on every host while it runs. If it died and cannot be resumed (another machine, lost ' +
     'journal), `scmctl unlock LOCK_ID FILE` removes that lock, and only that one: make sure the apply is really gone.',
   args: ['<lock-id>', '<file>'],
-  options: [{ flags: '--concurrency <n>', description: 'hosts worked on at once', defaultValue: '10' }],
+  options: [{ flags: '--concurrency <n>', description: 'hosts worked on at once', defaultValue: '30' }],
   examples: ['scmctl unlock 3f9a2c1b4d5e examples/three-node.yaml'],
   run: (args, options, ctx) => runUnlock(args, options, ctx),
 };

@@ -35,7 +35,7 @@ export const validateCommand: CommandSpec = {
     const files: Array<ValidateJson['files'][number]> = [];
     const all: Diagnostic[] = [];
     for (const file of args) {
-      const result = await loadFromArgs(file, ctx);
+      const result = await loadFromArgs(file, ctx, { connects: true });
       const errors = count(result.diagnostics, 'error');
       const warnings = count(result.diagnostics, 'warning');
       files.push({ filename: file, valid: errors === 0, error_count: errors, warning_count: warnings });

@@ -58,16 +58,19 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
   const gatheredAt = clock.wallTime().toISOString();
   // first and alone: queueing behind other probes would widen the skew's uncertainty
   const skew = await probeClock(ctx);
-  const [osUser, initSystem, runtime, release, files, ports, dirs] = await Promise.all([
+  const init = probeInitSystem(ctx);
+  // the SCM's probe (its status, then its roles: the slowest answer on an SCM host) starts as soon as the
+  // init system is known, beside the other probes rather than after them
+  const [osUser, initSystem, runtime, release, files, ports, dirs, scm] = await Promise.all([
     probeOs(ctx),
-    probeInitSystem(ctx),
+    init,
     probeRuntime(ctx),
     probeRelease(ctx),
     probeFileHashes(ctx),
     probePorts(ctx),
     probeDirectoriesAndDisk(ctx),
+    init.then((i) => probeScm(ctx, i)),
   ]);
-  const scm = await probeScm(ctx, initSystem);
   return {
     host: host.info.name,
     transport: host.info.transport,

@@ -10,6 +10,7 @@
  */
 import type { Logger } from '../../common/logger.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { withCommandLog } from './command-log.js';
 import { connectHost, type HostConnectionSpec } from './connect-host.js';
 import { HostError, type AttemptFailure } from './host-error.js';
 import type { RemoteHost } from './remote-host.js';
@@ -29,6 +30,7 @@ export interface HostPoolOptions {
   /** hosts worked on at once by forEach; default 10 */
   readonly concurrency?: number;
   readonly retry?: Omit<RetryOptions, 'signal' | 'onAttemptFailed'>;
+  /** failed connection attempts (warn) and, through command-log.ts, every remote operation (debug) */
   readonly logger?: Logger;
   readonly onEvent?: (event: PoolEvent) => void;
 }
@@ -61,9 +63,11 @@ export class HostPool {
     const spec = this.specs.get(name);
     if (!spec) return Promise.reject(new TypeError(`HostPool: no host named ${name}`));
     const connect = this.options.connect ?? connectHost;
+    const logger = this.options.logger;
     const p = retry(
       async (attempt) => {
-        const host = await connect(spec, ctx);
+        const connected = await connect(spec, ctx);
+        const host = logger ? withCommandLog(connected, logger) : connected;
         this.options.onEvent?.({
           type: 'connected',
           host: name,
@@ -76,14 +80,11 @@ export class HostPool {
         ...this.options.retry,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onAttemptFailed: (failure) => {
-          this.options.logger?.warn('connection attempt failed', {
-            host: name,
-            attempt: failure.attempt,
-            of: failure.of,
-            code: failure.code,
-            reason: failure.reason,
-            retryInMs: failure.retryInMs,
-          });
+          // the reason is the final error's when the attempts run out: said once, there; a retry is progress
+          if (failure.retryInMs !== null) {
+            this.options.logger?.info('connection failed, trying again', { host: name, attempt: failure.attempt, of: failure.of, code: failure.code, retryInMs: failure.retryInMs });
+          }
+          this.options.logger?.debug('connection attempt failed', { host: name, attempt: failure.attempt, of: failure.of, code: failure.code, reason: failure.reason });
           this.options.onEvent?.({ type: 'connect-attempt-failed', host: name, failure });
         },
       },
@@ -101,7 +102,7 @@ export class HostPool {
     options: { names?: readonly string[]; concurrency?: number; signal?: AbortSignal } = {},
   ): Promise<HostOutcome<T>[]> {
     const names = options.names ?? this.names;
-    const limit = new ConcurrencyLimit(options.concurrency ?? this.options.concurrency ?? 10);
+    const limit = new ConcurrencyLimit(options.concurrency ?? this.options.concurrency ?? 30);
     const signal = options.signal;
     return Promise.all(
       names.map(async (name): Promise<HostOutcome<T>> => {

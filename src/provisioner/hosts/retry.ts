@@ -1,7 +1,8 @@
 /**
  * Retries with exponential backoff and jitter. Each failed attempt is reported (`onAttemptFailed`) with its
  * number, code and reason; the error that ends the loop says which attempt failed and why, and lists the
- * earlier ones (a HostError keeps its code and host and gains `attempts`; other errors are rethrown as is).
+ * earlier ones whose reason differs (a HostError keeps its code and host and gains `attempts`; other errors
+ * are rethrown as is).
  * Only errors `isRetryable` accepts are retried (default: HostError.retryable, i.e. transient transport
  * failures); time goes through the Clock port, so tests use the fake clock.
  */
@@ -43,10 +44,17 @@ export function backoffDelay(attempt: number, options: RetryOptions = {}): numbe
   return Math.round(d / 2 + (d / 2) * r);
 }
 
+/**
+ * How the attempts went, after the last one's own message: each earlier reason only when it differs from
+ * the last (three refused connections are one "connection refused", not the same text three times).
+ */
 function summarise(failures: readonly AttemptFailure[]): string {
   const last = failures[failures.length - 1]!;
-  const earlier = failures.slice(0, -1).map((f) => `attempt ${f.attempt}: ${f.code ?? 'error'} ${f.reason}`);
-  return `attempt ${last.attempt} of ${last.of} failed${earlier.length ? `; earlier ${earlier.join('; ')}` : ''}`;
+  const same = (f: AttemptFailure): boolean => f.code === last.code && f.reason === last.reason;
+  const earlier = failures.slice(0, -1);
+  if (earlier.every(same)) return `attempt ${last.attempt} of ${last.of} failed, as did the ${earlier.length === 1 ? 'one' : earlier.length} before`;
+  const listed = earlier.map((f) => `attempt ${f.attempt}: ${same(f) ? 'the same' : `${f.code ?? 'error'} ${f.reason}`}`);
+  return `attempt ${last.attempt} of ${last.of} failed; earlier ${listed.join('; ')}`;
 }
 
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {

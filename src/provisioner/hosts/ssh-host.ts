@@ -92,6 +92,19 @@ function hopLabel(e: SshEndpoint, port: number, isTarget: boolean): string {
   return isTarget ? where : `bastion ${e.name} (${where})`;
 }
 
+/** Node's socket errors in words, without Node's own `connect ECONNREFUSED <address>:<port>` (the caller names the address). */
+const SOCKET_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (ECONNREFUSED)',
+  EHOSTUNREACH: 'no route to the host (EHOSTUNREACH)',
+  ENETUNREACH: 'the network is unreachable (ENETUNREACH)',
+  ENOTFOUND: 'the name does not resolve (ENOTFOUND)',
+  EAI_AGAIN: 'the name could not be resolved now (EAI_AGAIN)',
+};
+
+export function socketReason(err: { readonly code?: string; readonly message: string }): string {
+  return (err.code !== undefined ? SOCKET_REASONS[err.code] : undefined) ?? err.message;
+}
+
 /** Turns ssh2's connect-time error into a coded error naming the host (and the hop when a bastion). */
 function mapConnectError(err: SshErrorWithLevel, hop: Hop, target: string, triedAuth: readonly string[]): HostError {
   const where = hop.isTarget ? hop.label : `${hop.label} on the way`;
@@ -107,7 +120,7 @@ function mapConnectError(err: SshErrorWithLevel, hop: Hop, target: string, tried
     message = `no SSH handshake with ${where} in time (${err.message})`;
   } else if (level === 'client-socket' || level === 'client-dns') {
     code = ['ECONNRESET', 'EPIPE'].includes(sysCode) ? 'SSH_DISCONNECTED' : 'SSH_UNREACHABLE';
-    message = `cannot connect to ${where}: ${err.message}`;
+    message = `cannot connect to ${where}: ${socketReason(err)}`;
   } else {
     code = 'SSH_PROTOCOL';
     message = `SSH protocol failure with ${where}: ${err.message}`;

@@ -107,8 +107,13 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
     if (ids.size > 1) problems.push(`clusterIDs differ: ${[...ids].join(', ')}`);
     if (!ring) problems.push('the ring could not be read (no running node answered `ozone admin scm roles`)');
     else {
-      const leaders = ring.filter((p) => p.role.toUpperCase() === 'LEADER').length;
-      if (leaders !== 1) problems.push(`${leaders} leaders in the ring`);
+      const leaders = ring.filter((p) => p.role.toUpperCase() === 'LEADER');
+      if (leaders.length !== 1) {
+        leader = null;
+        const nameOf = (p: (typeof ring)[number]): string =>
+          s.nodes.find((n) => peerOf({ key: nodeKey(n.serviceId, n.nodeId), address: n.address, ratisPort: n.ports.ratis }, [p]))?.nodeId ?? describePeer(p);
+        problems.push(leaderProblem(leaders.map(nameOf)));
+      }
       const ringNodes = s.nodes.map((n) => ({ key: nodeKey(n.serviceId, n.nodeId), address: n.address, ratisPort: n.ports.ratis }));
       const declaredIds = new Set(nodes.filter((n) => n.serviceId === s.serviceId && n.scmUuid !== null).map((n) => n.scmUuid!));
       for (const p of strangers(ringNodes, ring, declaredIds)) {
@@ -128,6 +133,12 @@ export function clusterStatus(topology: Topology, rendered: ReadonlyMap<string, 
   };
 }
 
+
+/** The ring has no LEADER, or several (named): what that means, for `status`. */
+function leaderProblem(leaders: readonly string[]): string {
+  if (leaders.length === 0) return 'no leader in the ring: an election is under way, or too few SCMs run to form a majority (the service accepts no writes until one leads)';
+  return `${leaders.length} leaders in the ring (${leaders.join(', ')}): an old leader cut off from the others may not know it was replaced yet; if this lasts beyond an election timeout, check the network between them`;
+}
 
 function seconds(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? 'over an election timeout' : `${(ms / 1000).toFixed(1)} s`;

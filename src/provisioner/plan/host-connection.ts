@@ -7,15 +7,10 @@ import type { HostConnectionSpec } from '../hosts/connect-host.js';
 import type { HostKeyPolicy } from '../hosts/host-key-policy.js';
 import type { SecretContext } from '../hosts/secret-source.js';
 import type { SshEndpoint } from '../hosts/ssh-options.js';
+import { expandHome } from '../topology/home-path.js';
 import type { Host, SshSettings, Timeouts } from '../topology/model.js';
 
-export function expandHome(path: string, env: Readonly<Record<string, string | undefined>>): string {
-  if (path === '~' || path.startsWith('~/')) {
-    const home = env['HOME'];
-    if (home) return home + path.slice(1);
-  }
-  return path;
-}
+export { expandHome };
 
 function hostKeyPolicy(ssh: SshSettings, env: SecretContext['env'], fingerprint: string | undefined): HostKeyPolicy {
   return {

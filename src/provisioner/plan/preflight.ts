@@ -19,8 +19,8 @@
  * `cluster-id` and `identity` come from dangerous-states.ts and are never ignorable either.
  */
 import { unameArch } from '../bundle/bundle-manifest.js';
-import type { JavaFacts } from '../facts/host-facts.js';
-import type { Topology } from '../topology/model.js';
+import type { DirectoryFacts, JavaFacts } from '../facts/host-facts.js';
+import type { Host, Topology } from '../topology/model.js';
 import { SCM_PORT_NAMES } from '../topology/model.js';
 import { scmNodesOnHost } from '../topology/queries.js';
 import type { ClusterFacts } from './cluster-facts.js';
@@ -30,7 +30,6 @@ import { hostSudo } from './probe-specs.js';
 
 export const IGNORABLE_CHECKS = ['os-arch', 'runtime', 'ports', 'directories', 'disk', 'clock-skew'] as const;
 export const FIXED_CHECKS = ['ssh', 'sudo', 'cluster-id', 'identity'] as const;
-export const CHECK_NAMES: readonly string[] = [...FIXED_CHECKS.slice(0, 2), ...IGNORABLE_CHECKS, ...FIXED_CHECKS.slice(2)];
 
 export const MIN_FREE_BYTES = 1024 ** 3;
 export const MAX_CLOCK_SKEW_MS = 10_000;
@@ -63,7 +62,8 @@ function gib(bytes: number): string {
 
 export function runPreflight(topology: Topology, facts: ClusterFacts, bundle: PlanBundle | null, ignore: ReadonlySet<string>): PreflightResult[] {
   const out: PreflightResult[] = [];
-  const add = (check: string, host: string, ok: boolean, message: string, error?: { code: string; hint?: string }): void => {
+  // `error`: a host that could not be read (its code and fix); `fix`: what to do about a failed check
+  const add = (check: string, host: string, ok: boolean, message: string, error?: { code: string; hint?: string }, fix?: string): void => {
     const ignorable = (IGNORABLE_CHECKS as readonly string[]).includes(check);
     out.push({
       check,
@@ -72,6 +72,7 @@ export function runPreflight(topology: Topology, facts: ClusterFacts, bundle: Pl
       message,
       ignorable,
       ...(error ? { code: error.code, ...(error.hint ? { hint: error.hint } : {}) } : {}),
+      ...(!ok && fix !== undefined ? { hint: fix } : {}),
     });
   };
   for (const host of topology.hosts) {
@@ -121,10 +122,12 @@ export function runPreflight(topology: Topology, facts: ClusterFacts, bundle: Pl
           busy.length === 0
             ? `${n.nodeId}: ports ${SCM_PORT_NAMES.map((x) => n.ports[x]).join(', ')} free on ${host.address}`
             : `${n.nodeId}: ${busy.map((b) => `${b.name} port ${b.p!.port} is in use (${b.p!.listeners.join(', ') || 'listening'})`).join('; ')}`,
+          undefined,
+          `stop what listens on ${host.name}, or give ${n.nodeId} other ports in the topology`,
         );
       }
       for (const d of f.disk) {
-        add('disk', host.name, d.availableBytes >= MIN_FREE_BYTES, `${d.path}: ${gib(d.availableBytes)} free on ${d.mountPoint}`);
+        add('disk', host.name, d.availableBytes >= MIN_FREE_BYTES, `${d.path}: ${gib(d.availableBytes)} free on ${d.mountPoint}`, undefined, `free space on ${d.mountPoint} of ${host.name} (at least ${gib(MIN_FREE_BYTES)}), or put the directory on another file system`);
       }
     }
     const badDirs = f.directories.filter((d) => d.notDirectory || !d.writable);
@@ -132,16 +135,42 @@ export function runPreflight(topology: Topology, facts: ClusterFacts, bundle: Pl
       'directories',
       host.name,
       badDirs.length === 0,
-      badDirs.length === 0
-        ? `${f.directories.length} directories usable`
-        : badDirs.map((d) => (d.notDirectory ? `${d.path} is not a directory` : `${d.path} is not ${d.exists ? 'writable' : 'creatable'} by ${f.user.name}`)).join('; '),
+      badDirs.length === 0 ? `${f.directories.length} directories usable` : badDirs.map((d) => directoryProblem(d, f.user.name)).join('; '),
+      undefined,
+      badDirs.length === 0 ? undefined : directoryFix(host, badDirs, f.user.name),
     );
     if (f.clock) {
       const skew = Math.abs(f.clock.skewMs) - f.clock.uncertaintyMs;
-      add('clock-skew', host.name, skew <= MAX_CLOCK_SKEW_MS, `clock ${f.clock.skewMs >= 0 ? 'ahead' : 'behind'} by ${Math.abs(f.clock.skewMs)} ms (±${f.clock.uncertaintyMs} ms)`);
+      add('clock-skew', host.name, skew <= MAX_CLOCK_SKEW_MS, `clock ${f.clock.skewMs >= 0 ? 'ahead' : 'behind'} by ${Math.abs(f.clock.skewMs)} ms (±${f.clock.uncertaintyMs} ms)`, undefined, `synchronise the clock of ${host.name} (chrony or systemd-timesyncd with the site's NTP server)`);
     }
   }
   return out;
+}
+
+/** `/srv/scm1/meta is not writable by ozone (owner root:root, mode 0755)` */
+function directoryProblem(d: DirectoryFacts, user: string): string {
+  if (d.notDirectory) return `${d.path} is not a directory`;
+  if (!d.exists) return `${d.path} does not exist and ${user} cannot create it${d.existingAncestor ? ` in ${d.existingAncestor}` : ''}`;
+  const owner = d.owner !== null ? ` (owner ${d.owner}${d.group !== null ? `:${d.group}` : ''}${d.mode !== null ? `, mode ${d.mode.toString(8).padStart(4, '0')}` : ''})` : '';
+  return `${d.path} is not writable by ${user}${owner}`;
+}
+
+/**
+ * What to do about unusable directories — never "ignore the check": apply would fail on them. Give the
+ * user running the SCMs the directories, or let scmctl work as root (become on SSH hosts; sudo for local).
+ */
+function directoryFix(host: Host, bad: readonly DirectoryFacts[], user: string): string {
+  const files = bad.filter((d) => d.notDirectory).map((d) => d.path);
+  const dirs = bad.filter((d) => !d.notDirectory).map((d) => d.path);
+  const parts: string[] = [];
+  if (files.length > 0) parts.push(`move ${files.join(', ')} out of the way on ${host.name}, or name other directories in the topology`);
+  if (dirs.length > 0) {
+    const give = `on ${host.name}: sudo mkdir -p ${dirs.join(' ')} && sudo chown ${user} ${dirs.join(' ')}`;
+    if (hostSudo(host)) parts.push(`even ${user} through sudo cannot write ${dirs.join(', ')} on ${host.name}: the file system is read-only or the path immutable; mount it read-write or name other directories`);
+    else if (host.transport.kind === 'local') parts.push(`give ${user} the directories (${give}), or run scmctl as a user who can write there (e.g. with sudo)`);
+    else parts.push(`give ${user} the directories (${give}), or let scmctl work as root: ssh.become.enabled: true`);
+  }
+  return parts.join('; ');
 }
 
 /** An Apache Ozone release needs Java: the hosts' JAVA_HOME must run `bin/java -version`, or the bundle ships one */

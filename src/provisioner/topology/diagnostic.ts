@@ -12,6 +12,7 @@ export const TOPOLOGY_DIAGNOSTIC_CODES = [
   'TOPOLOGY_FILE_UNREADABLE',
   'TOPOLOGY_FILE_TOO_LARGE',
   'TOPOLOGY_FORMAT_UNKNOWN',
+  'TOPOLOGY_NOT_A_TOPOLOGY',
   'TOPOLOGY_YAML_SYNTAX',
   'TOPOLOGY_YAML_DUPLICATE_KEY',
   'TOPOLOGY_XML_SYNTAX',
@@ -58,6 +59,8 @@ export const TOPOLOGY_DIAGNOSTIC_CODES = [
   'TOPOLOGY_DIRECTORY_ROOT',
   'TOPOLOGY_MANAGED_PROPERTY',
   'TOPOLOGY_SSH_IGNORED',
+  'TOPOLOGY_SSH_IDENTITY_MISSING',
+  'TOPOLOGY_SSH_IDENTITY_UNREADABLE',
   'TOPOLOGY_HOST_WITHOUT_ROLE',
   // runtime.kind apache-ozone (rules/apache-ozone.ts) and its files (release-files.ts)
   'TOPOLOGY_OZONE_RELEASE_REQUIRED',
@@ -107,10 +110,6 @@ export interface Diagnostic {
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
-}
-
-export function isTopologyDiagnosticCode(code: string): code is TopologyDiagnosticCode {
-  return (TOPOLOGY_DIAGNOSTIC_CODES as readonly string[]).includes(code);
 }
 
 /** Stable order: by file, then position, then code. */

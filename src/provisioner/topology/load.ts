@@ -10,9 +10,11 @@
 import { dirname, extname, resolve } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { expandEnvironment, type Environment } from './env-expand.js';
+import { checkIdentityFiles } from './identity-files.js';
 import type { LocatedDocument } from './located-document.js';
 import type { Topology } from './model.js';
 import { normalise } from './normalise.js';
+import { notATopology } from './not-a-topology.js';
 import { Reporter } from './reporter.js';
 import { checkReleaseFiles, namesLocalFiles } from './release-files.js';
 import { RULES } from './rules/index.js';
@@ -32,6 +34,11 @@ export interface LoadOptions {
   readonly format?: TopologyFormat;
   /** the file name shown in diagnostics (default: the path as given) */
   readonly displayName?: string;
+  /**
+   * check the SSH identity files the topology names (loadTopology; identity-files.ts), relative paths from
+   * this working directory — for commands that connect (validate, plan, apply…); default: not checked
+   */
+  readonly identityFiles?: { readonly cwd: string };
 }
 
 export interface LoadResult {
@@ -50,12 +57,20 @@ export function detectFormat(filename: string, text: string): TopologyFormat {
   return /^\uFEFF?\s*</.test(text) ? 'xml' : 'yaml';
 }
 
-function run(source: SourceText, format: TopologyFormat, env: Environment, reporter = new Reporter(source)): Omit<LoadResult, 'text'> {
+/** A run's result, and the checked document when there is a topology (the local file checks read it). */
+type RunResult = Omit<LoadResult, 'text'> & { readonly document?: TopologyDocument };
+
+function run(source: SourceText, format: TopologyFormat, env: Environment, reporter = new Reporter(source)): RunResult {
   let doc: LocatedDocument | undefined;
   if (format === 'xml') {
     doc = importOzoneSite(source, reporter);
   } else {
     const parsed = parseYaml(source.text);
+    const notOne = notATopology(source.filename, source.text, parsed.document ? { ok: true, value: parsed.document.value } : { ok: false });
+    if (notOne) {
+      reporter.atSpan(undefined, 'error', 'TOPOLOGY_NOT_A_TOPOLOGY', notOne.summary, { hint: notOne.hint });
+      return { diagnostics: reporter.diagnostics };
+    }
     for (const p of parsed.problems) {
       const duplicate = p.yamlCode === 'DUPLICATE_KEY';
       const message = p.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '');
@@ -78,7 +93,7 @@ function run(source: SourceText, format: TopologyFormat, env: Environment, repor
   // Rules also run when references failed: the model holds what could be resolved, rules skip the rest.
   for (const rule of RULES) rule({ document, topology, provenance, reporter });
   const diagnostics = sortDiagnostics(reporter.diagnostics);
-  return hasErrors(diagnostics) ? { diagnostics } : { topology, diagnostics };
+  return hasErrors(diagnostics) ? { diagnostics } : { topology, diagnostics, document };
 }
 
 function internal(source: SourceText, err: unknown): Omit<LoadResult, 'text'> {
@@ -104,7 +119,7 @@ export function loadTopologyText(text: string, filename: string, options: LoadOp
 }
 
 /** loadTopologyText, and the reporter of the run (it knows where each pointer is in the text), when it ran */
-function loadText(text: string, filename: string, options: LoadOptions): { result: LoadResult; reporter?: Reporter } {
+function loadText(text: string, filename: string, options: LoadOptions): { result: LoadResult; reporter?: Reporter; document?: TopologyDocument } {
   // UTF-16 units ≤ UTF-8 bytes ≤ 3 × units: count bytes only when the length does not decide
   if (text.length > TOPOLOGY_MAX_BYTES || (text.length * 3 > TOPOLOGY_MAX_BYTES && Buffer.byteLength(text, 'utf8') > TOPOLOGY_MAX_BYTES)) {
     return { result: tooLarge(filename, Buffer.byteLength(text, 'utf8')) };
@@ -112,7 +127,8 @@ function loadText(text: string, filename: string, options: LoadOptions): { resul
   const source = new SourceText(filename, text);
   const reporter = new Reporter(source);
   try {
-    return { result: { ...run(source, options.format ?? detectFormat(filename, text), options.env ?? {}, reporter), text }, reporter };
+    const { document, ...result } = run(source, options.format ?? detectFormat(filename, text), options.env ?? {}, reporter);
+    return { result: { ...result, text }, reporter, ...(document ? { document } : {}) };
   } catch (err) {
     return { result: { ...internal(source, err), text } };
   }
@@ -126,17 +142,28 @@ export async function loadTopology(file: string, options: LoadOptions = {}): Pro
   if (!read.ok) {
     const reporter = new Reporter(new SourceText(shown, ''));
     const code = read.code;
-    reporter.atSpan(undefined, 'error', 'TOPOLOGY_FILE_UNREADABLE', `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code}`, {
-      hint: code === 'ENOENT' ? 'check the path' : 'check the file permissions',
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code;
+    reporter.atSpan(undefined, 'error', 'TOPOLOGY_FILE_UNREADABLE', `cannot read ${shown}: ${why}`, {
+      hint:
+        code === 'ENOENT'
+          ? 'check the path'
+          : code === 'EISDIR'
+            ? 'name the topology file in it, e.g. cluster.yaml'
+            : code === 'EACCES' || code === 'EPERM'
+              ? `give this user read access to ${shown} (ls -l shows its owner and mode), or run scmctl as a user who can read it`
+              : 'check the file and the disk it is on',
     });
     return { diagnostics: reporter.diagnostics, text: '' };
   }
   const text = read.text;
-  const { result, reporter } = loadText(text, shown, { ...options, format: options.format ?? detectFormat(file, text) });
-  // the files a topology names on this machine (an Ozone release, a JDK, keytabs) are checked here, where the
-  // file's directory is known: their paths are relative to it
-  if (!result.topology || !reporter || !namesLocalFiles(result.topology)) return result;
-  await checkReleaseFiles(result.topology, dirname(resolve(file)), reporter);
+  const { result, reporter, document } = loadText(text, shown, { ...options, format: options.format ?? detectFormat(file, text) });
+  if (!result.topology || !reporter || !document) return result;
+  // the files a topology names on this machine are checked here: SSH keys (warnings; relative to the working
+  // directory, as the SSH layer reads them), an Ozone release, a JDK, keytabs (relative to the topology's directory)
+  const before = reporter.diagnostics.length;
+  if (options.identityFiles) checkIdentityFiles(document, result.topology, reporter, { env: options.env ?? {}, cwd: options.identityFiles.cwd });
+  if (namesLocalFiles(result.topology)) await checkReleaseFiles(result.topology, dirname(resolve(file)), reporter);
+  if (reporter.diagnostics.length === before) return result;
   const diagnostics = sortDiagnostics(reporter.diagnostics);
   return hasErrors(diagnostics) ? { diagnostics, text } : { ...result, diagnostics };
 }

@@ -1,6 +1,7 @@
 /**
- * The listr2 view renders executor events: plain lines when not on a terminal (the `simple` renderer), one
- * per state change, with done/failed/skipped tasks; close() settles tasks nobody reported and returns.
+ * The progress view renders executor events: plain lines when not on a terminal (progress-lines.ts; times and
+ * heartbeats are tested in progress-lines.test.ts), one per state change, with done/failed/skipped tasks;
+ * close() settles tasks nobody reported and returns.
  */
 import { describe, expect, it } from 'vitest';
 import { startListrView } from '../../../src/provisioner/apply/listr-view.js';

@@ -6,6 +6,8 @@ describe('commandsFor: only the modules a command line needs are loaded', () => 
     expect(await commandsFor(['--version'])).toEqual([]);
     expect((await commandsFor(['validate', 'examples/local-ha.yaml', '--output', 'json'])).map((c) => c.name)).toEqual(['validate']);
     expect((await commandsFor(['apply', 'x.yaml', '--yes'])).map((c) => c.name)).toEqual(['apply']);
+    expect((await commandsFor(['completion', 'bash'])).map((c) => c.name)).toEqual(['completion']);
+    expect((await commandsFor(['init', '--defaults'])).map((c) => c.name)).toEqual(['init']);
     const all = COMMANDS.map((c) => c.name);
     expect((await commandsFor(['--help'])).map((c) => c.name)).toEqual(all);
     expect((await commandsFor([])).map((c) => c.name)).toEqual(all);

@@ -37,6 +37,15 @@ describe('scmctl validate', () => {
     }
   });
 
+  it('warns (TOPOLOGY_SSH_IDENTITY_MISSING) about an SSH key that does not exist, and stays valid', async () => {
+    const ctx = fakeContext({ env: { HOME: '/nonexistent-home' } });
+    expect(await validateCommand.run(['examples/three-node.yaml'], { output: 'json' }, ctx)).toBe(0);
+    const doc = JSON.parse(ctx.out()) as ValidateJson;
+    expect(doc).toMatchObject({ valid: true, error_count: 0, warning_count: 1 });
+    expect(doc.diagnostics.map((d) => [d.severity, d.code, d.pointer])).toEqual([['warning', 'TOPOLOGY_SSH_IDENTITY_MISSING', '/spec/ssh/identityFile']]);
+    expect(doc.diagnostics[0]!.summary).toContain('~/.ssh/id_ed25519 (/nonexistent-home/.ssh/id_ed25519) does not exist on this machine');
+  });
+
   it('expands ${ENV} from the command environment', async () => {
     const ctx = fakeContext({ env: { SCMCTL_SSH_USER: 'not a valid user!' } });
     expect(await validateCommand.run(['examples/three-node.yaml'], { output: 'json' }, ctx)).toBe(1);

@@ -72,6 +72,25 @@ describe('retry', () => {
     await expect(p).rejects.toThrow('stop');
   });
 
+  it('says a reason once when the attempts failed the same way, and marks repeats among different ones', async () => {
+    const run = async (reasons: string[]): Promise<HostError> => {
+      const clock = new FakeClock(0);
+      const p = retry(
+        async (attempt) => {
+          throw new HostError('SSH_UNREACHABLE', 'scm2', reasons[attempt - 1]!);
+        },
+        { attempts: reasons.length, clock },
+      );
+      return (await driveClock(clock, p).catch((e: unknown) => e)) as HostError;
+    };
+    const same = await run(['connection refused (ECONNREFUSED)', 'connection refused (ECONNREFUSED)', 'connection refused (ECONNREFUSED)']);
+    expect(same.message).toBe('host scm2: connection refused (ECONNREFUSED) (attempt 3 of 3 failed, as did the 2 before)');
+    const mixed = await run(['no route to the host (EHOSTUNREACH)', 'connection refused (ECONNREFUSED)', 'connection refused (ECONNREFUSED)']);
+    expect(mixed.message).toBe(
+      'host scm2: connection refused (ECONNREFUSED) (attempt 3 of 3 failed; earlier attempt 1: SSH_UNREACHABLE no route to the host (EHOSTUNREACH); attempt 2: the same)',
+    );
+  });
+
   it('draws delays from [d/2, d], capped', () => {
     expect(backoffDelay(1, { baseDelayMs: 100, random: () => 0 })).toBe(50);
     expect(backoffDelay(3, { baseDelayMs: 100, random: () => 1 })).toBe(400);

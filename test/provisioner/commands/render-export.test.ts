@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportCommand } from '../../../src/provisioner/commands/export.js';
 import { renderCommand } from '../../../src/provisioner/commands/render.js';
+import { renderHost } from '../../../src/provisioner/render/render-host.js';
 import { loadTopologyText } from '../../../src/provisioner/topology/load.js';
 import { fakeContext } from './fake-context.js';
 
@@ -19,6 +20,22 @@ describe('scmctl render', () => {
     expect(readFileSync(file, 'utf8')).toContain('<name>ozone.scm.node.id</name>\n    <value>scm2</value>');
     expect(statSync(file).mode & 0o777).toBe(0o644);
     expect(ctx.out().trim().split('\n')).toHaveLength(9);
+  });
+
+  it('every printed path is written with its rendered mode, also over an existing file of another mode', async () => {
+    const out = join(dir, 'modes');
+    const first = fakeContext();
+    expect(await renderCommand.run(['examples/local-ha.yaml'], { out }, first)).toBe(0);
+    const printed = first.out().trim().split('\n');
+    const env = printed.find((p) => p.endsWith('/scm.env'))!;
+    chmodSync(env, 0o666);
+    const again = fakeContext();
+    expect(await renderCommand.run(['examples/local-ha.yaml'], { out }, again)).toBe(0);
+    expect(again.out()).toBe(first.out());
+    const topology = loadTopologyText(readFileSync('examples/local-ha.yaml', 'utf8'), 'examples/local-ha.yaml').topology!;
+    const expected = topology.hosts.flatMap((h) => renderHost(topology, h.name).map((f) => [join(out, h.name, f.path), f.mode] as const));
+    expect(printed).toEqual(expected.map(([p]) => p));
+    for (const [p, mode] of expected) expect([p, statSync(p).mode & 0o777]).toEqual([p, mode]);
   });
 
   it('renders only the hosts asked for', async () => {

@@ -61,6 +61,11 @@ export class SimCluster {
   /** ring members the topology does not declare, per service */
   readonly strangerMembers = new Map<string, Array<{ scmUuid: string; address: string; ratisPort: number }>>();
   readonly caCertHash = `sha256:${'ab'.repeat(32)}`;
+  /**
+   * per node key: how many more `roles` answers list it as UNREACHABLE (the leader has not heard from it
+   * lately: a slow follower on a loaded machine), whatever its real state
+   */
+  readonly unreachableInRoles = new Map<string, number>();
   /** `<install>/current/bin/ozone` paths that exist (through the `current` symlink) */
   private readonly binaries = new Set<string>();
 
@@ -256,7 +261,10 @@ export class SimCluster {
         if (!leaderKey) return { stderr: 'no leader\n', exitCode: 1 };
         const out: Record<string, unknown> = {};
         for (const m of this.serviceNodes(n.serviceId).filter((x) => x.member)) {
-          out[m.address] = { address: `${m.address}:${m.ratisPort}`, raftPeerRole: m.key === leaderKey ? 'LEADER' : 'FOLLOWER', ID: m.scmUuid, InetAddress: m.address };
+          const lagging = this.unreachableInRoles.get(m.key) ?? 0;
+          if (lagging > 0) this.unreachableInRoles.set(m.key, lagging - 1);
+          const role = lagging > 0 ? 'UNREACHABLE' : m.key === leaderKey ? 'LEADER' : 'FOLLOWER';
+          out[m.address] = { address: `${m.address}:${m.ratisPort}`, raftPeerRole: role, ID: m.scmUuid, InetAddress: m.address };
         }
         for (const m of this.strangerMembers.get(n.serviceId) ?? []) out[m.address] = { address: `${m.address}:${m.ratisPort}`, raftPeerRole: 'FOLLOWER', ID: m.scmUuid, InetAddress: m.address };
         return { stdout: JSON.stringify(out), exitCode: 0 };

@@ -50,6 +50,28 @@ describe('executor on simulated SCM hosts', () => {
     expect(changeCount(again.plan)).toBe(0);
   });
 
+  it('verify waits for a member the leader briefly lists as UNREACHABLE (a slow follower), and still fails on a ring that stays broken', async () => {
+    const sim = new SimCluster(t3);
+    const { outcome, events } = await applyOn(sim, t3, {
+      onEvent: (e) => {
+        if (e.type === 'task-start' && e.task.kind === 'verify-service') sim.unreachableInRoles.set('svc/scm3', 2);
+      },
+    });
+    expect(outcome).toMatchObject({ ok: true, failures: [] });
+    expect(sim.unreachableInRoles.get('svc/scm3')).toBe(0);
+    const verify = events.find((e) => e.type === 'task-done' && e.task.kind === 'verify-service');
+    expect(verify).toMatchObject({ detail: expect.stringContaining('in the ring: scm1, scm2, scm3') });
+
+    const broken = new SimCluster(t3);
+    const failed = await applyOn(broken, t3, {
+      onEvent: (e) => {
+        if (e.type === 'task-start' && e.task.kind === 'verify-service') broken.unreachableInRoles.set('svc/scm3', Number.MAX_SAFE_INTEGER);
+      },
+    });
+    expect(failed.outcome.ok).toBe(false);
+    expect(failed.events.find((e) => e.type === 'task-failed')).toMatchObject({ task: { kind: 'verify-service' }, code: 'APPLY_VERIFY_FAILED', message: expect.stringMatching(/gave up waiting for the ring to be whole .*scm3 \(UNREACHABLE\)/) });
+  });
+
   it('secure: mints a single-use token per joining SCM on the primordial and hands it over on stdin only', async () => {
     const secure = topologyOf(threeNodeText({ secure: true }));
     const sim = new SimCluster(secure);

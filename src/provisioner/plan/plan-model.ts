@@ -5,59 +5,25 @@
  * (src/provisioner/apply/executor.ts).
  *
  * Contracts:
- *  - Phases come in a fixed order with stable titles (PHASE_TITLES); phases without tasks are kept so every
- *    plan prints the same skeleton.
+ *  - Phases come in a fixed order with stable titles (plan/phases/phases.ts); phases without tasks are kept so
+ *    every plan prints the same skeleton.
  *  - Every task is idempotent: running it again after it (or part of it) ran converges to the same state.
  *    Task ids are stable (derived from what the task changes), so the journal can name them.
  *  - Nothing in a plan deletes anything under a data directory; no task kind can express it.
  *  - Tasks carry no secrets (rendered files never contain any).
  */
+import type { PhaseId } from './phases/phases.js';
 
 export const PLAN_FORMAT = 'scmctl-plan/v1';
 
-/** apply's phases, in order */
-export const PHASE_IDS = ['preflight', 'runtime', 'files', 'init', 'join', 'remove', 'restart', 'verify'] as const;
-/** `scmctl migrate`'s phases, in order (src/provisioner/migrate/migration-planner.ts) */
-export const MIGRATE_PHASE_IDS = ['preflight', 'runtime', 'files', 'backup', 'convert', 'join', 'roll', 'verify'] as const;
-/** `scmctl repair`'s phases, in order (src/provisioner/repair/repair-planner.ts) */
-export const REPAIR_PHASE_IDS = ['preflight', 'eject', 'join', 'verify'] as const;
-export type PhaseId = (typeof PHASE_IDS)[number] | (typeof MIGRATE_PHASE_IDS)[number] | (typeof REPAIR_PHASE_IDS)[number];
-
-export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
-  preflight: 'Preflight checks',
-  runtime: 'Install or upgrade the runtime',
-  files: 'Push configuration files',
-  init: 'Initialise and start the primordial SCM',
-  join: 'Bootstrap and start the other SCMs',
-  remove: 'Remove SCMs the topology does not declare',
-  restart: 'Rolling restart',
-  verify: 'Verify the cluster',
-  backup: 'Back up the existing SCM',
-  convert: 'Enable Ratis on the existing SCM and start it on the HA configuration',
-  roll: 'Roll the SCMs onto the final configuration',
-  eject: 'Take the damaged SCM out of the ring and set its data aside',
-};
+/** Phases, in order, with their ids, titles and modes: plan/phases/phases.ts (one file per phase beside it). */
+export type { PhaseId };
 
 /**
  * How the executor runs a phase: `per-host` = hosts in parallel (bounded), each host's tasks in order;
  * `sequential` = one task at a time, in order (everything that touches the Raft ring).
  */
 export type PhaseMode = 'per-host' | 'sequential';
-
-export const PHASE_MODES: Readonly<Record<PhaseId, PhaseMode>> = {
-  preflight: 'sequential',
-  runtime: 'per-host',
-  files: 'per-host',
-  init: 'sequential',
-  join: 'sequential',
-  remove: 'sequential',
-  restart: 'sequential',
-  verify: 'sequential',
-  backup: 'sequential',
-  convert: 'sequential',
-  roll: 'sequential',
-  eject: 'sequential',
-};
 
 /** `serviceId/nodeId` */
 export type NodeKey = string;

@@ -20,7 +20,8 @@
 import type { RolePeer } from '../facts/host-facts.js';
 import type { ClusterFacts, NodeObservation } from '../plan/cluster-facts.js';
 import { serviceRing } from '../plan/dangerous-states.js';
-import { nodeKey, PHASE_MODES, PHASE_TITLES, REPAIR_PHASE_IDS, type NodeKey, type Phase, type PhaseId, type Plan, type PlanProblem, type Task } from '../plan/plan-model.js';
+import { nodeKey, type NodeKey, type Phase, type PhaseId, type Plan, type PlanProblem, type Task } from '../plan/plan-model.js';
+import { PHASE_MODES, PHASE_TITLES, REPAIR_PHASE_IDS } from '../plan/phases/phases.js';
 import { plan, type PlanInput } from '../plan/planner.js';
 import { hostSudo } from '../plan/probe-specs.js';
 import { peerOf } from '../plan/ring-view.js';

@@ -2,7 +2,8 @@
  * The planner on many fact combinations: what each phase contains, in which order, and what is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { allTasks, changeCount, isRunnable, PHASE_IDS, PHASE_TITLES, type Plan, type Task } from '../../../src/provisioner/plan/plan-model.js';
+import { allTasks, changeCount, isRunnable, type Plan, type Task } from '../../../src/provisioner/plan/plan-model.js';
+import { PHASE_IDS, PHASE_TITLES } from '../../../src/provisioner/plan/phases/phases.js';
 import { formatPlan, NO_CHANGES, summaryLine } from '../../../src/provisioner/plan/plan-text.js';
 import { plan, withoutManagedHeader } from '../../../src/provisioner/plan/planner.js';
 import { parseIgnoreList } from '../../../src/provisioner/plan/preflight.js';

@@ -4,7 +4,7 @@
  * `connectSsh(options)` opens ONE connection to the host (through its bastion chain, each hop verified and
  * authenticated on its own), and returns a RemoteHost whose commands are exec channels multiplexed on that
  * connection, at most `maxChannels` at a time. Host keys are checked by host-key-policy.ts against the
- * known_hosts files before any credential is sent. Authentication order: ssh-agent, private keys,
+ * known_hosts files before any credential is sent (hop-host-key.ts). Authentication order: ssh-agent, private keys,
  * keyboard-interactive, password (like OpenSSH). Secrets come from env var names or the prompt callback.
  *
  * Error mapping (host-error.ts): refused host key → SSH_HOST_KEY_*; no TCP path → SSH_UNREACHABLE;
@@ -21,9 +21,9 @@ import type { AnyAuthMethod, AuthenticationType, Client as Ssh2Client, ClientCha
 import { DEFAULT_MAX_OUTPUT_BYTES, type CommandRunner, type RunRequest, type RunResult } from './command-runner.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { HostError, type HostErrorCode } from './host-error.js';
-import { decideHostKey, preferredHostKeyAlgorithms } from './host-key-policy.js';
-import { defaultKnownHostsFiles, KnownHostsFileError, loadKnownHosts, recordKnownHost } from './known-hosts-file.js';
-import { fingerprintSha256, lookupHost } from './known-hosts.js';
+import { HostKeyCheck, readHopKnownKeys } from './hop-host-key.js';
+import { preferredHostKeyAlgorithms } from './host-key-policy.js';
+import { fingerprintSha256 } from './known-hosts.js';
 import type { HostInfo, RemoteHost } from './remote-host.js';
 import { RunnerHost } from './runner-host.js';
 import { resolveSecret, type SecretContext } from './secret-source.js';
@@ -280,34 +280,37 @@ interface HopContext {
   readonly signal: AbortSignal | undefined;
 }
 
+/** Opens one hop: its known host keys and credentials first, then the handshake (over `sock` when behind a bastion). */
 async function openHop(hop: Hop, sock: Readable | undefined, ctx: HopContext): Promise<OpenHop> {
   const { endpoint, port } = hop;
-  const policy = endpoint.hostKey ?? {};
-  const files = policy.knownHostsFiles ?? defaultKnownHostsFiles();
-  let known;
-  try {
-    known = await loadKnownHosts(files);
-  } catch (err) {
-    if (err instanceof KnownHostsFileError) {
-      throw new HostError('KNOWN_HOSTS_READ_FAILED', ctx.target, `${err.message} (checking ${hop.label})`, { cause: err });
-    }
-    throw err;
-  }
-  const lookupName = endpoint.hostKeyAlias ?? endpoint.address;
-  const lookup = lookupHost(known.entries, lookupName, port);
-  for (const s of known.skipped) ctx.options.logger?.warn('known_hosts line skipped', { file: s.source, line: s.line, reason: s.reason });
+  const keys = await readHopKnownKeys(endpoint, port, ctx.target, hop.label, ctx.options.logger);
   const auth = await prepareAuth(endpoint, ctx.target, ctx.options.secrets, ctx.passphraseCache, ctx.signal);
-  const preferred = preferredHostKeyAlgorithms(lookup);
+  const preferred = preferredHostKeyAlgorithms(keys.lookup);
   const hostKeyAlgos = [...preferred, ...DEFAULT_HOST_KEY_ALGOS.filter((a) => !preferred.includes(a))];
   const { Client } = await loadSsh2();
+  const label = hop.isTarget ? `${ctx.target} (${keys.lookupName}:${port})` : `${endpoint.name} (${keys.lookupName}:${port})`;
+  const check = new HostKeyCheck({ keys, port, target: ctx.target, hopName: endpoint.name, label, logger: ctx.options.logger });
+  const config: ConnectConfig = {
+    username: endpoint.user,
+    hostVerifier: check.verify,
+    authHandler: authHandler(auth.methods) as unknown as ConnectConfig['authHandler'],
+    readyTimeout: ctx.options.connectTimeoutMs ?? SSH_DEFAULTS.connectTimeoutMs,
+    keepaliveInterval: ctx.options.keepaliveIntervalMs ?? SSH_DEFAULTS.keepaliveIntervalMs,
+    keepaliveCountMax: ctx.options.keepaliveCountMax ?? SSH_DEFAULTS.keepaliveCountMax,
+    algorithms: { serverHostKey: hostKeyAlgos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+    ...(sock ? { sock } : { host: endpoint.address, port }),
+  };
+  return handshake(new Client(), config, hop, ctx, check, auth);
+}
 
+/**
+ * Connects `client` and settles once: ready (the key `check` accepted is the hop's fingerprint), or the first
+ * failure — the host key refusal when there was one, else ssh2's error mapped — or the abort signal; a
+ * failed client is destroyed.
+ */
+function handshake(client: SshClient, config: ConnectConfig, hop: Hop, ctx: HopContext, check: HostKeyCheck, auth: PreparedAuth): Promise<OpenHop> {
   return new Promise<OpenHop>((resolve, reject) => {
-    const client = new Client();
-    let refusal: HostError | undefined;
-    let acceptedKey: Buffer | undefined;
     let settled = false;
-    const label = hop.isTarget ? `${ctx.target} (${lookupName}:${port})` : `${endpoint.name} (${lookupName}:${port})`;
-
     const settle = (err: HostError | null): void => {
       if (settled) return;
       settled = true;
@@ -318,7 +321,7 @@ async function openHop(hop: Hop, sock: Readable | undefined, ctx: HopContext): P
         client.destroy();
         reject(err);
       } else {
-        resolve({ client, fingerprint: fingerprintSha256(acceptedKey!) });
+        resolve({ client, fingerprint: fingerprintSha256(check.acceptedKey!) });
       }
     };
     const onAbort = (): void => settle(new HostError('HOST_ABORTED', ctx.target, `connecting to ${hop.label} was aborted`, { cause: ctx.signal?.reason }));
@@ -328,73 +331,11 @@ async function openHop(hop: Hop, sock: Readable | undefined, ctx: HopContext): P
     }
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const verifier = (key: Buffer, verify: (ok: boolean) => void): void => {
-      if (acceptedKey) {
-        // Re-key on a live connection: the key must not change mid-connection.
-        if (key.equals(acceptedKey)) verify(true);
-        else {
-          refusal = new HostError('SSH_HOST_KEY_CHANGED', ctx.target, `${label} changed its host key during the connection`);
-          verify(false);
-        }
-        return;
-      }
-      const verdict = decideHostKey(policy, lookup, key, label);
-      if (!verdict.accept) {
-        refusal = new HostError(verdict.code, ctx.target, verdict.message);
-        verify(false);
-        return;
-      }
-      if (!verdict.record) {
-        acceptedKey = key;
-        verify(true);
-        return;
-      }
-      const file = files[0];
-      if (file === undefined) {
-        refusal = new HostError('KNOWN_HOSTS_WRITE_FAILED', ctx.target, 'accept-new needs a known_hosts file to write to');
-        verify(false);
-        return;
-      }
-      recordKnownHost(file, lookupName, port, key, { hashed: policy.hashKnownHosts ?? false }).then(
-        (outcome) => {
-          if (outcome.kind === 'conflict') {
-            refusal = new HostError(
-              'SSH_HOST_KEY_CHANGED',
-              ctx.target,
-              `${label} presented ${fingerprintSha256(key)} but another key was recorded for it meanwhile in ${file}`,
-            );
-            verify(false);
-            return;
-          }
-          ctx.options.logger?.info('recorded new host key', { host: ctx.target, hop: endpoint.name, fingerprint: fingerprintSha256(key), file });
-          acceptedKey = key;
-          verify(true);
-        },
-        (err: unknown) => {
-          refusal = new HostError('KNOWN_HOSTS_WRITE_FAILED', ctx.target, `cannot record the key of ${label} in ${file}: ${(err as Error).message}`, {
-            cause: err,
-          });
-          verify(false);
-        },
-      );
-    };
-
     client.once('ready', () => settle(null));
-    client.on('error', (err: SshErrorWithLevel) => settle(refusal ?? mapConnectError(err, hop, ctx.target, auth.describe)));
+    client.on('error', (err: SshErrorWithLevel) => settle(check.refusal ?? mapConnectError(err, hop, ctx.target, auth.describe)));
     client.once('close', () =>
-      settle(refusal ?? new HostError('SSH_DISCONNECTED', ctx.target, `${hop.label} closed the connection during the handshake`)),
+      settle(check.refusal ?? new HostError('SSH_DISCONNECTED', ctx.target, `${hop.label} closed the connection during the handshake`)),
     );
-
-    const config: ConnectConfig = {
-      username: endpoint.user,
-      hostVerifier: verifier,
-      authHandler: authHandler(auth.methods) as unknown as ConnectConfig['authHandler'],
-      readyTimeout: ctx.options.connectTimeoutMs ?? SSH_DEFAULTS.connectTimeoutMs,
-      keepaliveInterval: ctx.options.keepaliveIntervalMs ?? SSH_DEFAULTS.keepaliveIntervalMs,
-      keepaliveCountMax: ctx.options.keepaliveCountMax ?? SSH_DEFAULTS.keepaliveCountMax,
-      algorithms: { serverHostKey: hostKeyAlgos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
-      ...(sock ? { sock } : { host: endpoint.address, port }),
-    };
     try {
       client.connect(config);
       // the handshake and every command are small request/response exchanges: with Nagle on, delayed ACKs

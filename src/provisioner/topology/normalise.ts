@@ -4,8 +4,12 @@
  *
  * Reference problems are reported here (duplicate ids and host names, unknown hosts, a primordial that is not
  * a node, a default service that does not exist); the model is still built from what can be resolved so the
- * remaining rules can run, and `ok` says whether it may be used. Provenance records where each part came
- * from, so rules on the model can point at the right token.
+ * remaining rules can run, and the caller decides from the reporter whether it may be used. Provenance
+ * records where each part came from, so rules on the model can point at the right token.
+ *
+ * Steps, in this order (the order of the diagnostics follows it): cluster defaults → hosts declared in
+ * spec.hosts → each service (its nodes placed on hosts, their inherited settings, its primordial) → the
+ * default service → each host (transport, roles) → the model with the cluster-wide settings.
  */
 import { ANY_ADDRESS, DEFAULT_LISTEN, DEFAULT_RATIS_ENABLED, DEFAULT_RUNTIME, DEFAULT_SSH, DEFAULT_TIMEOUTS, DEFAULT_TRANSPORT } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
@@ -102,46 +106,40 @@ interface HostDraft {
   readonly pointer: string | undefined;
 }
 
+/** What the steps of one normalise run share: the document, the cluster defaults, hosts met so far, provenance. */
+interface Run {
+  readonly spec: TopologyDocument['spec'];
+  readonly reporter: Reporter;
+  readonly defaults: ClusterDefaults;
+  /** hosts by name: those of spec.hosts, then those only named by a node (when spec.hosts is absent) */
+  readonly drafts: Map<string, HostDraft>;
+  readonly ratisEnabled: boolean;
+  /** the SCM nodes placed on each host */
+  readonly scmRoles: Map<string, HostRole[]>;
+  readonly nodePointers: Map<string, string>;
+  readonly hostPointers: Map<string, string>;
+  readonly portPointers: Map<string, string>;
+  readonly dirPointers: Map<string, string>;
+}
+
 /** Builds the model; reports reference problems. The caller decides from the reporter whether it is usable. */
 export function normalise(doc: TopologyDocument, reporter: Reporter): NormaliseResult {
   const spec = doc.spec;
-  const nodePointers = new Map<string, string>();
-  const hostPointers = new Map<string, string>();
-  const portPointers = new Map<string, string>();
-  const dirPointers = new Map<string, string>();
-
-  // Cluster level.
-  const clusterDirectories = resolveDirectories(BUILTIN_DIRECTORIES, spec.directories);
-  const clusterSsh = resolveSsh(DEFAULT_SSH, spec.ssh);
-  const clusterPorts = resolvePorts(DEFAULT_SCM_PORTS, spec.ports);
-  const defaults: ClusterDefaults = {
-    transport: spec.transport ?? DEFAULT_TRANSPORT,
-    ssh: clusterSsh,
-    listen: spec.listen ?? DEFAULT_LISTEN,
-    directories: clusterDirectories,
-    ports: clusterPorts,
+  const run: Run = {
+    spec,
+    reporter,
+    defaults: clusterDefaults(spec),
+    drafts: new Map(),
+    ratisEnabled: spec.ratis?.enabled ?? DEFAULT_RATIS_ENABLED,
+    scmRoles: new Map(),
+    nodePointers: new Map(),
+    hostPointers: new Map(),
+    portPointers: new Map(),
+    dirPointers: new Map(),
   };
-
-  // Hosts declared in spec.hosts.
-  const drafts = new Map<string, HostDraft>();
-  const declaredHosts = spec.hosts !== undefined;
-  (spec.hosts ?? []).forEach((h, k) => {
-    const at = pointer('spec', 'hosts', k);
-    if (drafts.has(h.name)) {
-      reporter.error(`${at}/name`, 'TOPOLOGY_DUPLICATE_HOST_NAME', `host "${h.name}" is declared twice in spec.hosts`, {
-        hint: 'give each host a unique name (merge the two entries)',
-      });
-      return;
-    }
-    drafts.set(h.name, { name: h.name, address: h.address ?? h.name, spec: h, pointer: at });
-    hostPointers.set(h.name, at);
-  });
-
-  // Services and nodes.
+  declareHosts(run);
   const seenServices = new Set<string>();
-  const ratisEnabled = spec.ratis?.enabled ?? DEFAULT_RATIS_ENABLED;
   const services: ScmService[] = [];
-  const scmRoles = new Map<string, HostRole[]>();
   spec.services.forEach((s, i) => {
     const sAt = pointer('spec', 'services', i);
     if (seenServices.has(s.serviceId)) {
@@ -151,115 +149,168 @@ export function normalise(doc: TopologyDocument, reporter: Reporter): NormaliseR
       return;
     }
     seenServices.add(s.serviceId);
-    const sid = s.serviceId as ServiceId;
-    const seenNodes = new Set<string>();
-    const addressOwner = new Map<string, string>();
-    const nodes: ScmNode[] = [];
-    s.nodes.forEach((n, j) => {
-      const nAt = `${sAt}/nodes/${j}`;
-      if (seenNodes.has(n.nodeId)) {
-        reporter.error(`${nAt}/nodeId`, 'TOPOLOGY_DUPLICATE_NODE_ID', `node id "${n.nodeId}" appears twice in service "${s.serviceId}"`, {
-          hint: `node ids must be unique within a service (ozone.scm.nodes.${s.serviceId})`,
-        });
-        return;
-      }
-      seenNodes.add(n.nodeId);
-      let draft = drafts.get(n.host);
-      if (!draft) {
-        if (declaredHosts) {
-          const suggestion = didYouMean(n.host, drafts.keys());
-          reporter.error(`${nAt}/host`, 'TOPOLOGY_UNKNOWN_HOST', `node "${n.nodeId}" is placed on host "${n.host}", which spec.hosts does not declare`, {
-            hint: suggestion ? `did you mean "${suggestion}"?` : 'add the host to spec.hosts, or remove spec.hosts to name hosts by address',
-          });
-          return;
-        }
-        draft = { name: n.host, address: n.host, spec: undefined, pointer: undefined };
-        drafts.set(n.host, draft);
-      }
-      const other = addressOwner.get(draft.address);
-      if (other !== undefined) {
-        reporter.error(`${nAt}/host`, 'TOPOLOGY_DUPLICATE_HOST', `nodes "${other}" and "${n.nodeId}" of service "${s.serviceId}" are on the same host (${draft.address})`, {
-          hint: 'put each node of a service on its own host: the nodes of one Raft ring must fail independently',
-        });
-      } else addressOwner.set(draft.address, n.nodeId);
-      const key = nodeKey(s.serviceId, n.nodeId);
-      nodePointers.set(key, nAt);
-      const hostDirectories = resolveDirectories(clusterDirectories, draft.spec?.directories);
-      const directories = resolveDirectories(hostDirectories, n.directories);
-      const levels = [
-        { declared: n.directories, at: `${nAt}/directories` },
-        { declared: draft.spec?.directories, at: `${draft.pointer ?? ''}/directories` },
-        { declared: spec.directories, at: '/spec/directories' },
-      ];
-      for (const d of DIRECTORY_NAMES) dirPointers.set(`${key}/${d}`, declaringPointer(levels, d) ?? `${nAt}/host`);
-      const ports = resolvePorts(clusterPorts, n.ports);
-      const explicitPorts = SCM_PORT_NAMES.filter((p) => n.ports?.[p] !== undefined);
-      for (const p of SCM_PORT_NAMES) {
-        portPointers.set(
-          `${key}/${p}`,
-          n.ports?.[p] !== undefined ? `${nAt}/ports/${p}` : spec.ports?.[p] !== undefined ? `/spec/ports/${p}` : `${nAt}/host`,
-        );
-      }
-      const listen = draft.spec?.listen ?? defaults.listen;
-      nodes.push({
-        serviceId: sid,
-        nodeId: n.nodeId as NodeId,
-        host: draft.name as HostName,
-        address: draft.address,
-        ports,
-        explicitPorts,
-        bindHost: resolveListen(listen, draft.address),
-        directories,
-        primordial: false,
-      });
-      const roles = scmRoles.get(draft.name) ?? [];
-      roles.push({ kind: 'scm', serviceId: sid, nodeId: n.nodeId as NodeId });
-      scmRoles.set(draft.name, roles);
-    });
-    if (nodes.length === 0) return;
-
-    // Primordial: a node id, or a node's address (Ozone compares with the configured host string).
-    let primordialId = nodes[0]!.nodeId;
-    const given = s.primordial ?? primordialId;
-    if (s.primordial !== undefined) {
-      const match = nodes.find((n) => n.nodeId === s.primordial) ?? nodes.find((n) => n.address === s.primordial);
-      if (match) primordialId = match.nodeId;
-      else {
-        const byLabel = nodes.find((n) => n.host === s.primordial);
-        const suggestion = didYouMean(s.primordial, nodes.flatMap((n) => [n.nodeId, n.address]));
-        reporter.error(`${sAt}/primordial`, 'TOPOLOGY_PRIMORDIAL_NOT_A_NODE', `primordial "${s.primordial}" is not a node of service "${s.serviceId}"`, {
-          detail: `nodes: ${nodes.map((n) => `${n.nodeId} (${n.address})`).join(', ')}`,
-          hint: byLabel
-            ? `Ozone matches the node id or the node's address: use "${byLabel.nodeId}"`
-            : suggestion
-              ? `did you mean "${suggestion}"?`
-              : `use one of the node ids: ${nodes.map((n) => n.nodeId).join(', ')}`,
-        });
-      }
-    }
-    if (!ratisEnabled && nodes.length > 1) {
-      reporter.error(`${sAt}/nodes`, 'TOPOLOGY_RATIS_DISABLED_MULTI_NODE', `service "${s.serviceId}" has ${nodes.length} nodes but spec.ratis.enabled is false`, {
-        detail: 'Without Ratis an SCM is standalone and not replicated; more nodes would be independent clusters.',
-        hint: 'set spec.ratis.enabled: true, or keep one node per service',
-      });
-    }
-    services.push({
-      serviceId: sid,
-      nodes: nodes.map((n) => (n.nodeId === primordialId ? { ...n, primordial: true } : n)),
-      primordial: { nodeId: primordialId, given },
-    });
+    const service = normaliseService(run, s, sAt);
+    if (service) services.push(service);
   });
+  const defaultServiceId = defaultService(run, services, seenServices);
+  const hosts = [...run.drafts.values()].map((draft) => normaliseHost(run, draft));
+  return {
+    topology: assemble(doc, run, services, defaultServiceId, hosts),
+    provenance: { nodes: run.nodePointers, hosts: run.hostPointers, ports: run.portPointers, nodeDirectories: run.dirPointers },
+  };
+}
 
-  // Default service.
-  let defaultServiceId = services[0]?.serviceId ?? ('' as ServiceId);
-  if (spec.defaultServiceId !== undefined) {
-    if (seenServices.has(spec.defaultServiceId)) defaultServiceId = spec.defaultServiceId as ServiceId;
-    else {
-      const suggestion = didYouMean(spec.defaultServiceId, seenServices);
-      reporter.error('/spec/defaultServiceId', 'TOPOLOGY_DEFAULT_SERVICE_UNKNOWN', `defaultServiceId "${spec.defaultServiceId}" is not one of the services`, {
-        hint: suggestion ? `did you mean "${suggestion}"?` : `use one of: ${[...seenServices].join(', ')}`,
+/** The cluster level: spec values over the built-in defaults. */
+function clusterDefaults(spec: TopologyDocument['spec']): ClusterDefaults {
+  return {
+    transport: spec.transport ?? DEFAULT_TRANSPORT,
+    ssh: resolveSsh(DEFAULT_SSH, spec.ssh),
+    listen: spec.listen ?? DEFAULT_LISTEN,
+    directories: resolveDirectories(BUILTIN_DIRECTORIES, spec.directories),
+    ports: resolvePorts(DEFAULT_SCM_PORTS, spec.ports),
+  };
+}
+
+/** Hosts declared in spec.hosts; a name declared twice is reported and the later entry dropped. */
+function declareHosts(run: Run): void {
+  (run.spec.hosts ?? []).forEach((h, k) => {
+    const at = pointer('spec', 'hosts', k);
+    if (run.drafts.has(h.name)) {
+      run.reporter.error(`${at}/name`, 'TOPOLOGY_DUPLICATE_HOST_NAME', `host "${h.name}" is declared twice in spec.hosts`, {
+        hint: 'give each host a unique name (merge the two entries)',
       });
+      return;
     }
+    run.drafts.set(h.name, { name: h.name, address: h.address ?? h.name, spec: h, pointer: at });
+    run.hostPointers.set(h.name, at);
+  });
+}
+
+type SpecService = TopologyDocument['spec']['services'][number];
+type SpecNode = SpecService['nodes'][number];
+
+/** One service: its nodes, its primordial node; undefined when no node could be placed. */
+function normaliseService(run: Run, s: SpecService, sAt: string): ScmService | undefined {
+  const seenNodes = new Set<string>();
+  const addressOwner = new Map<string, string>();
+  const nodes: ScmNode[] = [];
+  s.nodes.forEach((n, j) => {
+    const nAt = `${sAt}/nodes/${j}`;
+    if (seenNodes.has(n.nodeId)) {
+      run.reporter.error(`${nAt}/nodeId`, 'TOPOLOGY_DUPLICATE_NODE_ID', `node id "${n.nodeId}" appears twice in service "${s.serviceId}"`, {
+        hint: `node ids must be unique within a service (ozone.scm.nodes.${s.serviceId})`,
+      });
+      return;
+    }
+    seenNodes.add(n.nodeId);
+    const draft = hostOf(run, n, nAt);
+    if (!draft) return;
+    const other = addressOwner.get(draft.address);
+    if (other !== undefined) {
+      run.reporter.error(`${nAt}/host`, 'TOPOLOGY_DUPLICATE_HOST', `nodes "${other}" and "${n.nodeId}" of service "${s.serviceId}" are on the same host (${draft.address})`, {
+        hint: 'put each node of a service on its own host: the nodes of one Raft ring must fail independently',
+      });
+    } else addressOwner.set(draft.address, n.nodeId);
+    nodes.push(normaliseNode(run, s.serviceId as ServiceId, n, nAt, draft));
+  });
+  if (nodes.length === 0) return undefined;
+
+  const primordialId = primordialOf(run, s, sAt, nodes);
+  if (!run.ratisEnabled && nodes.length > 1) {
+    run.reporter.error(`${sAt}/nodes`, 'TOPOLOGY_RATIS_DISABLED_MULTI_NODE', `service "${s.serviceId}" has ${nodes.length} nodes but spec.ratis.enabled is false`, {
+      detail: 'Without Ratis an SCM is standalone and not replicated; more nodes would be independent clusters.',
+      hint: 'set spec.ratis.enabled: true, or keep one node per service',
+    });
+  }
+  return {
+    serviceId: s.serviceId as ServiceId,
+    nodes: nodes.map((n) => (n.nodeId === primordialId ? { ...n, primordial: true } : n)),
+    primordial: { nodeId: primordialId, given: s.primordial ?? nodes[0]!.nodeId },
+  };
+}
+
+/** The host a node is placed on: a declared one, or (without spec.hosts) one named by its address. */
+function hostOf(run: Run, n: SpecNode, nAt: string): HostDraft | undefined {
+  const draft = run.drafts.get(n.host);
+  if (draft) return draft;
+  if (run.spec.hosts !== undefined) {
+    const suggestion = didYouMean(n.host, run.drafts.keys());
+    run.reporter.error(`${nAt}/host`, 'TOPOLOGY_UNKNOWN_HOST', `node "${n.nodeId}" is placed on host "${n.host}", which spec.hosts does not declare`, {
+      hint: suggestion ? `did you mean "${suggestion}"?` : 'add the host to spec.hosts, or remove spec.hosts to name hosts by address',
+    });
+    return undefined;
+  }
+  const named: HostDraft = { name: n.host, address: n.host, spec: undefined, pointer: undefined };
+  run.drafts.set(n.host, named);
+  return named;
+}
+
+/** One node with inheritance applied (cluster → host → node) and the provenance of its ports and directories. */
+function normaliseNode(run: Run, sid: ServiceId, n: SpecNode, nAt: string, draft: HostDraft): ScmNode {
+  const { spec, defaults } = run;
+  const key = nodeKey(sid, n.nodeId);
+  run.nodePointers.set(key, nAt);
+  const hostDirectories = resolveDirectories(defaults.directories, draft.spec?.directories);
+  const directories = resolveDirectories(hostDirectories, n.directories);
+  const levels = [
+    { declared: n.directories, at: `${nAt}/directories` },
+    { declared: draft.spec?.directories, at: `${draft.pointer ?? ''}/directories` },
+    { declared: spec.directories, at: '/spec/directories' },
+  ];
+  for (const d of DIRECTORY_NAMES) run.dirPointers.set(`${key}/${d}`, declaringPointer(levels, d) ?? `${nAt}/host`);
+  const ports = resolvePorts(defaults.ports, n.ports);
+  const explicitPorts = SCM_PORT_NAMES.filter((p) => n.ports?.[p] !== undefined);
+  for (const p of SCM_PORT_NAMES) {
+    run.portPointers.set(
+      `${key}/${p}`,
+      n.ports?.[p] !== undefined ? `${nAt}/ports/${p}` : spec.ports?.[p] !== undefined ? `/spec/ports/${p}` : `${nAt}/host`,
+    );
+  }
+  const listen = draft.spec?.listen ?? defaults.listen;
+  const roles = run.scmRoles.get(draft.name) ?? [];
+  roles.push({ kind: 'scm', serviceId: sid, nodeId: n.nodeId as NodeId });
+  run.scmRoles.set(draft.name, roles);
+  return {
+    serviceId: sid,
+    nodeId: n.nodeId as NodeId,
+    host: draft.name as HostName,
+    address: draft.address,
+    ports,
+    explicitPorts,
+    bindHost: resolveListen(listen, draft.address),
+    directories,
+    primordial: false,
+  };
+}
+
+/** Primordial: a node id, or a node's address (Ozone compares with the configured host string); else the first node. */
+function primordialOf(run: Run, s: SpecService, sAt: string, nodes: readonly ScmNode[]): NodeId {
+  const first = nodes[0]!.nodeId;
+  if (s.primordial === undefined) return first;
+  const match = nodes.find((n) => n.nodeId === s.primordial) ?? nodes.find((n) => n.address === s.primordial);
+  if (match) return match.nodeId;
+  const byLabel = nodes.find((n) => n.host === s.primordial);
+  const suggestion = didYouMean(s.primordial, nodes.flatMap((n) => [n.nodeId, n.address]));
+  run.reporter.error(`${sAt}/primordial`, 'TOPOLOGY_PRIMORDIAL_NOT_A_NODE', `primordial "${s.primordial}" is not a node of service "${s.serviceId}"`, {
+    detail: `nodes: ${nodes.map((n) => `${n.nodeId} (${n.address})`).join(', ')}`,
+    hint: byLabel
+      ? `Ozone matches the node id or the node's address: use "${byLabel.nodeId}"`
+      : suggestion
+        ? `did you mean "${suggestion}"?`
+        : `use one of the node ids: ${nodes.map((n) => n.nodeId).join(', ')}`,
+  });
+  return first;
+}
+
+/** spec.defaultServiceId when it names a service; else the first service (required with several). */
+function defaultService(run: Run, services: readonly ScmService[], seenServices: ReadonlySet<string>): ServiceId {
+  const { spec, reporter } = run;
+  if (spec.defaultServiceId !== undefined) {
+    if (seenServices.has(spec.defaultServiceId)) return spec.defaultServiceId as ServiceId;
+    const suggestion = didYouMean(spec.defaultServiceId, seenServices);
+    reporter.error('/spec/defaultServiceId', 'TOPOLOGY_DEFAULT_SERVICE_UNKNOWN', `defaultServiceId "${spec.defaultServiceId}" is not one of the services`, {
+      hint: suggestion ? `did you mean "${suggestion}"?` : `use one of: ${[...seenServices].join(', ')}`,
+    });
   } else if (seenServices.size > 1) {
     reporter.error('/spec/services', 'TOPOLOGY_DEFAULT_SERVICE_REQUIRED', `spec.defaultServiceId is required with ${seenServices.size} services`, {
       detail: 'OM, datanode and client hosts find their SCM service through ozone.scm.default.service.id; Ozone clients fail without it.',
@@ -267,49 +318,53 @@ export function normalise(doc: TopologyDocument, reporter: Reporter): NormaliseR
       at: 'key',
     });
   }
+  return services[0]?.serviceId ?? ('' as ServiceId);
+}
 
-  // Hosts, in declared order then first appearance.
-  const hosts: Host[] = [];
-  for (const draft of drafts.values()) {
-    const transportKind = draft.spec?.transport ?? defaults.transport;
-    if (transportKind === 'local' && draft.spec?.ssh !== undefined) {
-      reporter.warning(`${draft.pointer}/ssh`, 'TOPOLOGY_SSH_IGNORED', `host "${draft.name}" uses transport local, so its ssh settings are ignored`, {
-        hint: 'remove ssh: from this host, or set transport: ssh',
-        at: 'key',
-      });
-    }
-    const transport: Transport = transportKind === 'local' ? { kind: 'local' } : { kind: 'ssh', ssh: resolveSsh(clusterSsh, draft.spec?.ssh) };
-    const declared = DECLARED_ROLES.filter((r) => draft.spec?.roles?.includes(r)).map((kind) => ({ kind }));
-    const roles: HostRole[] = [...(scmRoles.get(draft.name) ?? []), ...declared];
-    if (roles.length === 0 && draft.pointer !== undefined) {
-      reporter.warning(`${draft.pointer}/name`, 'TOPOLOGY_HOST_WITHOUT_ROLE', `host "${draft.name}" has no SCM node and no roles, so nothing is rendered for it`, {
-        hint: 'add roles: [om | datanode | client], place an SCM node on it, or remove it',
-      });
-    }
-    hosts.push({
-      name: draft.name as HostName,
-      address: draft.address,
-      transport,
-      roles,
-      directories: resolveDirectories(clusterDirectories, draft.spec?.directories),
+/** One host (in declared order, then first appearance): transport, roles, directories. */
+function normaliseHost(run: Run, draft: HostDraft): Host {
+  const { defaults, reporter } = run;
+  const transportKind = draft.spec?.transport ?? defaults.transport;
+  if (transportKind === 'local' && draft.spec?.ssh !== undefined) {
+    reporter.warning(`${draft.pointer}/ssh`, 'TOPOLOGY_SSH_IGNORED', `host "${draft.name}" uses transport local, so its ssh settings are ignored`, {
+      hint: 'remove ssh: from this host, or set transport: ssh',
+      at: 'key',
     });
   }
+  const transport: Transport = transportKind === 'local' ? { kind: 'local' } : { kind: 'ssh', ssh: resolveSsh(defaults.ssh, draft.spec?.ssh) };
+  const declared = DECLARED_ROLES.filter((r) => draft.spec?.roles?.includes(r)).map((kind) => ({ kind }));
+  const roles: HostRole[] = [...(run.scmRoles.get(draft.name) ?? []), ...declared];
+  if (roles.length === 0 && draft.pointer !== undefined) {
+    reporter.warning(`${draft.pointer}/name`, 'TOPOLOGY_HOST_WITHOUT_ROLE', `host "${draft.name}" has no SCM node and no roles, so nothing is rendered for it`, {
+      hint: 'add roles: [om | datanode | client], place an SCM node on it, or remove it',
+    });
+  }
+  return {
+    name: draft.name as HostName,
+    address: draft.address,
+    transport,
+    roles,
+    directories: resolveDirectories(defaults.directories, draft.spec?.directories),
+  };
+}
 
+/** The model from its parts and the cluster-wide settings (properties sorted by name). */
+function assemble(doc: TopologyDocument, run: Run, services: ScmService[], defaultServiceId: ServiceId, hosts: Host[]): Topology {
+  const spec = doc.spec;
   const properties: OzoneProperty[] = Object.entries(spec.properties ?? {})
     .map(([name, value]) => ({ name, value: String(value) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-
   const kerberos = spec.security?.kerberos;
   const runtimeUser = spec.runtime?.user;
   const runtimeGroup = spec.runtime?.group;
-  const topology: Topology = {
+  return {
     apiVersion: API_VERSION,
     kind: KIND,
     name: doc.metadata?.name ?? defaultServiceId,
     services,
     defaultServiceId,
     hosts,
-    ratis: { enabled: ratisEnabled },
+    ratis: { enabled: run.ratisEnabled },
     security: {
       enabled: spec.security?.enabled ?? false,
       tls: spec.security?.tls ?? false,
@@ -332,11 +387,7 @@ export function normalise(doc: TopologyDocument, reporter: Reporter): NormaliseR
       ...(runtimeGroup === undefined ? {} : { group: runtimeGroup }),
       ...releaseRuntime(spec.runtime),
     },
-    defaults,
-  };
-  return {
-    topology,
-    provenance: { nodes: nodePointers, hosts: hostPointers, ports: portPointers, nodeDirectories: dirPointers },
+    defaults: run.defaults,
   };
 }
 

@@ -11,13 +11,13 @@ import { KvHttpClient } from './kv-http-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Locates dist/src/scm/tools/raft-kv-node.js from the source tree or from dist/test/support. */
+/** Locates dist/test/support/raft-kv-node.js from the source tree or from dist/test/support. */
 export function raftKvNodeEntry(): string {
-  // From test/support (vitest) the build is ../../dist; from dist/test/support (benchmarks) it is ../../src.
-  for (const candidate of [resolve(here, '../../dist/src/scm/tools/raft-kv-node.js'), resolve(here, '../../src/scm/tools/raft-kv-node.js')]) {
-    if (existsSync(candidate) && candidate.endsWith('.js')) return candidate;
+  // From dist/test/support (benchmarks) it is beside this file; from test/support (vitest) the build is ../../dist.
+  for (const candidate of [resolve(here, 'raft-kv-node.js'), resolve(here, '../../dist/test/support/raft-kv-node.js')]) {
+    if (existsSync(candidate)) return candidate;
   }
-  throw new Error('dist/src/scm/tools/raft-kv-node.js is missing: run `npm run build` first');
+  throw new Error('dist/test/support/raft-kv-node.js is missing: run `npm run build` first');
 }
 
 export interface KvNodeSpec {

@@ -66,3 +66,6 @@ export interface RaftMetrics {
   readonly snapshotsInstalled: number;
   readonly proposals: number;
 }
+
+/** The driver's own, writable copy of the counters (metrics() hands out a snapshot of it). */
+export type RaftCounters = { -readonly [K in keyof RaftMetrics]: number };

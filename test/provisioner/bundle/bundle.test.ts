@@ -1,7 +1,11 @@
-/** createBundle / verifyBundle on a small synthetic package, and installBundle's decisions on the fake host. */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+/**
+ * createBundle / verifyBundle on a small synthetic package (and on one with the real package.json `files`:
+ * dev-only programs stay out), and installBundle's decisions on the fake host.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleError } from '../../../src/provisioner/bundle/bundle-error.js';
 import type { BundleInfo } from '../../../src/provisioner/bundle/bundle-info.js';
@@ -135,6 +139,25 @@ describe('createBundle', () => {
     await expect(createBundle({ packageRoot: bare, outDir: join(dir, 'o2') })).rejects.toMatchObject({ code: 'BUNDLE_NO_LOCKFILE' });
     put(join(bare, 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/gone': {} } }));
     await expect(createBundle({ packageRoot: bare, outDir: join(dir, 'o3') })).rejects.toMatchObject({ code: 'BUNDLE_DEPENDENCY_MISSING' });
+  });
+
+  it("leaves out the tests' and benchmarks' Raft KV node: it is built outside what package.json ships", async () => {
+    const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+    const { files } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { files: string[] };
+    // its source is in test/support (built to dist/test/support), none is under src/ (built to dist/src)
+    expect(existsSync(join(repo, 'test/support/raft-kv-node.ts'))).toBe(true);
+    expect(readdirSync(join(repo, 'src'), { recursive: true }).filter((f) => String(f).includes('raft-kv-node'))).toEqual([]);
+    // a package with the real `files` and both builds: the bundle takes the programs, not the dev node
+    const real = join(dir, 'real-files');
+    put(join(real, 'package.json'), JSON.stringify({ name: 'scmctl', version: '1.0.0', files }));
+    put(join(real, 'package-lock.json'), JSON.stringify({ packages: {} }));
+    put(join(real, 'dist/src/scm/main.js'), '');
+    put(join(real, 'dist/src/provisioner/cli.js'), '');
+    put(join(real, 'dist/test/support/raft-kv-node.js'), '');
+    const b = await createBundle({ packageRoot: real, outDir: join(dir, 'out-real'), platform: 'linux', arch: 'x64' });
+    const paths = b.manifest.files.map((f) => f.path);
+    expect(paths).toContain('dist/src/scm/main.js');
+    expect(paths.filter((f) => f.includes('raft-kv-node'))).toEqual([]);
   });
 });
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * A standalone Raft node with the KV state machine, real TCP transport and real LevelDB: the process the
- * real-process test kills with SIGKILL and the benchmark drives. Not an operator tool.
+ * real-process test kills with SIGKILL and the benchmark drives. Not an operator tool: it lives in
+ * test/support so that it is built to dist/test/support, outside the `files` of package.json, and never
+ * ships in the package or a bundle (test/provisioner/bundle/bundle.test.ts proves it).
  *
- *   node dist/src/scm/tools/raft-kv-node.js --id n1 --group G --raft 127.0.3.1:7001 --http 127.0.3.1:8001
+ *   node dist/test/support/raft-kv-node.js --id n1 --group G --raft 127.0.3.1:7001 --http 127.0.3.1:8001
  *        --data DIR [--init] [--election-ms 1000] [--heartbeat-ms 100] [--snapshot-threshold 1000]
  *        [--tls-key F --tls-cert F --tls-ca F]   (mutual TLS on the Raft port, as a secure SCM runs it)
  *
@@ -24,15 +26,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isCodedError } from '../../common/coded-error.js';
-import { createLogger } from '../../common/logger.js';
-import { bootstrapNewGroup } from '../driver/group-bootstrap.js';
-import { KvStateMachine, encodeKvCommand } from '../driver/kv-state-machine.js';
-import { startRaftNode } from '../driver/raft-node.js';
-import { nodeId } from '../raft/types.js';
-import { openRaftLogStore } from '../storage/raft-log-store.js';
-import { listenRaftTransport } from '../transport/raft-transport.js';
-import { splitAddress } from '../transport/peer-link.js';
+import { isCodedError } from '../../src/common/coded-error.js';
+import { createLogger } from '../../src/common/logger.js';
+import { bootstrapNewGroup } from '../../src/scm/driver/group-bootstrap.js';
+import { KvStateMachine, encodeKvCommand } from '../../src/scm/driver/kv-state-machine.js';
+import { startRaftNode } from '../../src/scm/driver/raft-node.js';
+import { nodeId } from '../../src/scm/raft/types.js';
+import { openRaftLogStore } from '../../src/scm/storage/raft-log-store.js';
+import { listenRaftTransport } from '../../src/scm/transport/raft-transport.js';
+import { splitAddress } from '../../src/scm/transport/peer-link.js';
 
 const { values } = parseArgs({
   options: {

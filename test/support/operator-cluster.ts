@@ -16,10 +16,10 @@ import { runProgram } from '../../src/scm/cli/program.js';
 import { systemHostLocality } from '../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../src/scm/config/scm-config.js';
 import { clientService, readScmTopology } from '../../src/scm/config/scm-topology.js';
-import { startScmServer, type ScmServer } from '../../src/scm/server.js';
+import { startScmServer, type ScmServer } from '../../src/scm/server/scm-server.js';
 import { readVersionFile } from '../../src/scm/storage/version-file.js';
 import { DatanodeSimulator } from '../../src/scm/tools/datanode-simulator.js';
-import { scmInit } from '../../src/scm/tools/scm-init.js';
+import { scmInit } from '../../src/scm/server/scm-init.js';
 import { FollowerReplicator } from './follower-replicator.js';
 import { freeNodePorts } from './free-ports.js';
 import { siteConf, siteProperties, siteXml } from './scm-site.js';
@@ -127,7 +127,7 @@ export class OperatorCluster {
   async close(containerID: number): Promise<void> {
     const res = await this.leader.context.replicator.submit({ type: 'updateContainerState', containerID, event: 'FINALIZE', at: Date.now() });
     if (!res.ok) throw new Error(res.message);
-    await waitUntil(() => this.leader.context.stateMachine.snapshotState.containers.get(containerID)?.state === 'CLOSED', `container ${containerID} CLOSED`);
+    await waitUntil(() => this.leader.context.stateStore.snapshotState.containers.get(containerID)?.state === 'CLOSED', `container ${containerID} CLOSED`);
     // and every replica reported CLOSED to the leader (the listings show the last reports)
     await waitUntil(() => this.leader.context.nodes.all().every((n) => n.containers.find((r) => r.containerID === containerID)?.state === 'CLOSED'), `replicas of ${containerID} CLOSED`);
   }

@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { isCodedError } from '../../src/common/coded-error.js';
 import { createLogger } from '../../src/common/logger.js';
 import { bootstrapNewGroup } from '../../src/scm/driver/group-bootstrap.js';
-import { KvStateMachine, encodeKvCommand } from '../../src/scm/driver/kv-state-machine.js';
+import { KvStore, encodeKvCommand } from '../../src/scm/driver/kv-store.js';
 import { startRaftNode } from '../../src/scm/driver/raft-node.js';
 import { nodeId } from '../../src/scm/raft/types.js';
 import { openRaftLogStore } from '../../src/scm/storage/raft-log-store.js';
@@ -77,12 +77,12 @@ if (values.init && (await store.isEmpty())) await bootstrapNewGroup(store, { id,
 const raftListen = splitAddress(raftAddress);
 const tls = values['tls-key'] && values['tls-cert'] && values['tls-ca'] ? { key: readFileSync(values['tls-key']), cert: readFileSync(values['tls-cert']), ca: readFileSync(values['tls-ca']), requireClientCert: true } : undefined;
 const transport = await listenRaftTransport({ groupId: group, self: id, listen: raftListen, advertise: raftAddress, logger, ...(tls ? { tls } : {}) });
-const sm = new KvStateMachine();
+const sm = new KvStore();
 const node = await startRaftNode({
   id,
   groupId: group,
   store,
-  stateMachine: sm,
+  applier: sm,
   transport,
   logger,
   electionTimeoutMs: Number(values['election-ms']),

@@ -11,7 +11,7 @@ import type { CommandContext } from '../command.js';
 import type { Plan } from '../plan/plan-model.js';
 import type { ApplyEvent } from './apply-events.js';
 import { acquireClusterLock, newLockId, releaseClusterLock, type LockInfo, type LockTarget } from './cluster-lock.js';
-import type { ClusterSession } from './cluster-session.js';
+import type { ClusterSession } from '../session/cluster-session.js';
 import { eventLine } from './event-lines.js';
 import { executePlan, type ApplyOutcome, type ExecutorDeps } from './executor.js';
 import { Journal, type LastRun } from './journal.js';

@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { ApplyError } from '../apply/apply-error.js';
-import type { ClusterSession } from '../apply/cluster-session.js';
+import type { ClusterSession } from '../session/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
 import type { ExecutorDeps } from '../apply/executor.js';
 import { readLastRun } from '../apply/journal.js';

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CodedError, isCodedError } from '../../common/coded-error.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
-import { ClusterSession, type SessionOptions } from '../apply/cluster-session.js';
+import { ClusterSession, type SessionOptions } from '../session/cluster-session.js';
 import { givenBundle, matchingRuntime, releaseBundle, selfBundle } from '../apply/runtime-bundle.js';
 import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';

@@ -5,7 +5,7 @@
  * Returns the exit code (0 done, 1 failed, 130 interrupted).
  */
 import { hostname } from 'node:os';
-import type { ClusterSession } from '../apply/cluster-session.js';
+import type { ClusterSession } from '../session/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
 import { ApplyError } from '../apply/apply-error.js';
 import type { ApplyOutcome, ExecutorDeps } from '../apply/executor.js';

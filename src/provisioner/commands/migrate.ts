@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { systemClock } from '../../common/clock.js';
 import type { ApplyEvent } from '../apply/apply-events.js';
-import type { ClusterSession } from '../apply/cluster-session.js';
+import type { ClusterSession } from '../session/cluster-session.js';
 import { eventLine } from '../apply/event-lines.js';
 import { readLastRun } from '../apply/journal.js';
 import { runLocked } from '../apply/locked-run.js';

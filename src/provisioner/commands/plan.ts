@@ -21,7 +21,7 @@ import { parseIgnoreList } from '../plan/preflight.js';
 import { SAVED_PLAN_FORMAT, serializeSavedPlan } from '../plan/saved-plan.js';
 import type { Topology } from '../topology/model.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
-import type { SessionOptions } from '../apply/cluster-session.js';
+import type { SessionOptions } from '../session/cluster-session.js';
 import { loadClusterInput, openSession, parseConcurrency, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
 import { errorJson, writeFailureJson } from './json-output.js';
 

@@ -4,7 +4,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { ApplyError } from '../apply/apply-error.js';
-import type { ClusterSession } from '../apply/cluster-session.js';
+import type { ClusterSession } from '../session/cluster-session.js';
 import type { ApplyOutcome } from '../apply/executor.js';
 import type { CommandContext } from '../command.js';
 import { PlanError } from '../plan/plan-error.js';

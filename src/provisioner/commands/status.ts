@@ -4,7 +4,7 @@
  * Exit 0 healthy and in sync, 2 healthy with configuration drift (or a restart pending), 1 unhealthy or error.
  * With `-o json` stdout is one JSON document, also on error (json-output.ts).
  */
-import type { SessionOptions } from '../apply/cluster-session.js';
+import type { SessionOptions } from '../session/cluster-session.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { clusterStatus, formatStatus } from '../plan/cluster-status.js';
 import { loadClusterInput, openSession, parseConcurrency, printError } from './cluster-input.js';

@@ -4,7 +4,7 @@
  * be resumed from its own machine. Exit 0 when at least one lock was removed, 1 otherwise.
  */
 import type { CommandContext, CommandSpec } from '../command.js';
-import type { SessionOptions } from '../apply/cluster-session.js';
+import type { SessionOptions } from '../session/cluster-session.js';
 import { ApplyError } from '../apply/apply-error.js';
 import { readLock, removeLock } from '../apply/cluster-lock.js';
 import { lockFilePath } from '../plan/host-paths.js';

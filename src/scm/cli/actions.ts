@@ -18,7 +18,7 @@ import { clientTls, scmServerCheck } from '../security/tls-identities.js';
 import { obtainIdentity, runCertList, runCertRequest, runCertRevoke } from '../tools/cert-commands.js';
 import { clientTlsFor, metadataDirOf, securityEnabled } from '../tools/client-identity.js';
 import { joinClientOptions, type JoinClientOptions } from '../tools/secure-join.js';
-import { readTokenFile } from '../tools/token-file.js';
+import { readTokenFile } from '../server/token-file.js';
 import type { RpcEndpoint } from '../transport/rpc-endpoint.js';
 import { runTokenCreate, runTokenList, runTokenRevoke } from '../tools/token-commands.js';
 import { systemHostLocality } from '../config/host-locality.js';
@@ -26,7 +26,7 @@ import { loadOzoneConf, type OzoneConf } from '../config/ozone-conf.js';
 import { readSizing, readTiming, resolveScmConfig, type ScmConfig } from '../config/scm-config.js';
 import { clientService, endpointsOf, readScmTopology } from '../config/scm-topology.js';
 import { newClusterId, readVersionFile, SOFTWARE_LAYOUT_VERSION } from '../storage/version-file.js';
-import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../tools/daemon.js';
+import { daemonPaths, daemonStart, daemonStatus, daemonStop } from '../server/daemon.js';
 import { runContainerCreate } from '../tools/container-create.js';
 import { versionBanner } from '../tools/version-banner.js';
 import type { LiveScmLocator } from '../tools/ldb.js';
@@ -45,7 +45,7 @@ import { safeModeAction } from './safe-mode-action.js';
 
 // The server, LevelDB and the tools built on them load when a command that needs them runs, not at every
 // start: `admin scm roles` (what scmctl asks every SCM host on each plan) starts ~100 ms sooner.
-const serverModule = (): Promise<typeof import('../server.js')> => import('../server.js');
+const serverModule = (): Promise<typeof import('../server/scm-server.js')> => import('../server/scm-server.js');
 const ldbModule = (): Promise<typeof import('../tools/ldb.js')> => import('../tools/ldb.js');
 
 export interface ActionEnv {
@@ -169,7 +169,7 @@ export function createActions(ctx: ActionEnv): CliActions {
       if (o.init) {
         return guarded(EXIT_FAILURE, async () => {
           try {
-            await (await import('../tools/scm-init.js')).scmInit(await localConfig(g), io, o.clusterid === undefined ? {} : { clusterIdUuid: o.clusterid });
+            await (await import('../server/scm-init.js')).scmInit(await localConfig(g), io, o.clusterid === undefined ? {} : { clusterIdUuid: o.clusterid });
             return 0;
           } catch (err) {
             report(io, err);
@@ -182,7 +182,7 @@ export function createActions(ctx: ActionEnv): CliActions {
         return guarded(EXIT_FAILURE, async () => {
           try {
             const token = o.tokenFile === undefined ? undefined : await readTokenFile(o.tokenFile, ctx.readStdin);
-            await (await import('../tools/scm-bootstrap.js')).scmBootstrap(await localConfig(g), io, { ...(token ? { token } : {}), ...(o.caCertHash ? { caCertHash: o.caCertHash } : {}) });
+            await (await import('../server/scm-bootstrap.js')).scmBootstrap(await localConfig(g), io, { ...(token ? { token } : {}), ...(o.caCertHash ? { caCertHash: o.caCertHash } : {}) });
             return 0;
           } catch (err) {
             report(io, err);

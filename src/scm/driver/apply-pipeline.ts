@@ -1,20 +1,20 @@
 /**
  * The apply side of a RaftNode (docs/raft.md §4): everything between "committed and durable here" and
- * "the state machine has it".
+ * "the applier has it".
  *
  *   apply queue   committed entries are applied by one sequential worker as soon as they are committed and
  *                 durable here, independently of the Ready loop's persistence (whose fsync of newer entries
- *                 they need not wait for); the core counts them applied only once the state machine has
+ *                 they need not wait for); the core counts them applied only once the applier has
  *                 applied them. Each applied entry settles the request waiting for it (pending-requests.ts).
  *   snapshots     taken here, at an exact applied point, after enough entries (written and the log compacted
  *                 in the background, one at a time); installed here when the Ready loop receives a
  *                 leader's snapshot (restore retried until it succeeds or the node closes).
- *   start-up      recoverStateMachine brings the state machine level with the log before the core starts.
+ *   start-up      recoverApplier brings the applier level with the log before the core starts.
  *
  * It owns what "applied" means on this node: the applied index, the applied membership (ConfState) and
- * the floor below which the state machine already holds the entries (restart, checkpoint). The node
+ * the floor below which the applier already holds the entries (restart, checkpoint). The node
  * (raft-node.ts) reads them; what an applied batch changes outside (membership, events, reads, the Ready
- * loop's wake-up) goes through ApplyHost. Synchronous up to the state machine's own awaits: pumping the
+ * loop's wake-up) goes through ApplyHost. Synchronous up to the applier's own awaits: pumping the
  * committed entries never waits.
  */
 import type { Clock } from '../../common/clock.js';
@@ -27,7 +27,7 @@ import { REJOIN_HINT, RaftStorageError, type RaftLogState, type RaftLogStore } f
 import { asFatal, type NodeLifecycle } from './node-lifecycle.js';
 import type { PendingRequests } from './pending-requests.js';
 import type { RaftCounters } from './raft-status.js';
-import type { SnapshotSource, StateMachine } from './state-machine.js';
+import type { SnapshotSource, RaftApplier } from './raft-applier.js';
 
 /** What an applied batch changes outside the pipeline; implemented by raft-node.ts. */
 export interface ApplyHost {
@@ -40,7 +40,7 @@ export interface ApplyHost {
 }
 
 export interface ApplyPipelineOptions<R> {
-  readonly stateMachine: StateMachine<R>;
+  readonly applier: RaftApplier<R>;
   readonly store: RaftLogStore;
   readonly clock: Clock;
   readonly log: Logger;
@@ -57,15 +57,15 @@ export interface ApplyPipelineOptions<R> {
 }
 
 /**
- * Brings the state machine level with the log at start-up and returns the index up to which it holds the
- * entries. Entries reach the state machine only after they are durable here, so a state machine ahead of
+ * Brings the applier level with the log at start-up and returns the index up to which it holds the
+ * entries. Entries reach the applier only after they are durable here, so an applier ahead of
  * the log means the log lost entries this node acknowledged (deleted, truncated, an old copy restored) —
  * unless it holds state installed from elsewhere (a leader's snapshot, a checkpoint newer than it), up to
  * the index the install marker records. Starting would let the leader count this node's lost
- * acknowledgements toward a quorum: RAFT_LOG_LOST instead. A state machine behind the log's snapshot
+ * acknowledgements toward a quorum: RAFT_LOG_LOST instead. An applier behind the log's snapshot
  * restores it (`from: null`).
  */
-export async function recoverStateMachine<R>(state: RaftLogState, sm: StateMachine<R>, store: RaftLogStore, signal?: AbortSignal): Promise<LogIndex> {
+export async function recoverApplier<R>(state: RaftLogState, sm: RaftApplier<R>, store: RaftLogStore, signal?: AbortSignal): Promise<LogIndex> {
   const snap = state.snapshot;
   let smApplied = (await sm.appliedIndex?.()) ?? 0;
   const logEnd = Math.max(snap.meta.index, state.compactedIndex + state.entries.length);
@@ -94,7 +94,7 @@ export class ApplyPipeline<R> {
   private mem!: MemoryStorage;
   private appliedIndex: LogIndex = 0;
   private confState: ConfState = { members: [] };
-  /** Entries at or below this index are already reflected in the state machine (restart, checkpoint). */
+  /** Entries at or below this index are already reflected in the applier (restart, checkpoint). */
   private smFloor: LogIndex = 0;
   private readonly queue: Entry[] = [];
   private running = false;
@@ -109,7 +109,7 @@ export class ApplyPipeline<R> {
     this.host = options.host;
   }
 
-  /** Called once the core exists: `applied` is where the core starts, `smFloor` what recoverStateMachine returned. */
+  /** Called once the core exists: `applied` is where the core starts, `smFloor` what recoverApplier returned. */
   start(raw: RawNode, mem: MemoryStorage, at: { applied: LogIndex; smFloor: LogIndex }): void {
     this.raw = raw;
     this.mem = mem;
@@ -118,7 +118,7 @@ export class ApplyPipeline<R> {
     this.confState = raw.status().conf;
   }
 
-  /** The highest index applied here (state machine and membership). */
+  /** The highest index applied here (applier and membership). */
   get applied(): LogIndex {
     return this.appliedIndex;
   }
@@ -187,7 +187,7 @@ export class ApplyPipeline<R> {
       changed = true;
       this.o.log.info('applied membership change', { index: e.index, change: cc.type, member: cc.id });
     } else if (e.data.byteLength > 0 && e.index > this.smFloor) {
-      result = await this.o.stateMachine.apply({ index: e.index, term: e.term, data: e.data });
+      result = await this.o.applier.apply({ index: e.index, term: e.term, data: e.data });
     }
     this.appliedIndex = e.index;
     this.o.pending.applied(e.index, e.term, result);
@@ -195,7 +195,7 @@ export class ApplyPipeline<R> {
   }
 
   /**
-   * Restores a leader's snapshot into the state machine (the Ready loop calls it with the apply queue
+   * Restores a leader's snapshot into the applier (the Ready loop calls it with the apply queue
    * drained and no local snapshot being written), retrying with backoff until it succeeds or the node
    * closes; requests the snapshot covers are settled.
    */
@@ -205,9 +205,9 @@ export class ApplyPipeline<R> {
     let delay = 100;
     for (;;) {
       try {
-        const r = await this.o.stateMachine.restore({ index: snap.meta.index, term: snap.meta.term, data: snap.data }, { from, signal: this.o.restoreSignal });
+        const r = await this.o.applier.restore({ index: snap.meta.index, term: snap.meta.term, data: snap.data }, { from, signal: this.o.restoreSignal });
         this.smFloor = Math.max(snap.meta.index, r ? r.appliedIndex : 0);
-        // the state machine may now be ahead of the snapshot (a newer checkpoint): record how far
+        // the applier may now be ahead of the snapshot (a newer checkpoint): record how far
         if (this.smFloor > snap.meta.index) await this.o.store.markInstalling(this.smFloor);
         break;
       } catch (err) {
@@ -232,20 +232,20 @@ export class ApplyPipeline<R> {
   }
 
   /**
-   * Takes a snapshot once enough entries were applied since the last one. The state machine is asked at
+   * Takes a snapshot once enough entries were applied since the last one. The applier is asked at
    * an exact applied point (the apply worker is between entries); writing it and compacting the log run
    * in the background, one at a time, so neither the Ready loop nor the apply queue waits for them.
    */
   private maybeSnapshot(): void {
     const snapIndex = Math.max(this.mem.snapshot().meta.index, this.snapshotPending);
-    // A state machine that is ahead of the log (restart, downloaded checkpoint) cannot describe `applied`.
+    // An applier that is ahead of the log (restart, downloaded checkpoint) cannot describe `applied`.
     if (this.appliedIndex - snapIndex < this.o.snapshotThreshold || this.appliedIndex < this.smFloor || this.life.closed) return;
     const index = this.appliedIndex;
     const term = this.mem.term(index);
     if (term === null) return;
     const conf = this.confState;
     this.snapshotPending = index;
-    const taken = Promise.resolve(this.o.stateMachine.snapshot({ index, term }));
+    const taken = Promise.resolve(this.o.applier.snapshot({ index, term }));
     this.snapshotWrite = this.snapshotWrite
       .then(async () => {
         const data = await taken;

@@ -4,7 +4,7 @@
  *  bootstrapNewGroup       `--init` on a fresh SCM: a one-member group, self as voter. The membership is log
  *                          entry 1 (committed), so later members learn it by replication like any entry.
  *  bootstrapFromSnapshot   converting a standalone SCM that already holds data: a one-member group whose
- *                          log starts after an initial snapshot at `index`/`term` (the state machine already
+ *                          log starts after an initial snapshot at `index`/`term` (the applier already
  *                          holds that state). A follower added later catches up by snapshot, not by replaying
  *                          from index 1.
  *  (nothing)               a joining node starts with an empty store and no membership; it waits until a

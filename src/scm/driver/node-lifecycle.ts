@@ -11,7 +11,7 @@ export interface NodeLifecycle {
   fatal: Error | null;
 }
 
-/** A coded error (storage, Raft) stops the node as it is; anything else is the state machine's failure. */
+/** A coded error (storage, Raft) stops the node as it is; anything else is the applier's failure. */
 export function asFatal(err: unknown): Error {
   if (err instanceof RaftError || typeof (err as { code?: unknown })?.code === 'string') return err as Error;
   return new RaftError('STATE_MACHINE_FAILED', `state machine failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });

@@ -38,7 +38,7 @@ export class PendingRequests<R> {
 
   constructor(private readonly self: NodeId) {}
 
-  /** Waits for the proposal the core placed `at`; resolves with the state machine's result once applied here. */
+  /** Waits for the proposal the core placed `at`; resolves with the applier's result once applied here. */
   proposal(at: { index: LogIndex; term: Term }, signal?: AbortSignal): Promise<R> {
     return track(this.proposals, at, signal);
   }

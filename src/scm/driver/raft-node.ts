@@ -8,15 +8,15 @@
  *   peer-health.ts       last contact and lag of each member, for status()
  *   node-lifecycle.ts    closed / fatal, shared by the parts
  *
- * Here: open (load the store, recover the state machine, build the core), the requests (propose,
+ * Here: open (load the store, recover the applier, build the core), the requests (propose,
  * membership, transfer, ReadIndex), inputs from the transport and the ticker (stepped into the core
  * between Readys: that batches many proposals into one fsync), roles and membership, status and events.
  *
  * Time comes from a Clock (ticks), randomness from a RandomSource, the network from a PeerTransport, the
- * log from a RaftLogStore, the application from a StateMachine. The driver owns none of them: the caller
+ * log from a RaftLogStore, the application from a RaftApplier. The driver owns none of them: the caller
  * opens them, and closes them after `close()` resolved (reverse order).
  *
- * Proposals resolve with the state machine's result once applied on this node, or reject with a
+ * Proposals resolve with the applier's result once applied on this node, or reject with a
  * RaftError (NOT_LEADER with the leader hint, PROPOSAL_DROPPED, PROPOSAL_UNKNOWN, RAFT_CLOSED, …).
  * A storage or state-machine failure is fatal: the node stops, emits a 'fatal' event, and rejects
  * everything pending and later; restart the process.
@@ -31,20 +31,20 @@ import type { RandomSource } from '../raft/random.js';
 import { RawNode } from '../raft/raw-node.js';
 import type { ConfState, LogIndex, Message, NodeId, Term } from '../raft/types.js';
 import type { RaftLogStore } from '../storage/raft-log-store.js';
-import { ApplyPipeline, recoverStateMachine } from './apply-pipeline.js';
+import { ApplyPipeline, recoverApplier } from './apply-pipeline.js';
 import type { NodeLifecycle } from './node-lifecycle.js';
 import { PeerHealth } from './peer-health.js';
 import type { PeerTransport } from './peer-transport.js';
 import { PendingRequests, abortError } from './pending-requests.js';
 import type { RaftCounters, RaftEvent, RaftMetrics, RaftRole, RaftStatus } from './raft-status.js';
 import { ReadyLoop } from './ready-loop.js';
-import type { StateMachine } from './state-machine.js';
+import type { RaftApplier } from './raft-applier.js';
 
 export interface RaftNodeOptions<R> {
   readonly id: NodeId;
   readonly groupId: string;
   readonly store: RaftLogStore;
-  readonly stateMachine: StateMachine<R>;
+  readonly applier: RaftApplier<R>;
   readonly transport: PeerTransport;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -123,7 +123,7 @@ export class RaftNode<R = unknown> {
     this.health = new PeerHealth(this.id, this.clock, { heartbeatMs: this.heartbeatTick * this.tickMs, electionMs: this.electionTick * this.tickMs });
     this.pending = new PendingRequests<R>(this.id);
     this.apply = new ApplyPipeline<R>({
-      stateMachine: options.stateMachine,
+      applier: options.applier,
       store: options.store,
       clock: this.clock,
       log: this.log,
@@ -168,7 +168,7 @@ export class RaftNode<R = unknown> {
     const state = await this.o.store.load();
     this.mem = MemoryStorage.restore(state);
     const snap = state.snapshot;
-    const smApplied = await recoverStateMachine(state, this.o.stateMachine, this.o.store, signal);
+    const smApplied = await recoverApplier(state, this.o.applier, this.o.store, signal);
     const commit = state.hardState.commit;
     const coreApplied = Math.max(snap.meta.index, Math.min(smApplied, commit));
     const jitterTicks = Math.max(1, Math.round((this.o.electionJitterMs ?? this.electionTick * this.tickMs) / this.tickMs));
@@ -188,7 +188,7 @@ export class RaftNode<R = unknown> {
       },
       this.mem,
     );
-    // Membership changes between the snapshot and what the state machine already holds reach the core now.
+    // Membership changes between the snapshot and what the applier already holds reach the core now.
     if (coreApplied > snap.meta.index) {
       for (const e of this.mem.entries(snap.meta.index + 1, coreApplied + 1, Number.POSITIVE_INFINITY)) {
         if (e.type === 'conf-change') this.raw.applyConfChange(decodeConfChange(e.data));
@@ -218,7 +218,7 @@ export class RaftNode<R = unknown> {
 
   // ------------------------------------------------------------------ public API
 
-  /** Replicates `data`; resolves with the state machine's result once applied here. Leader only. */
+  /** Replicates `data`; resolves with the applier's result once applied here. Leader only. */
   propose(data: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<R> {
     const failure = this.precheck(options.signal);
     if (failure) return Promise.reject(failure);
@@ -292,7 +292,7 @@ export class RaftNode<R = unknown> {
   /**
    * A linearizable read barrier (ReadIndex): resolves with an index once this node (the leader) has
    * confirmed its leadership with a quorum and applied everything committed before the call. Reads of
-   * the state machine after it observe every write acknowledged before the call.
+   * the applier after it observe every write acknowledged before the call.
    */
   readBarrier(options: { signal?: AbortSignal } = {}): Promise<LogIndex> {
     const failure = this.precheck(options.signal);

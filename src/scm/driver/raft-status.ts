@@ -43,7 +43,7 @@ export interface RaftStatus {
   readonly snapshotIndex: LogIndex;
   readonly leadTransferee: NodeId | null;
   readonly peers: readonly RaftPeerStatus[];
-  /** Set once the node stopped on a fatal error (storage, state machine, invariant). */
+  /** Set once the node stopped on a fatal error (storage, applier, invariant). */
   readonly fatal: string | null;
 }
 

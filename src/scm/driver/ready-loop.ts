@@ -1,7 +1,7 @@
 /**
  * etcd's Ready loop for a RaftNode (docs/raft.md §4): one loop takes the core's Readys one at a time.
  *
- *   for each Ready:  send eager leader messages → restore a received snapshot into the state machine →
+ *   for each Ready:  send eager leader messages → restore a received snapshot into the applier →
  *                    persist (one batch, fsync'd when the Ready requires it: group commit) while the apply
  *                    pipeline applies committed entries (already durable locally) → update the in-memory
  *                    log → send the remaining messages → record confirmed reads → advance → serve reads
@@ -47,7 +47,7 @@ export interface ReadyLoopOptions<R> {
   readonly host: ReadyLoopHost;
 }
 
-/** R: the state machine's result type (the loop only passes it through). */
+/** R: the applier's result type (the loop only passes it through). */
 export class ReadyLoop<R> {
   private readonly store: RaftLogStore;
   private readonly transport: PeerTransport;

@@ -3,7 +3,7 @@
  * cluster id, for a bootstrapped SCM and OMs), `addScm` (a bootstrapped SCM joins the ring at its first
  * start; in secure mode only with its own SCM certificate), `allocateBlock` (OM/freon).
  */
-import type { AllocatedBlock } from '../services/block-manager.js';
+import type { AllocatedBlock } from '../managers/block-manager.js';
 import { CLUSTER_ID, int, obj, optional, str, UUID } from '../transport/params-guard.js';
 import { unary } from '../transport/protocol-definition.js';
 import { replicationConfigGuard } from './record-guards.js';

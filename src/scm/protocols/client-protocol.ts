@@ -3,14 +3,14 @@
  * except `status` and the safe mode calls (any SCM), as Ozone exempts a few follower-readable calls (CLT). In secure mode the
  * caller authenticates with a certificate; what each identity may call is security/access-policy.ts.
  */
-import type { PeerRole } from '../server/roles.js';
+import type { PeerRole } from '../protocol-servers/roles.js';
 import type { TokenScope } from '../state/join-token-records.js';
 import type { ContainerInfo, PipelineInfo } from '../state/records.js';
 import { bool, int, literal, obj, optional, str } from '../transport/params-guard.js';
 import { unary } from '../transport/protocol-definition.js';
 import type { ContainerListPage, ContainerWithReplicas, DatanodeListing, StatusAndMessages } from './operator-listings.js';
 import { replicationConfigGuard } from './record-guards.js';
-import type { SafeModeRuleStatus } from '../services/safe-mode-manager.js';
+import type { SafeModeRuleStatus } from '../managers/safe-mode-manager.js';
 
 export interface ScmInfo {
   readonly clusterId: string;

@@ -9,7 +9,7 @@
  *  INVALID_CONF_CHANGE      the change does not fit the current membership (unknown id, last voter, …).
  *  TRANSFER_FAILED          leadership did not move to the target within an election timeout.
  *  RAFT_CLOSED              the node is closed (or failed); nothing more will be accepted.
- *  STATE_MACHINE_FAILED     the state machine threw; the node stopped to keep replicas identical.
+ *  STATE_MACHINE_FAILED     the applier threw; the node stopped to keep replicas identical.
  *  SNAPSHOT_FAILED          taking or restoring a snapshot failed.
  *  INVALID_ARGUMENT         a caller passed something malformed (bad id, address, option).
  *  INTERNAL                 an invariant of the core broke (a bug or corrupt storage); the node must stop.

@@ -1,5 +1,5 @@
 /**
- * The Raft state machine (one node's view): roles, terms, votes, replication, commit, membership.
+ * The Raft protocol core (one node's view): roles, terms, votes, replication, commit, membership.
  *
  * Contract (etcd-io/raft model): synchronous and deterministic. Inputs are `tick()`, `step(message)` and
  * the local requests (`propose`, `proposeConfChange`, `transferLeader`, `readIndex`, `applyConfChange`,
@@ -46,7 +46,7 @@ export interface RaftConfig {
   /** Ticks between leader heartbeats; must be < electionTick. */
   readonly heartbeatTick: number;
   readonly random: RandomSource;
-  /** Index the state machine has already applied (restart). Default: the last snapshot index. */
+  /** Index the applier has already applied (restart). Default: the last snapshot index. */
   readonly applied?: LogIndex;
   /** Upper bound of entry bytes in one append message (at least one entry is always sent). Default 1 MiB. */
   readonly maxSizePerMsg?: number;

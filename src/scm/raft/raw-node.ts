@@ -1,11 +1,11 @@
 /**
- * RawNode: the Ready/advance interface around the Raft state machine (etcd-io/raft's RawNode).
+ * RawNode: the Ready/advance interface around the Raft core (etcd-io/raft's RawNode).
  *
  * Usage contract (the driver's loop; docs/raft.md §Ready loop):
  *   1. `if (node.hasReady()) rd = node.ready()`
  *   2. send `rd.eagerMessages` (leader appends/heartbeats whose term is already durable — may overlap
  *      the fsync, Raft thesis §10.2.1; the leader counts its own copy only after step 4's advance)
- *   3. restore `rd.snapshot` into the state machine (if any), then persist `rd.hardState`, `rd.entries`,
+ *   3. restore `rd.snapshot` into the applier (if any), then persist `rd.hardState`, `rd.entries`,
  *      `rd.snapshot` in one synced batch (skip the sync when `!rd.mustSync`)
  *   4. update the in-memory LogStorage with the same
  *   5. send `rd.messages` (they may depend on what step 3 persisted: votes, append acknowledgements)
@@ -196,7 +196,7 @@ export class RawNode {
     return ents;
   }
 
-  /** The state machine has applied everything up to `index` (taken with takeCommittedEntries). */
+  /** The applier has applied everything up to `index` (taken with takeCommittedEntries). */
   appliedTo(index: LogIndex): void {
     this.raft.onApplied(index);
   }

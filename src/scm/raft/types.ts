@@ -64,7 +64,7 @@ export interface SnapshotMeta {
 }
 
 /**
- * A point-in-time image of the state machine at `meta.index`. `data` is whatever the state machine's
+ * A point-in-time image of the applier at `meta.index`. `data` is whatever the applier's
  * `snapshot()` produced: the full state (test KV) or a small descriptor the follower uses to fetch the
  * state out of band (SCM checkpoint download).
  */
@@ -129,7 +129,7 @@ export function message(fields: Partial<Message> & Pick<Message, 'type' | 'from'
 /** The role of the local node as the core sees it. */
 export type StateType = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
 
-/** A linearizable read point: once the state machine has applied `index`, a read tagged `context` may proceed. */
+/** A linearizable read point: once the applier has applied `index`, a read tagged `context` may proceed. */
 export interface ReadState {
   readonly index: LogIndex;
   readonly context: Uint8Array;

@@ -2,7 +2,7 @@
  * The follower side of snapshot catch-up (§10), ready for the Raft layer's "install snapshot from leader":
  * download the leader's checkpoint over its inter-SCM port (9895) into
  * `<snapshot dir>/scm.db-<leaderNodeId>-<millis>.ckpt` (verified while written, atomically renamed), then
- * let the ScmStateMachine install it only if its term#index is newer than what is applied.
+ * let the ScmStateStore install it only if its term#index is newer than what is applied.
  */
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -12,7 +12,7 @@ import { readCheckpoint, type CheckpointTrailer } from '../storage/checkpoint.js
 import { RpcClient } from '../transport/rpc-client.js';
 import type { ClientTls } from '../transport/tls-options.js';
 import type { InterScmProtocol } from '../protocols/inter-scm-protocol.js';
-import type { ScmStateMachine } from './scm-state-machine.js';
+import type { ScmStateStore } from './scm-state-store.js';
 
 export interface LeaderEndpoint {
   readonly nodeId: string;
@@ -55,9 +55,9 @@ export async function downloadCheckpoint(
   }
 }
 
-/** Download from the leader and install into the state machine if newer (CHECKPOINT_NOT_NEWER otherwise). */
+/** Download from the leader and install into the state store if newer (CHECKPOINT_NOT_NEWER otherwise). */
 export async function catchUpFromLeader(
-  sm: ScmStateMachine,
+  sm: ScmStateStore,
   leader: LeaderEndpoint,
   clusterId: string,
   snapshotDir: string,

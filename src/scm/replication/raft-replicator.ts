@@ -30,7 +30,7 @@ import { leaderWait, type ScmConfig } from '../config/scm-config.js';
 import { endpointsOf, splitHostPort, type ScmNode } from '../config/scm-topology.js';
 import { startRaftNode, type RaftNode } from '../driver/raft-node.js';
 import type { RaftStatus } from '../driver/raft-status.js';
-import type { SnapshotSource } from '../driver/state-machine.js';
+import type { SnapshotSource } from '../driver/raft-applier.js';
 import { RaftError } from '../raft/raft-error.js';
 import { nodeId, type NodeId } from '../raft/types.js';
 import { openRaftLogStore, RaftStorageError, type RaftLogStore, type RaftStorageErrorCode } from '../storage/raft-log-store.js';
@@ -45,13 +45,13 @@ import type { LeaderEndpoint } from './checkpoint-downloader.js';
 import { raftAddressOf, raftGroupId, raftStoreLocation } from './raft-group.js';
 import { NotLeaderError, ReplicationError, type LeaderHint } from './replication-error.js';
 import type { Replicator, ReplicatorStatus, RingPeer, RoleChange, ScmRole } from './replicator.js';
-import { ScmRaftStateMachine } from './scm-raft-state-machine.js';
-import type { ScmStateMachine } from './scm-state-machine.js';
+import { ScmStateMachine } from './scm-state-machine.js';
+import type { ScmStateStore } from './scm-state-store.js';
 
 export interface RaftReplicatorOptions {
   readonly config: ScmConfig;
   readonly version: ScmVersion;
-  readonly stateMachine: ScmStateMachine;
+  readonly stateStore: ScmStateStore;
   readonly logger: Logger;
   readonly clock: Clock;
   /** secure mode: mutual TLS for the Raft port, and this SCM's client identity for addSCM (block port) and checkpoint downloads (inter-SCM port) */
@@ -97,7 +97,7 @@ export class RaftReplicator implements Replicator {
     private readonly o: RaftReplicatorOptions,
     private readonly store: RaftLogStore,
     private readonly transport: RaftTransport,
-    private readonly machine: ScmRaftStateMachine,
+    private readonly machine: ScmStateMachine,
     /** the store was empty: this SCM was bootstrapped and the leader has not added it yet */
     readonly joinNeeded: boolean,
   ) {
@@ -137,7 +137,7 @@ export class RaftReplicator implements Replicator {
       await store.close();
       throw err;
     });
-    const machine = new ScmRaftStateMachine(o.stateMachine, {
+    const machine = new ScmStateMachine(o.stateStore, {
       clusterId: version.clusterId,
       snapshotDir: config.dirs.snapshot,
       clock: o.clock,
@@ -158,7 +158,7 @@ export class RaftReplicator implements Replicator {
         id: this.selfId,
         groupId: raftGroupId(version.clusterId),
         store: this.store,
-        stateMachine: this.machine,
+        applier: this.machine,
         transport: this.transport,
         clock,
         logger: logger.child({ component: 'raft' }),
@@ -343,7 +343,7 @@ export class RaftReplicator implements Replicator {
   }
 
   status(): ReplicatorStatus {
-    const applied = this.o.stateMachine.lastApplied()?.index ?? 0;
+    const applied = this.o.stateStore.lastApplied()?.index ?? 0;
     if (!this.node) return { mode: 'raft', role: 'FOLLOWER', term: 0, leader: undefined, commitIndex: 0, appliedIndex: applied, peers: [] };
     const st = this.node.status();
     const peers: RingPeer[] = st.peers.map((p) => {

@@ -1,7 +1,7 @@
 /**
  * The replication port: the ONLY way the server changes replicated state. StandaloneReplicator
  * applies locally (term 0); RaftReplicator proposes through the Raft driver and resolves once the entry
- * is applied by the ScmStateMachine on this node. Domain, storage and tools do
+ * is applied by the ScmStateStore on this node. Domain, storage and tools do
  * not change when the implementation does.
  *
  * Contract for implementations:

@@ -1,215 +1,146 @@
 /**
- * The SCM state machine: applies committed commands to scm.db and the in-memory state, in log order.
- * This is the state-machine port the Raft driver calls (`apply` for committed entries, `checkpoint` for
- * snapshots, `installCheckpoint` to restore a newer snapshot); StandaloneReplicator calls it directly.
+ * The SCM state machine (Ozone's SCMStateMachine): the one RaftApplier the Raft driver applies committed
+ * entries to, over the ScmStateStore (scm.db + in-memory state) (docs/raft.md §2.3, §10 of the Ozone notes).
+ * It is the only thing called "state machine" on the request path (docs/design.md §7.3).
  *
- * Contract:
- *  - `apply(entries)` takes entries in increasing index order; those at or below the last applied index
- *    are skipped (replay after restart is idempotent) and answered with `{ok: true, value: 'ALREADY_APPLIED'}`;
- *    standalone indexes are consecutive (SM_GAP otherwise); under Raft (`allowGaps`) log entries that are
- *    not commands (membership changes, a new leader's empty entry) leave gaps;
- *  - `markApplied(t)` records that everything up to `t` is applied when the entries after the last
- *    command were not commands (Ozone's notifyTermIndexUpdated), so a snapshot at a Raft index always
- *    matches `#TRANSACTIONINFO`; `flush()` makes every write so far durable (a snapshot's precondition
- *    for compacting the Raft log). Writes of apply/markApplied/flush are issued strictly in call order;
- *  - all effects of one call plus `#TRANSACTIONINFO = term#index` of its last entry are ONE atomic batch
- *    (fsync'd when `sync`: standalone has no other log; under Raft the log is the durable record);
- *  - memory is updated before the batch is written; if the write fails the state machine is failed
- *    (SM_FAILED on every later call) and the process must exit — memory and disk must never diverge;
- *  - a single caller at a time (the replicator serialises); reads of `view` are always safe.
+ *  apply     decode the entry's command → reducer → one LevelDB batch with `#TRANSACTIONINFO = term#index`
+ *            (not fsync'd: the Raft log is the durable record, and a snapshot flushes first). Domain
+ *            failures are CommandResults; bytes that are not a command are rejected as a result
+ *            (INVALID_COMMAND) too, deterministically on every replica. Only a storage failure throws
+ *            (the driver then stops the node: memory and disk must never diverge).
+ *  snapshot  marks the snapshot index applied (entries after the last command may be membership changes
+ *            or a leader's empty entry), fsyncs scm.db, and returns a descriptor {index, term, clusterId}.
+ *  restore   `from` = the leader that sent the snapshot: download its consistent scm.db checkpoint over its
+ *            inter-SCM port (9895) into the snapshot dir and install it (old db kept as a backup, guarded
+ *            by dbInconsistentMarker) if it covers the descriptor; returns the checkpoint's index, which
+ *            may be newer than the descriptor. `from` = null (start-up, local state behind the local
+ *            snapshot): any other configured SCM's checkpoint that covers it. A store already at
+ *            or past the descriptor downloads nothing. Throwing makes the driver retry with backoff.
+ *  appliedIndex  `#TRANSACTIONINFO` of scm.db: entries up to it are not applied again after a restart.
  */
-import { CodedError } from '../../common/coded-error.js';
-import { checkpointStream, installCheckpoint, recoverInterruptedInstall, type CheckpointTrailer } from '../storage/checkpoint.js';
-import { ScmDb, transactionInfoChange, type DbChange } from '../storage/scm-db.js';
-import type { TransactionInfo } from '../storage/transaction-info.js';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import type { AppliedEntry, SnapshotImage, SnapshotRef, SnapshotSource, RaftApplier } from '../driver/raft-applier.js';
+import { decodeCommand } from '../state/command-codec.js';
 import type { CommandResult, ScmCommand } from '../state/commands.js';
-import { reduce } from '../state/reducer.js';
-import { STATE_FAMILIES, ScmState, type StateView } from '../state/scm-state.js';
+import type { ClientTls } from '../transport/tls-options.js';
+import { downloadCheckpoint, type LeaderEndpoint } from './checkpoint-downloader.js';
+import { ReplicationError } from './replication-error.js';
+import type { ScmStateStore } from './scm-state-store.js';
+import { decodeSnapshotDescriptor, encodeSnapshotDescriptor } from './snapshot-descriptor.js';
 
-export type StateMachineErrorCode = 'SM_FAILED' | 'SM_GAP';
-export class StateMachineError extends CodedError<StateMachineErrorCode> {}
+export interface ScmStateMachineOptions {
+  readonly clusterId: string;
+  readonly snapshotDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** the SCMs to fetch a checkpoint from: the sender of a snapshot, or (null) every other configured SCM */
+  readonly checkpointSources: (from: SnapshotSource | null) => readonly LeaderEndpoint[];
+  readonly tls?: ClientTls;
+  /** downloaded checkpoint files kept in the snapshot dir (newest first); default 2 */
+  readonly keepCheckpoints?: number;
+}
 
-export interface CommittedCommand {
-  readonly term: number;
+export interface CheckpointInstall {
+  readonly from: string;
+  readonly file: string;
   readonly index: number;
-  /** null: the entry's bytes are not an SCM command; it consumes its index and is rejected (INVALID_COMMAND) */
-  readonly command: ScmCommand | null;
+  readonly term: number;
+  readonly descriptorIndex: number;
 }
 
-export interface AppliedEvent {
-  readonly last: TransactionInfo;
-  readonly commands: readonly CommittedCommand[];
-}
+export class ScmStateMachine implements RaftApplier<CommandResult> {
+  private installs: CheckpointInstall[] = [];
 
-export class ScmStateMachine {
-  private state: ScmState;
-  private applied: TransactionInfo | undefined;
-  private failure: Error | undefined;
-  /** every LevelDB write of this machine, chained so they land in call order */
-  private writes: Promise<void> = Promise.resolve();
-  private readonly listeners = new Set<(e: AppliedEvent) => void>();
+  constructor(
+    private readonly sm: ScmStateStore,
+    private readonly o: ScmStateMachineOptions,
+  ) {}
 
-  private constructor(
-    private db: ScmDb,
-    state: ScmState,
-    applied: TransactionInfo | undefined,
-    private readonly clusterId: string,
-  ) {
-    this.state = state;
-    this.applied = applied;
+  /** Checkpoints installed since start (newest last). */
+  get checkpointInstalls(): readonly CheckpointInstall[] {
+    return this.installs;
   }
 
-  /** Opens an existing scm.db (never creates one) and loads the state. */
-  static async open(dbPath: string, clusterId: string): Promise<ScmStateMachine> {
-    // An install interrupted by a crash (dbInconsistentMarker) is completed or rolled back — only once this
-    // process holds scm.db's lock, or when scm.db is missing (crash between the two renames), so a running
-    // SCM's own install is never disturbed by another `ozone` process.
-    let db: ScmDb;
+  async apply(entry: AppliedEntry): Promise<CommandResult> {
+    let command: ScmCommand | null;
     try {
-      db = await ScmDb.open(dbPath, { create: false });
+      command = decodeCommand(entry.data);
     } catch (err) {
-      if ((err as { code?: string }).code !== 'SCMDB_NOT_FOUND' || recoverInterruptedInstall(dbPath) !== 'rolled-forward') throw err;
-      db = await ScmDb.open(dbPath, { create: false });
+      this.o.logger.error('log entry is not an SCM command; rejecting it', { index: entry.index, term: entry.term, error: (err as Error).message });
+      command = null;
     }
-    recoverInterruptedInstall(dbPath);
-    try {
-      const { state, applied } = await loadState(db);
-      return new ScmStateMachine(db, state, applied, clusterId);
-    } catch (err) {
-      await db.close();
-      throw err;
+    const [result] = await this.sm.apply([{ term: entry.term, index: entry.index, command }], { sync: false, allowGaps: true });
+    return result!;
+  }
+
+  async snapshot(meta: SnapshotRef): Promise<Uint8Array> {
+    const marked = this.sm.markApplied({ term: meta.term, index: meta.index }); // synchronous bookkeeping, before any later apply
+    await marked;
+    await this.sm.flush();
+    return encodeSnapshotDescriptor({ index: meta.index, term: meta.term, clusterId: this.o.clusterId });
+  }
+
+  appliedIndex(): number {
+    return this.sm.lastApplied()?.index ?? 0;
+  }
+
+  async restore(snapshot: SnapshotImage, options: { readonly from: SnapshotSource | null; readonly signal: AbortSignal }): Promise<{ appliedIndex: number }> {
+    const d = decodeSnapshotDescriptor(snapshot.data);
+    if (d.clusterId !== this.o.clusterId) {
+      throw new ReplicationError('REPLICATION_FAILED', `the snapshot belongs to cluster ${d.clusterId}, this SCM to ${this.o.clusterId}`);
     }
-  }
-
-  get view(): StateView {
-    return this.state;
-  }
-
-  /** The full state object, for read-only listing (containers, pipelines). */
-  get snapshotState(): ScmState {
-    return this.state;
-  }
-
-  get database(): ScmDb {
-    return this.db;
-  }
-
-  lastApplied(): TransactionInfo | undefined {
-    return this.applied;
-  }
-
-  onApplied(listener: (e: AppliedEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  async apply(entries: readonly CommittedCommand[], options: { sync: boolean; allowGaps?: boolean }): Promise<CommandResult[]> {
-    this.checkFailure();
-    const results: CommandResult[] = [];
-    const changes: DbChange[] = [];
-    const applied: CommittedCommand[] = [];
-    let last = this.applied;
-    for (const e of entries) {
-      if (last && e.index <= last.index) {
-        results.push({ ok: true, value: 'ALREADY_APPLIED' });
-        continue;
-      }
-      if (!options.allowGaps && last !== undefined && e.index !== last.index + 1) {
-        throw new StateMachineError('SM_GAP', `entry ${e.term}#${e.index} does not follow the last applied ${last.term}#${last.index}`);
-      }
-      const effect =
-        e.command === null
-          ? { changes: [], result: { ok: false, code: 'INVALID_COMMAND', message: `log entry ${e.term}#${e.index} is not an SCM command` } as const }
-          : reduce(this.state, e.command, e);
-      this.state.apply(effect.changes);
-      changes.push(...effect.changes);
-      results.push(effect.result);
-      applied.push(e);
-      last = { term: e.term, index: e.index };
+    const applied = this.sm.lastApplied()?.index ?? 0;
+    if (applied >= snapshot.index) return { appliedIndex: applied };
+    const sources = this.o.checkpointSources(options.from);
+    if (sources.length === 0) {
+      throw new ReplicationError('REPLICATION_SNAPSHOT_UNAVAILABLE', `scm.db is at index ${applied}, behind the Raft snapshot at ${snapshot.term}#${snapshot.index}, and no SCM is known to fetch a checkpoint from`, {
+        hint: 'start the other SCMs of the ring; this SCM installs the leader\'s checkpoint once one answers',
+      });
     }
-    if (applied.length === 0) return results;
-    changes.push(transactionInfoChange(last!));
-    this.applied = last;
-    await this.write(changes, options.sync);
-    const event: AppliedEvent = { last: last!, commands: applied };
-    for (const l of this.listeners) l(event);
-    return results;
-  }
-
-  /**
-   * Records that every log entry up to `t` is applied although the last ones were not commands. No-op
-   * when `t` is not beyond the last applied entry. Synchronous bookkeeping; the write is ordered after
-   * every earlier write and before every later one.
-   */
-  markApplied(t: TransactionInfo): Promise<void> {
-    this.checkFailure();
-    if (this.applied && t.index <= this.applied.index) return this.writes;
-    this.applied = t;
-    return this.write([transactionInfoChange(t)], false);
-  }
-
-  /** Resolves once every write issued so far is durable (fsync'd). */
-  flush(): Promise<void> {
-    this.checkFailure();
-    return this.write([], true);
-  }
-
-  private checkFailure(): void {
-    if (this.failure) throw new StateMachineError('SM_FAILED', `state machine failed earlier: ${this.failure.message}`, { cause: this.failure });
-  }
-
-  private write(changes: readonly DbChange[], sync: boolean): Promise<void> {
-    const db = this.db;
-    const next = this.writes.then(async () => {
-      if (this.failure) throw this.failure;
+    let lastError: unknown;
+    for (const source of sources) {
+      options.signal.throwIfAborted();
       try {
-        await db.write(changes, { sync });
+        return { appliedIndex: await this.installFrom(source, snapshot, options.signal) };
       } catch (err) {
-        this.failure = err as Error;
-        throw new StateMachineError('SM_FAILED', `writing applied entries to ${db.location} failed; the SCM must stop: ${(err as Error).message}`, { cause: err });
-      }
-    });
-    this.writes = next.catch(() => {});
-    return next;
-  }
-
-  /** A consistent checkpoint of scm.db (the snapshot the Raft layer ships to lagging peers). */
-  checkpoint(): AsyncIterable<Uint8Array> {
-    return checkpointStream(this.db, { clusterId: this.clusterId });
-  }
-
-  /**
-   * Replaces scm.db with a newer checkpoint file and reloads the state (Ozone reinitialize). Refused when
-   * not newer than what is applied. On failure after the swap started the state machine is failed.
-   */
-  async installCheckpoint(file: string, options: { signal?: AbortSignal } = {}): Promise<CheckpointTrailer> {
-    this.checkFailure();
-    await this.writes;
-    const path = this.db.location;
-    await this.db.close();
-    try {
-      const { trailer } = await installCheckpoint(path, file, { applied: this.applied, clusterId: this.clusterId }, options);
-      return trailer;
-    } finally {
-      try {
-        this.db = await ScmDb.open(path, { create: false });
-        const { state, applied } = await loadState(this.db);
-        this.state = state;
-        this.applied = applied;
-      } catch (err) {
-        this.failure = err as Error;
+        lastError = err;
+        this.o.logger.warn('could not install a checkpoint', { from: `${source.nodeId}(${source.host}:${source.grpcPort})`, snapshot: `${snapshot.term}#${snapshot.index}`, error: (err as Error).message });
       }
     }
+    throw lastError;
   }
 
-  async close(): Promise<void> {
-    await this.writes;
-    await this.db.close();
+  private async installFrom(source: LeaderEndpoint, snapshot: SnapshotImage, signal: AbortSignal): Promise<number> {
+    this.o.logger.info('downloading scm.db checkpoint', { from: `${source.nodeId}(${source.host}:${source.grpcPort})`, snapshot: `${snapshot.term}#${snapshot.index}` });
+    const { file, trailer } = await downloadCheckpoint(source, this.o.clusterId, this.o.snapshotDir, { clock: this.o.clock, signal, ...(this.o.tls ? { tls: this.o.tls } : {}) });
+    const t = trailer.transactionInfo;
+    if (t === null || t.index < snapshot.index) {
+      rmSync(file, { force: true });
+      throw new ReplicationError('REPLICATION_SNAPSHOT_UNAVAILABLE', `the checkpoint of ${source.nodeId} is at ${t ? `${t.term}#${t.index}` : 'no index'}, behind the snapshot ${snapshot.term}#${snapshot.index}`);
+    }
+    await this.sm.installCheckpoint(file, { signal });
+    const install: CheckpointInstall = { from: source.nodeId, file, index: t.index, term: t.term, descriptorIndex: snapshot.index };
+    this.installs = [...this.installs, install];
+    this.o.logger.info('installed scm.db checkpoint', { from: source.nodeId, checkpoint: `${t.term}#${t.index}`, snapshot: `${snapshot.term}#${snapshot.index}`, file });
+    this.prune();
+    return t.index;
   }
-}
 
-export async function loadState(db: ScmDb): Promise<{ state: ScmState; applied: TransactionInfo | undefined }> {
-  const rows: Array<{ cf: (typeof STATE_FAMILIES)[number]; key: string | number | bigint; value: unknown }> = [];
-  for (const cf of STATE_FAMILIES) for await (const [key, value] of db.entries(cf)) rows.push({ cf, key, value });
-  return { state: ScmState.load(rows), applied: await db.transactionInfo() };
+  /** Keeps the newest downloaded checkpoints (Ozone keeps its tarballs; we bound the disk use). */
+  private prune(): void {
+    const keep = this.o.keepCheckpoints ?? 2;
+    let files: Array<{ path: string; mtime: number }>;
+    try {
+      files = readdirSync(this.o.snapshotDir)
+        .filter((f) => /^scm\.db-.+-\d+\.ckpt$/.test(f))
+        .map((f) => ({ path: join(this.o.snapshotDir, f), mtime: statSync(join(this.o.snapshotDir, f)).mtimeMs }))
+        .sort((a, b) => b.mtime - a.mtime);
+    } catch {
+      return;
+    }
+    for (const f of files.slice(keep)) rmSync(f.path, { force: true });
+  }
 }

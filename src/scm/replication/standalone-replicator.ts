@@ -8,7 +8,7 @@
 import type { CommandResult, ScmCommand } from '../state/commands.js';
 import { NotLeaderError, ReplicationError, type LeaderHint } from './replication-error.js';
 import type { Replicator, ReplicatorStatus, RingPeer, RoleChange, ScmRole } from './replicator.js';
-import type { ScmStateMachine } from './scm-state-machine.js';
+import type { ScmStateStore } from './scm-state-store.js';
 
 export const STANDALONE_TERM = 0;
 
@@ -27,7 +27,7 @@ export class StandaloneReplicator implements Replicator {
   private readonly listeners = new Set<(c: RoleChange) => void>();
 
   constructor(
-    private readonly sm: ScmStateMachine,
+    private readonly sm: ScmStateStore,
     private readonly self: { scmUuid: string; host: string; ratisPort: number; nodeId?: string },
   ) {}
 

@@ -19,13 +19,13 @@ import type { ScmVersion } from '../storage/version-file.js';
 import { NoPeerTransport } from './no-peer-transport.js';
 import { raftAddressOf, raftGroupId, raftStoreLocation } from './raft-group.js';
 import { ReplicationError } from './replication-error.js';
-import { ScmRaftStateMachine } from './scm-raft-state-machine.js';
-import type { ScmStateMachine } from './scm-state-machine.js';
+import { ScmStateMachine } from './scm-state-machine.js';
+import type { ScmStateStore } from './scm-state-store.js';
 
 export async function verifyLeaderReady(
   config: ScmConfig,
   version: ScmVersion,
-  stateMachine: ScmStateMachine,
+  stateStore: ScmStateStore,
   options: { clock: Clock; logger: Logger; timeoutMs: number; signal?: AbortSignal; commands?: readonly ScmCommand[] },
 ): Promise<{ term: number; appliedIndex: number }> {
   const id = nodeId(version.scmUuid);
@@ -33,14 +33,14 @@ export async function verifyLeaderReady(
   const store = await openRaftLogStore(raftStoreLocation(config, version.clusterId), { groupId, nodeId: id }, options.signal ? { signal: options.signal } : {});
   const transport = new NoPeerTransport(raftAddressOf(config.local.self));
   try {
-    const machine = new ScmRaftStateMachine(stateMachine, {
+    const machine = new ScmStateMachine(stateStore, {
       clusterId: version.clusterId,
       snapshotDir: config.dirs.snapshot,
       clock: options.clock,
       logger: options.logger,
       checkpointSources: () => [],
     });
-    const node = await startRaftNode({ id, groupId, store, stateMachine: machine, transport, clock: options.clock, logger: options.logger, electionTimeoutMs: config.timing.electionTimeoutMs });
+    const node = await startRaftNode({ id, groupId, store, applier: machine, transport, clock: options.clock, logger: options.logger, electionTimeoutMs: config.timing.electionTimeoutMs });
     try {
       const timeout = AbortSignal.timeout(options.timeoutMs);
       try {

@@ -1,6 +1,6 @@
 /**
  * The durable Raft log of one node: entries, hard state (term, vote, commit), the latest snapshot (its
- * metadata and the state machine's bytes) and the compaction point, in LevelDB through `level-db.ts`.
+ * metadata and the applier's bytes) and the compaction point, in LevelDB through `level-db.ts`.
  *
  * Contract:
  *  - `save` writes one atomic batch (snapshot, entries with truncation of a conflicting suffix, hard
@@ -38,7 +38,7 @@ export interface RaftLogState {
   readonly entries: readonly Entry[];
   /**
    * The highest state-machine index installed from elsewhere (a leader's snapshot, a newer checkpoint;
-   * markInstalling before and after each install): up to it the state machine may legitimately be ahead of
+   * markInstalling before and after each install): up to it the applier may legitimately be ahead of
    * this log. Never lowered; null when nothing was ever installed.
    */
   readonly installing?: LogIndex | null;
@@ -59,7 +59,7 @@ export interface RaftLogStore {
   save(update: RaftLogUpdate, options: { sync: boolean }): Promise<void>;
   /** Records a snapshot taken locally and drops entries up to `compactTo` (whose term is given). */
   saveSnapshot(snapshot: Snapshot, compactTo: { index: LogIndex; term: Term } | null): Promise<void>;
-  /** Durably raises RaftLogState.installing to `index` (a state machine about to hold, or holding, state up to it). */
+  /** Durably raises RaftLogState.installing to `index` (an applier about to hold, or holding, state up to it). */
   markInstalling(index: LogIndex): Promise<void>;
   /** True if nothing but the identity was ever written (a node waiting to join, or before bootstrap). */
   isEmpty(): Promise<boolean>;

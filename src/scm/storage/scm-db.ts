@@ -2,7 +2,7 @@
  * scm.db: the SCM's replicated metadata (§5) on a LevelStore, with column families (see column-families.ts).
  *
  * Contract:
- *  - `write(changes)` is one atomic LevelDB batch across families; the state machine always includes the
+ *  - `write(changes)` is one atomic LevelDB batch across families; the state store always includes the
  *    `#TRANSACTIONINFO` change of the entry (or entries) it applied, so data and applied index move together;
  *  - reads of a family see a consistent snapshot taken when the iteration starts;
  *  - `checkpoint()` streams a consistent export (checkpoint.ts format) while writes continue;

@@ -3,7 +3,7 @@
  * (getScmInfo on the client port, following NotLeader hints) for the Raft peers and prints them as
  * `host:ratisPort:ROLE:scmUuid:ip` lines, a JSON object keyed by host, or a table.
  */
-import { formatPeerRole, parsePeerRole, type PeerRole } from '../server/roles.js';
+import { formatPeerRole, parsePeerRole, type PeerRole } from '../protocol-servers/roles.js';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
 import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
 import { jacksonJson } from './jackson-json.js';

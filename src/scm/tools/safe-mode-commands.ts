@@ -20,8 +20,8 @@
 import type { Clock } from '../../common/clock.js';
 import { formatHostPort, splitHostPort, type ScmNode } from '../config/scm-topology.js';
 import type { ClientProtocol } from '../protocols/client-protocol.js';
-import { SafeModeError } from '../services/safe-mode-error.js';
-import type { SafeModeRuleStatus } from '../services/safe-mode-manager.js';
+import { SafeModeError } from '../managers/safe-mode-error.js';
+import type { SafeModeRuleStatus } from '../managers/safe-mode-manager.js';
 import { javaStringHash } from '../storage/java-properties.js';
 import type { FailoverRpcClient } from '../transport/rpc-failover-client.js';
 import { hashMapOrder } from './java-hash-order.js';

@@ -1,6 +1,6 @@
 /**
  * `ozone admin scm token create|list|revoke` (secure mode; admin identity): join tokens for SCMs,
- * datanodes, OMs and admin identities (services/join-token-service.ts). `create` prints the token once —
+ * datanodes, OMs and admin identities (managers/join-token-manager.ts). `create` prints the token once —
  * on stdout, or with `--out FILE` only into a new 0600 file — together with the root CA hash the joiner
  * pins, and the command to run on the joining host; `--json` prints one JSON object (for scmctl, over SSH).
  * Nothing here logs the token.

@@ -2,7 +2,7 @@
 import type { Clock, TimerHandle } from '../../../src/common/clock.js';
 import type { BundleInfo } from '../../../src/provisioner/bundle/bundle-info.js';
 import type { ApplyEvent } from '../../../src/provisioner/apply/apply-events.js';
-import { ClusterSession } from '../../../src/provisioner/apply/cluster-session.js';
+import { ClusterSession } from '../../../src/provisioner/session/cluster-session.js';
 import { executePlan, type ApplyOutcome } from '../../../src/provisioner/apply/executor.js';
 import { planBundle } from '../../../src/provisioner/apply/runtime-bundle.js';
 import type { ClusterFacts } from '../../../src/provisioner/plan/cluster-facts.js';

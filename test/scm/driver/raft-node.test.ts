@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCodedError } from '../../../src/common/coded-error.js';
-import { KvStateMachine, type KvResult } from '../../../src/scm/driver/kv-state-machine.js';
+import { KvStore, type KvResult } from '../../../src/scm/driver/kv-store.js';
 import type { RaftEvent } from '../../../src/scm/driver/raft-status.js';
-import type { AppliedEntry, SnapshotImage, SnapshotSource } from '../../../src/scm/driver/state-machine.js';
+import type { AppliedEntry, SnapshotImage, SnapshotSource } from '../../../src/scm/driver/raft-applier.js';
 import { nodeId } from '../../../src/scm/raft/index.js';
 import { TestCluster, addressOf, put, type Member } from './support/test-cluster.js';
 
@@ -128,7 +128,7 @@ describe('RaftNode (driver) on an in-memory network', () => {
     await c.until(() => n1.store.compactedIndex > 0, 'compaction');
     expect(n1.node.status().snapshotIndex).toBeGreaterThanOrEqual(30);
     const restores: Array<SnapshotSource | null> = [];
-    const sm = new (class extends KvStateMachine {
+    const sm = new (class extends KvStore {
       override restore(s: SnapshotImage, o?: { from: SnapshotSource | null }): void {
         restores.push(o?.from ?? null);
         super.restore(s);
@@ -143,7 +143,7 @@ describe('RaftNode (driver) on an in-memory network', () => {
 
   it('converts a standalone state machine: a group starting after an initial snapshot; new members catch up by snapshot', async () => {
     c = new TestCluster();
-    const existing = new KvStateMachine();
+    const existing = new KvStore();
     for (let i = 0; i < 5; i++) existing.apply({ index: i + 1, term: 1, data: put(`old${i}`) });
     const data = await existing.snapshot();
     const n1 = await c.start('n1', { bootstrap: { index: 1000, term: 3, data }, sm: existing });
@@ -163,7 +163,7 @@ describe('RaftNode (driver) on an in-memory network', () => {
     for (let i = 0; i < 5; i++) await c.settle(n1.node.propose(put(`k${i}`)));
     const applied = n1.node.status().appliedIndex;
     const calls: number[] = [];
-    class Durable extends KvStateMachine {
+    class Durable extends KvStore {
       appliedIndex(): number {
         return applied;
       }
@@ -209,7 +209,7 @@ describe('RaftNode (driver) on an in-memory network', () => {
     await c.until(() => [...c.members.values()].every((m) => m.node.status().appliedIndex === n1.node.status().appliedIndex), 'all applied');
     const n2 = c.get('n2');
     const applied = n2.node.status().appliedIndex;
-    class Durable extends KvStateMachine {
+    class Durable extends KvStore {
       appliedIndex(): number {
         return applied;
       }
@@ -240,10 +240,10 @@ describe('RaftNode (driver) on an in-memory network', () => {
     let checkpointAt = 0;
     let snapshotAt = 0;
     // Like the SCM: the snapshot bytes are a descriptor; the state comes from the leader, newer than it.
-    class Checkpointing extends KvStateMachine {
+    class Checkpointing extends KvStore {
       override restore(s: SnapshotImage, o?: { from: SnapshotSource | null }): { appliedIndex: number } | void {
         if (!o?.from) return super.restore(s);
-        const fresh = new KvStateMachine();
+        const fresh = new KvStore();
         fresh.restore({ ...s, data: new Uint8Array(0) });
         const at = leader.node.status().appliedIndex;
         checkpointAt = at;
@@ -324,7 +324,7 @@ describe('RaftNode (driver) on an in-memory network', () => {
 
   it('stops on a state machine failure instead of diverging', async () => {
     c = new TestCluster();
-    class Broken extends KvStateMachine {
+    class Broken extends KvStore {
       override apply(e: AppliedEntry): KvResult {
         if (dec.decode(e.data).includes('boom')) throw new Error('disk full');
         return super.apply(e);

@@ -2,21 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScmStateMachine } from '../../../src/scm/replication/scm-state-machine.js';
+import { ScmStateStore } from '../../../src/scm/replication/scm-state-store.js';
 import { StandaloneReplicator } from '../../../src/scm/replication/standalone-replicator.js';
 import { ScmDb } from '../../../src/scm/storage/scm-db.js';
 
 const self = { scmUuid: 'u1', host: '127.0.4.1', ratisPort: 9894, nodeId: 'scm1' };
 
-describe('StandaloneReplicator + ScmStateMachine (real LevelDB)', () => {
+describe('StandaloneReplicator + ScmStateStore (real LevelDB)', () => {
   const dirs: string[] = [];
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const c of closers.splice(0).reverse()) await c();
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
-  const setup = async (dir: string): Promise<{ sm: ScmStateMachine; r: StandaloneReplicator }> => {
-    const sm = await ScmStateMachine.open(join(dir, 'scm.db'), 'CID-1');
+  const setup = async (dir: string): Promise<{ sm: ScmStateStore; r: StandaloneReplicator }> => {
+    const sm = await ScmStateStore.open(join(dir, 'scm.db'), 'CID-1');
     const r = new StandaloneReplicator(sm, self);
     closers.push(() => sm.close(), () => r.close());
     return { sm, r };
@@ -72,7 +72,7 @@ describe('StandaloneReplicator + ScmStateMachine (real LevelDB)', () => {
     await standalone.r.close();
     await standalone.sm.close();
     // what the Raft layer does at first start with Ratis enabled: snapshot = scm.db as is, log from N+1, term >= 1
-    const sm = await ScmStateMachine.open(join(dir, 'scm.db'), 'CID-1');
+    const sm = await ScmStateStore.open(join(dir, 'scm.db'), 'CID-1');
     closers.push(() => sm.close());
     const snapshot = sm.lastApplied()!;
     expect(snapshot).toEqual({ term: 0, index: 5 });
@@ -85,6 +85,6 @@ describe('StandaloneReplicator + ScmStateMachine (real LevelDB)', () => {
   it('does not create a database that was never initialised', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'repl-'));
     dirs.push(dir);
-    await expect(ScmStateMachine.open(join(dir, 'scm.db'), 'CID-1')).rejects.toMatchObject({ code: 'SCMDB_NOT_FOUND' });
+    await expect(ScmStateStore.open(join(dir, 'scm.db'), 'CID-1')).rejects.toMatchObject({ code: 'SCMDB_NOT_FOUND' });
   });
 });

@@ -13,12 +13,12 @@ import { silentLogger } from '../../../src/common/logger.js';
 import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
 import { ensureRaftGroup, hasRaftState } from '../../../src/scm/replication/raft-group.js';
-import { startScmServer, type ScmServer } from '../../../src/scm/server.js';
+import { startScmServer, type ScmServer } from '../../../src/scm/server/scm-server.js';
 import { readVersionFile } from '../../../src/scm/storage/version-file.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
 import { runFreon } from '../../../src/scm/tools/freon.js';
-import { scmBootstrap } from '../../../src/scm/tools/scm-bootstrap.js';
-import { scmInit } from '../../../src/scm/tools/scm-init.js';
+import { scmBootstrap } from '../../../src/scm/server/scm-bootstrap.js';
+import { scmInit } from '../../../src/scm/server/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
 import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-client.js';
 import { freeNodePorts } from '../../support/free-ports.js';
@@ -55,7 +55,7 @@ describe('standalone SCM converted to a Raft ring (127.0.4.21-22)', () => {
     running.splice(running.indexOf(s), 1);
     await s.close();
   };
-  const containers = (s: ScmServer): string => JSON.stringify([...s.context.stateMachine.snapshotState.containers.values()].sort((a, b) => a.containerID - b.containerID));
+  const containers = (s: ScmServer): string => JSON.stringify([...s.context.stateStore.snapshotState.containers.values()].sort((a, b) => a.containerID - b.containerID));
 
   beforeAll(async () => {
     ports = { scm1: await freeNodePorts(HOSTS[0]!), scm2: await freeNodePorts(HOSTS[1]!) };
@@ -84,7 +84,7 @@ describe('standalone SCM converted to a Raft ring (127.0.4.21-22)', () => {
     await sim.close();
     sim = undefined;
     const before = containers(scm1);
-    const applied = scm1.context.stateMachine.lastApplied()!;
+    const applied = scm1.context.stateStore.lastApplied()!;
     expect(applied.term).toBe(0);
     await stop(scm1);
 
@@ -134,7 +134,7 @@ describe('standalone SCM converted to a Raft ring (127.0.4.21-22)', () => {
     expect(io.stdout.join('\n')).toMatch(/HAEnabled=true/);
     const ring = await start(on);
     await waitUntil(() => ring.context.replicator.isLeaderReady(), 'leads');
-    expect(ring.context.stateMachine.view.sequence('containerId')).toBe(7);
+    expect(ring.context.stateStore.view.sequence('containerId')).toBe(7);
     await stop(ring);
 
     // interrupted conversion: the group exists, VERSION still says standalone → the start completes it

@@ -14,15 +14,15 @@ import { silentLogger } from '../../../src/common/logger.js';
 import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
 import { raftStoreLocation } from '../../../src/scm/replication/raft-group.js';
-import { startScmServer, type ScmServer } from '../../../src/scm/server.js';
-import type { AllocatedBlock } from '../../../src/scm/services/block-manager.js';
+import { startScmServer, type ScmServer } from '../../../src/scm/server/scm-server.js';
+import type { AllocatedBlock } from '../../../src/scm/managers/block-manager.js';
 import { readVersionFile } from '../../../src/scm/storage/version-file.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
 import { runFreon } from '../../../src/scm/tools/freon.js';
 import { fetchRoles } from '../../../src/scm/tools/roles.js';
-import { formatPeerRole } from '../../../src/scm/server/roles.js';
-import { scmBootstrap } from '../../../src/scm/tools/scm-bootstrap.js';
-import { scmInit } from '../../../src/scm/tools/scm-init.js';
+import { formatPeerRole } from '../../../src/scm/protocol-servers/roles.js';
+import { scmBootstrap } from '../../../src/scm/server/scm-bootstrap.js';
+import { scmInit } from '../../../src/scm/server/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
 import { runContainerCreate } from '../../../src/scm/tools/container-create.js';
 import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-client.js';
@@ -85,7 +85,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     closers.push(() => c.close());
     return c;
   };
-  const containersOf = (id: string): string => JSON.stringify([...servers.get(id)!.context.stateMachine.snapshotState.containers.values()].sort((a, b) => a.containerID - b.containerID));
+  const containersOf = (id: string): string => JSON.stringify([...servers.get(id)!.context.stateStore.snapshotState.containers.values()].sort((a, b) => a.containerID - b.containerID));
   const converged = async (ids: readonly string[]): Promise<void> => {
     await waitUntil(() => {
       const applied = ids.map((id) => servers.get(id)!.context.replicator.status().appliedIndex);
@@ -156,7 +156,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     const r = await runFreon(blockClient(), { ...FREON, numOfThreads: 8, numOfKeys: 300 }, systemClock, bufferIo());
     expect(r).toMatchObject({ status: 'Success', keysAllocated: 300, failures: 0 });
     await converged(IDS.slice(0, 3));
-    expect(servers.get('scm3')!.context.stateMachine.snapshotState.containers.size).toBeGreaterThan(1);
+    expect(servers.get('scm3')!.context.stateStore.snapshotState.containers.size).toBeGreaterThan(1);
     expect(sim.stats.executed).toBeGreaterThan(0);
   });
 
@@ -217,7 +217,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
     expect(created.last - created.first + 1).toBe(2500);
     expect(io.stdout).toEqual([`2500 containers are created: #${created.first}..#${created.last}.`]);
     const leader = servers.get(leaderId()!)!;
-    expect([...leader.context.stateMachine.snapshotState.containers.values()].filter((c) => c.owner === 'bulk')).toHaveLength(2500);
+    expect([...leader.context.stateStore.snapshotState.containers.values()].filter((c) => c.owner === 'bulk')).toHaveLength(2500);
     await waitUntil(() => (leader.context.replicator.status().raft?.snapshotIndex ?? 0) > 40, 'leader snapshot');
     expect(await scmBootstrap(cfg.get('scm4')!, bufferIo())).toMatchObject({ status: 'bootstrapped' });
     const s4 = await start('scm4');

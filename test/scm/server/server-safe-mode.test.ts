@@ -19,9 +19,9 @@ import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
 import type { BlockProtocol } from '../../../src/scm/protocols/block-protocol.js';
 import type { ClientProtocol } from '../../../src/scm/protocols/client-protocol.js';
-import { startScmServer, type ScmServer } from '../../../src/scm/server.js';
+import { startScmServer, type ScmServer } from '../../../src/scm/server/scm-server.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
-import { scmInit } from '../../../src/scm/tools/scm-init.js';
+import { scmInit } from '../../../src/scm/server/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
 import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
 import { freeNodePorts } from '../../support/free-ports.js';
@@ -115,10 +115,10 @@ describe('SCM safe mode in process (127.0.4.71)', () => {
     await waitUntil(() => (scm!.status().datanodes as Record<string, number>).HEALTHY === 2, 'two healthy datanodes');
     await waitUntil(async () => (await admin().call('getSafeModeRuleStatuses', {})).find((r) => r.ruleName === 'DataNodeSafeModeRule')!.statusText.includes('(=2)'), 'two registrations counted');
     expect(scm!.context.safeMode.state).toBe('INITIAL');
-    expect(scm!.context.stateMachine.snapshotState.pipelines.size).toBe(0); // no pipeline creation before the pre-check
+    expect(scm!.context.stateStore.snapshotState.pipelines.size).toBe(0); // no pipeline creation before the pre-check
     datanodes('smB', 1);
     await waitUntil(async () => !(await admin().call('inSafeMode', {})).inSafeMode, 'the SCM leaves safe mode');
-    const pipelines = [...scm!.context.stateMachine.snapshotState.pipelines.values()];
+    const pipelines = [...scm!.context.stateStore.snapshotState.pipelines.values()];
     expect(pipelines).toHaveLength(1);
     expect(pipelines[0]).toMatchObject({ state: 'OPEN', replicationConfig: RATIS_THREE });
     expect((await admin().call('getSafeModeRuleStatuses', {})).every((r) => r.validate)).toBe(true);
@@ -132,7 +132,7 @@ describe('SCM safe mode in process (127.0.4.71)', () => {
   });
 
   it('a restarted SCM is in safe mode until its datanodes report the pipeline again; an allocation made meanwhile waits and succeeds', async () => {
-    const pipeline = [...scm!.context.stateMachine.snapshotState.pipelines.keys()][0]!;
+    const pipeline = [...scm!.context.stateStore.snapshotState.pipelines.keys()][0]!;
     await scm!.close();
     const restarted = await start('30s');
     const allocation = blocks().call('allocateBlock', { size: 1024, replication: RATIS_THREE, owner: 't' });
@@ -143,11 +143,11 @@ describe('SCM safe mode in process (127.0.4.71)', () => {
     // the pipeline OPEN at start had to be reported again: one of one
     expect(rules.find((r) => r.ruleName === 'OneReplicaPipelineSafeModeRule')).toEqual({ ruleName: 'OneReplicaPipelineSafeModeRule', validate: true, statusText: expect.stringMatching(/^reported Ratis\/THREE pipelines with at least one datanode \(=1\) >= threshold \(=1\)/) });
     expect(rules.find((r) => r.ruleName === 'HealthyPipelineSafeModeRule')!.statusText).toBe('healthy Ratis/THREE pipelines (=1) >= healthyPipelineThresholdCount (=1)');
-    expect(restarted.context.stateMachine.snapshotState.pipelines.size).toBe(1);
+    expect(restarted.context.stateStore.snapshotState.pipelines.size).toBe(1);
   });
 
   it('datanodes that never come back keep a restarted SCM in safe mode (OneReplicaPipelineSafeModeRule); `safemode exit` forces it out', async () => {
-    const old = [...scm!.context.stateMachine.snapshotState.pipelines.keys()][0]!;
+    const old = [...scm!.context.stateStore.snapshotState.pipelines.keys()][0]!;
     await stopDatanodes();
     await scm!.close();
     await start('30s');

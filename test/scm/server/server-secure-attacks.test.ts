@@ -58,7 +58,7 @@ describe('secure SCM ring under attack (127.0.4.51-53)', () => {
 
   const leaderNode = async (): Promise<ReturnType<typeof c.config>['local']['self']> => c.config(await c.leader()).local.self;
   const ringSize = (): number => c.servers.get(c.leaderId()!)!.context.replicator.status().peers.length;
-  const issued = (): number => c.servers.get(c.leaderId()!)!.context.stateMachine.snapshotState.validCerts.size;
+  const issued = (): number => c.servers.get(c.leaderId()!)!.context.stateStore.snapshotState.validCerts.size;
   const anonymousSecurity = async (): Promise<RpcClient<SecurityProtocol>> => {
     const l = await leaderNode();
     const s = new RpcClient<SecurityProtocol>(l.host, l.ports.security, { tls: { ca: root, verifyServer: scmServerCheck({ clusterId: cid }) }, timeoutMs: 10_000 });

@@ -20,7 +20,7 @@ import { SecureScmCluster } from '../../support/secure-scm-cluster.js';
 import { waitUntil } from '../../support/wait.js';
 
 const c = new SecureScmCluster(['127.0.4.31', '127.0.4.32', '127.0.4.33', '127.0.4.34'], { 'ozone.scm.ha.ratis.snapshot.threshold': '5', 'ozone.scm.ha.ratis.log.purge.gap': '2' });
-const scmCerts = (id: string): string[] => [...c.servers.get(id)!.context.stateMachine.snapshotState.validSCMCerts.keys()].sort((a, b) => Number(a) - Number(b));
+const scmCerts = (id: string): string[] => [...c.servers.get(id)!.context.stateStore.snapshotState.validSCMCerts.keys()].sort((a, b) => Number(a) - Number(b));
 const mode = (p: string): number => statSync(p).mode & 0o777;
 
 describe('secure SCM HA in process (127.0.4.31-34)', () => {
@@ -38,8 +38,8 @@ describe('secure SCM HA in process (127.0.4.31-34)', () => {
     const s1 = await c.start('scm1');
     await waitUntil(() => s1.context.replicator.isLeaderReady(), 'scm1 leads');
     expect(scmCerts('scm1')).toEqual(['1', '2']);
-    expect([...s1.context.stateMachine.snapshotState.validCerts.keys()].sort()).toEqual(['1', '2', '3']);
-    expect(s1.context.stateMachine.view.sequence('CertificateId')).toBe(3);
+    expect([...s1.context.stateStore.snapshotState.validCerts.keys()].sort()).toEqual(['1', '2', '3']);
+    expect(s1.context.stateStore.view.sequence('CertificateId')).toBe(3);
   });
 
   it('--bootstrap without a token is refused; with a token and the pinned hash the SCMs join over mutual TLS', async () => {
@@ -80,7 +80,7 @@ describe('secure SCM HA in process (127.0.4.31-34)', () => {
     const s4 = await c.start('scm4');
     expect(s4.context.replicator.status().raft).toMatchObject({ membership: 'voter' });
     expect(s4.context.replicator.status().raft!.checkpointsInstalled).toBeGreaterThanOrEqual(1);
-    await waitUntil(() => s4.context.stateMachine.snapshotState.statefulServiceConfig.size >= 12 && scmCerts('scm4').length === 5, 'scm4 caught up');
+    await waitUntil(() => s4.context.stateStore.snapshotState.statefulServiceConfig.size >= 12 && scmCerts('scm4').length === 5, 'scm4 caught up');
   });
 
   it('decommission removes a member and revokes its certificates: it cannot add itself back', async () => {

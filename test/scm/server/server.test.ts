@@ -13,18 +13,18 @@ import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
 import type { ScmNode } from '../../../src/scm/config/scm-topology.js';
 import { catchUpFromLeader } from '../../../src/scm/replication/checkpoint-downloader.js';
-import { ScmStateMachine } from '../../../src/scm/replication/scm-state-machine.js';
-import { startScmServer, type ScmServer } from '../../../src/scm/server.js';
-import type { AllocatedBlock } from '../../../src/scm/services/block-manager.js';
+import { ScmStateStore } from '../../../src/scm/replication/scm-state-store.js';
+import { startScmServer, type ScmServer } from '../../../src/scm/server/scm-server.js';
+import type { AllocatedBlock } from '../../../src/scm/managers/block-manager.js';
 import { ScmDb } from '../../../src/scm/storage/scm-db.js';
 import { readVersionFile } from '../../../src/scm/storage/version-file.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
 import { runFreon } from '../../../src/scm/tools/freon.js';
 import { ldbScan } from '../../../src/scm/tools/ldb.js';
 import { fetchRoles } from '../../../src/scm/tools/roles.js';
-import { formatPeerRole } from '../../../src/scm/server/roles.js';
-import { scmBootstrap } from '../../../src/scm/tools/scm-bootstrap.js';
-import { scmInit } from '../../../src/scm/tools/scm-init.js';
+import { formatPeerRole } from '../../../src/scm/protocol-servers/roles.js';
+import { scmBootstrap } from '../../../src/scm/server/scm-bootstrap.js';
+import { scmInit } from '../../../src/scm/server/scm-init.js';
 import { bufferIo } from '../../../src/scm/tools/tool-io.js';
 import { FailoverRpcClient } from '../../../src/scm/transport/rpc-failover-client.js';
 import { RpcClient } from '../../../src/scm/transport/rpc-client.js';
@@ -134,14 +134,14 @@ describe('SCM server in process (127.0.4.x)', () => {
     const dir = meta('lagging');
     await (await ScmDb.open(join(dir, 'scm.db'), { create: true })).close();
     const clusterId = readVersionFile(cfg1.dirs.versionFile)!.clusterId;
-    const sm = await ScmStateMachine.open(join(dir, 'scm.db'), clusterId);
+    const sm = await ScmStateStore.open(join(dir, 'scm.db'), clusterId);
     closers.push(() => sm.close());
     const leader = { nodeId: 'scm1', host: H1, grpcPort: liveNode.ports.grpc };
     const trailer = await catchUpFromLeader(sm, leader, clusterId, join(dir, 'snapshot'), { clock: systemClock });
     expect(trailer.transactionInfo).toEqual(sm.lastApplied());
     // the leader may have moved on (containers closing) since the checkpoint, but never lost anything
-    expect([...sm.snapshotState.containers.keys()]).toEqual([...scm1!.context.stateMachine.snapshotState.containers.keys()]);
-    expect(sm.lastApplied()!.index).toBeLessThanOrEqual(scm1!.context.stateMachine.lastApplied()!.index);
+    expect([...sm.snapshotState.containers.keys()]).toEqual([...scm1!.context.stateStore.snapshotState.containers.keys()]);
+    expect(sm.lastApplied()!.index).toBeLessThanOrEqual(scm1!.context.stateStore.lastApplied()!.index);
     expect(readdirSync(join(dir, 'snapshot'))).toEqual([expect.stringMatching(/^scm\.db-scm1-\d+\.ckpt$/)]);
     // Asked again, the leader's checkpoint is installed only if it is newer: the live leader may still apply
     // entries (datanode reports closing containers), so each retry either moves strictly forward or is refused
@@ -236,10 +236,10 @@ describe('SCM server in process (127.0.4.x)', () => {
   });
 
   it('a restart keeps containers and sequence ids; new ids continue above the old ones', async () => {
-    const before = scm1!.context.stateMachine.snapshotState;
+    const before = scm1!.context.stateStore.snapshotState;
     const containers = JSON.stringify([...before.containers.values()]);
     const lastLocal = before.sequence('localId');
-    const applied = scm1!.context.stateMachine.lastApplied()!;
+    const applied = scm1!.context.stateStore.lastApplied()!;
     await sim!.close();
     await scm1!.close();
     const io = bufferIo();
@@ -248,8 +248,8 @@ describe('SCM server in process (127.0.4.x)', () => {
     await db.close();
     expect(io.stdout[0]).toContain(`"localId": ${lastLocal}`);
     scm1 = await start1();
-    expect(scm1.context.stateMachine.lastApplied()).toEqual(applied);
-    expect(JSON.stringify([...scm1.context.stateMachine.snapshotState.containers.values()])).toBe(containers);
+    expect(scm1.context.stateStore.lastApplied()).toEqual(applied);
+    expect(JSON.stringify([...scm1.context.stateStore.snapshotState.containers.values()])).toBe(containers);
     sim = new DatanodeSimulator([liveNode], { count: 3, prefix: 'it', intervalMs: 100, clock: systemClock, logger: silentLogger });
     sim.start();
     const client = new FailoverRpcClient<UntypedProtocol>([{ nodeId: 'scm1', host: H1, port: liveNode.ports.block }], { retryIntervalMs: 50 });

@@ -20,7 +20,7 @@ describe('ozone admin container info (127.0.41.3x)', () => {
     expect((await c.run(['admin', 'container', 'create', '--count', '2'])).code).toBe(0);
     await c.close(1);
     // the container's own pipeline is <pipeline-1>; other pipeline ids (read pipelines) are numbered as they appear
-    const own = [...c.leader.context.stateMachine.snapshotState.pipelines.keys()];
+    const own = [...c.leader.context.stateStore.snapshotState.pipelines.keys()];
     const dns = new Set(c.sim.uuids);
     norm = (s) => {
       const seen = new Map<string, string>(own.map((id, i) => [id, `<pipeline-${i + 1}>`]));

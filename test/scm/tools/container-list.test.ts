@@ -23,7 +23,7 @@ describe('ozone admin container list (127.0.41.2x)', () => {
   it('prints a JSON array of ContainerInfo in Ozone\'s property order', async () => {
     const r = await c.run(['admin', 'container', 'list']);
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
-    const pipelines = [...c.leader.context.stateMachine.snapshotState.pipelines.keys()];
+    const pipelines = [...c.leader.context.stateStore.snapshotState.pipelines.keys()];
     expectGolden(dir, 'container-list.txt', pipelines.reduce((t, id, i) => t.split(id).join(`<pipeline-${i + 1}>`), r.out).replace(ISO, '<time>'));
     expect(JSON.parse(r.out)).toMatchObject([{ containerID: 1, state: 'CLOSED', open: false }, { containerID: 2, state: 'OPEN', open: true }, { containerID: 3 }]);
   });

@@ -22,7 +22,7 @@ describe('ozone admin datanode list (127.0.41.x)', () => {
   beforeAll(async () => {
     await c.start();
     expect((await c.run(['admin', 'container', 'create'])).code).toBe(0);
-    pipelineId = [...c.leader.context.stateMachine.snapshotState.pipelines.keys()][0]!;
+    pipelineId = [...c.leader.context.stateStore.snapshotState.pipelines.keys()][0]!;
   }, 120_000);
   afterAll(() => c.stop());
 

@@ -23,7 +23,7 @@ describe('ozone admin pipeline list (127.0.41.1x)', () => {
     await c.start();
     expect((await c.run(['admin', 'container', 'create'])).code).toBe(0);
     expect((await c.run(['admin', 'container', 'create', '-r', 'ONE'])).code).toBe(0);
-    ids = [...c.leader.context.stateMachine.snapshotState.pipelines.keys()];
+    ids = [...c.leader.context.stateStore.snapshotState.pipelines.keys()];
   }, 120_000);
   afterAll(() => c.stop());
 

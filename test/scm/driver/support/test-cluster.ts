@@ -4,9 +4,9 @@
  */
 import { FakeClock } from '../../../support/fake-clock.js';
 import { startRaftNode, type RaftNode } from '../../../../src/scm/driver/raft-node.js';
-import { KvStateMachine, encodeKvCommand, type KvResult } from '../../../../src/scm/driver/kv-state-machine.js';
+import { KvStore, encodeKvCommand, type KvResult } from '../../../../src/scm/driver/kv-store.js';
 import { bootstrapFromSnapshot, bootstrapNewGroup } from '../../../../src/scm/driver/group-bootstrap.js';
-import type { StateMachine } from '../../../../src/scm/driver/state-machine.js';
+import type { RaftApplier } from '../../../../src/scm/driver/raft-applier.js';
 import { nodeId, seededRandom, type NodeId } from '../../../../src/scm/raft/index.js';
 import { MemoryLogStore } from './memory-log-store.js';
 import { MemoryNetwork, type MemoryEndpoint } from './memory-network.js';
@@ -16,7 +16,7 @@ export const GROUP = 'test-group';
 export interface Member {
   id: NodeId;
   node: RaftNode<KvResult>;
-  sm: KvStateMachine;
+  sm: KvStore;
   store: MemoryLogStore;
   endpoint: MemoryEndpoint;
 }
@@ -39,19 +39,19 @@ export class TestCluster {
 
   async start(
     name: string,
-    o: { bootstrap?: 'new' | { index: number; term: number; data: Uint8Array }; store?: MemoryLogStore; sm?: StateMachine<KvResult> & KvStateMachine } = {},
+    o: { bootstrap?: 'new' | { index: number; term: number; data: Uint8Array }; store?: MemoryLogStore; sm?: RaftApplier<KvResult> & KvStore } = {},
   ): Promise<Member> {
     const id = nodeId(name);
     const store = o.store ?? new MemoryLogStore(GROUP, id);
     if (o.bootstrap === 'new') await bootstrapNewGroup(store, { id, address: addressOf(name) });
     else if (o.bootstrap) await bootstrapFromSnapshot(store, { id, address: addressOf(name) }, o.bootstrap);
-    const sm = o.sm ?? new KvStateMachine();
+    const sm = o.sm ?? new KvStore();
     const endpoint = this.net.endpoint(id, addressOf(name));
     const node = await startRaftNode<KvResult>({
       id,
       groupId: GROUP,
       store,
-      stateMachine: sm,
+      applier: sm,
       transport: endpoint,
       clock: this.clock,
       random: seededRandom(this.seed++),

@@ -41,17 +41,34 @@ export function planBundle(b: BundleInfo): PlanBundle {
   };
 }
 
+/** package files listed ahead of use (prefetchSelfBundle), by package root; taken once */
+const prefetched = new Map<string, ReturnType<typeof collectPackageFiles>>();
+
+function packageFiles(packageRoot: string): ReturnType<typeof collectPackageFiles> {
+  const early = prefetched.get(packageRoot);
+  prefetched.delete(packageRoot);
+  return early ?? collectPackageFiles(packageRoot, { platform: process.platform, arch: process.arch });
+}
+
+/**
+ * Starts listing this scmctl's package files (thousands of them) now, for the selfBundle call that follows —
+ * apply and plan start it before reading the hosts, so the listing overlaps the network. Used once.
+ */
+export function prefetchSelfBundle(packageRoot: string): void {
+  if (prefetched.has(packageRoot)) return;
+  const p = collectPackageFiles(packageRoot, { platform: process.platform, arch: process.arch });
+  p.catch(() => {}); // the caller that takes it sees the rejection; none may come (hosts unreachable)
+  prefetched.set(packageRoot, p);
+}
+
 async function cacheKey(o: SelfBundleOptions): Promise<string> {
   const h = createHash('sha256');
-  const { entries } = await collectPackageFiles(o.packageRoot, { platform: process.platform, arch: process.arch });
+  const { entries } = await packageFiles(o.packageRoot);
   h.update(`${process.platform}-${process.arch}\n`);
   for (const f of ['package.json', 'package-lock.json']) h.update(await readFile(join(o.packageRoot, f)));
   for (const e of entries) {
     if (e.kind === 'symlink') h.update(`l ${e.rel} ${e.target}\n`);
-    else {
-      const s = await stat(e.abs);
-      h.update(`f ${e.rel} ${s.size} ${s.mtimeMs} ${e.executable ? 'x' : '-'}\n`);
-    }
+    else h.update(`f ${e.rel} ${e.size} ${e.mtimeMs} ${e.executable ? 'x' : '-'}\n`);
   }
   if (o.node) {
     const s = await stat(o.node.binary);

@@ -6,12 +6,13 @@
  * made for one platform and architecture.
  */
 import { existsSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 import { BundleError } from './bundle-error.js';
 
 export type SourceEntry =
-  | { readonly kind: 'file'; readonly rel: string; readonly abs: string; readonly executable: boolean }
+  | { readonly kind: 'file'; readonly rel: string; readonly abs: string; readonly executable: boolean; readonly size: number; readonly mtimeMs: number }
   | { readonly kind: 'symlink'; readonly rel: string; readonly target: string };
 
 interface LockPackage {
@@ -40,39 +41,46 @@ async function walk(
   options: { skipNodeModules: boolean; platform: string; arch: string },
 ): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
-  for (const e of entries) {
-    const abs = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (options.skipNodeModules && e.name === 'node_modules') continue;
-      if (e.name === '.bin') continue;
-      if (posix.basename(dir) === 'prebuilds' && foreignPrebuild(e.name, options.platform, options.arch)) continue;
-      await walk(root, abs, out, options);
-    } else if (e.isSymbolicLink()) {
-      out.push({ kind: 'symlink', rel: toPosix(relative(root, abs)), target: await readlink(abs) });
-    } else if (e.isFile()) {
-      const st = await lstat(abs);
-      out.push({ kind: 'file', rel: toPosix(relative(root, abs)), abs, executable: (st.mode & 0o111) !== 0 });
-    }
-  }
+  // a directory's entries are looked at together (the caller sorts the result): thousands of files are
+  // listed in a fraction of the time one awaited call after another took
+  await Promise.all(
+    entries.map(async (e) => {
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (options.skipNodeModules && e.name === 'node_modules') return;
+        if (e.name === '.bin') return;
+        if (posix.basename(dir) === 'prebuilds' && foreignPrebuild(e.name, options.platform, options.arch)) return;
+        await walk(root, abs, out, options);
+      } else if (e.isSymbolicLink()) {
+        out.push({ kind: 'symlink', rel: toPosix(relative(root, abs)), target: await readlink(abs) });
+      } else if (e.isFile()) {
+        out.push(fileEntry(toPosix(relative(root, abs)), abs, await lstat(abs)));
+      }
+    }),
+  );
+}
+
+function fileEntry(rel: string, abs: string, st: Stats): SourceEntry {
+  return { kind: 'file', rel, abs, executable: (st.mode & 0o111) !== 0, size: st.size, mtimeMs: st.mtimeMs };
 }
 
 export async function collectPackageFiles(packageRoot: string, target: { platform: string; arch: string }): Promise<{ name: string; version: string; entries: SourceEntry[] }> {
   const pkg = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string; files?: string[] };
   const out: SourceEntry[] = [];
-  const st = await lstat(join(packageRoot, 'package.json'));
-  out.push({ kind: 'file', rel: 'package.json', abs: join(packageRoot, 'package.json'), executable: (st.mode & 0o111) !== 0 });
+  out.push(fileEntry('package.json', join(packageRoot, 'package.json'), await lstat(join(packageRoot, 'package.json'))));
   for (const f of pkg.files ?? []) {
     const abs = join(packageRoot, f);
     if (!existsSync(abs)) continue;
     const s = await lstat(abs);
     if (s.isDirectory()) await walk(packageRoot, abs, out, { skipNodeModules: true, ...target });
-    else out.push({ kind: 'file', rel: toPosix(f), abs, executable: (s.mode & 0o111) !== 0 });
+    else out.push(fileEntry(toPosix(f), abs, s));
   }
   const lockPath = join(packageRoot, 'package-lock.json');
   if (!existsSync(lockPath)) {
     throw new BundleError('BUNDLE_NO_LOCKFILE', `${lockPath} is missing`, { hint: 'run `npm install` (or `npm ci`) to produce package-lock.json' });
   }
   const lock = JSON.parse(await readFile(lockPath, 'utf8')) as { packages?: Record<string, LockPackage> };
+  const deps: Promise<void>[] = [];
   for (const [key, meta] of Object.entries(lock.packages ?? {})) {
     if (!key.startsWith('node_modules/') || meta.dev || meta.devOptional || meta.link) continue;
     const abs = join(packageRoot, key);
@@ -82,8 +90,9 @@ export async function collectPackageFiles(packageRoot: string, target: { platfor
         hint: 'run `npm ci` in the package first',
       });
     }
-    await walk(packageRoot, abs, out, { skipNodeModules: true, ...target });
+    deps.push(walk(packageRoot, abs, out, { skipNodeModules: true, ...target }));
   }
+  await Promise.all(deps);
   out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { name: pkg.name, version: pkg.version, entries: out };
 }

@@ -28,7 +28,7 @@ import { NO_CHANGES } from '../plan/plan-text.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { parseIgnoreList } from '../plan/preflight.js';
 import type { Topology } from '../topology/model.js';
-import { loadClusterInput, openSession, parseConcurrency, runtimeBundle } from './cluster-input.js';
+import { loadClusterInput, openSession, parseConcurrency, prefetchRuntimeBundle, runtimeBundle } from './cluster-input.js';
 import { clusterJournal, resumable, runPlanLocked, showPlan } from './locked-plan-run.js';
 import { confirmChanges, controlledRun } from './run-control.js';
 import { changeOptions, ignoreOption, type PlanDeps } from './plan.js';
@@ -60,6 +60,7 @@ async function prepare(
   const topology = input.kind === 'saved' ? savedTopology(input.saved, file) : input.topology;
   const s = session(topology);
   try {
+    if (input.kind !== 'saved' && !deps.bundle) prefetchRuntimeBundle(topology, options['bundle']);
     const facts = await s.gather(ctx.signal);
     ctx.signal.throwIfAborted();
     if (input.kind === 'saved') {

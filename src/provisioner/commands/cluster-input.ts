@@ -10,7 +10,7 @@ import { CodedError, isCodedError } from '../../common/coded-error.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
 import { ClusterSession, type SessionOptions } from '../session/cluster-session.js';
-import { givenBundle, matchingRuntime, releaseBundle, selfBundle } from '../apply/runtime-bundle.js';
+import { givenBundle, matchingRuntime, prefetchSelfBundle, releaseBundle, selfBundle } from '../apply/runtime-bundle.js';
 import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { hostKeyWarning } from '../plan/host-key-warning.js';
@@ -74,6 +74,11 @@ export function openSession(topology: Topology, ctx: CommandContext, concurrency
   const warning = hostKeyWarning(topology);
   if (warning !== null && shows(ctx, 'warn')) ctx.stderr.write(warning);
   return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency, logger: commandLogger(ctx), ...(connect ? { connect } : {}) });
+}
+
+/** Before the hosts are read: when runtimeBundle will make this scmctl's own bundle, its files are listed meanwhile. */
+export function prefetchRuntimeBundle(topology: Topology, bundleOption: unknown): void {
+  if (topology.runtime.kind === 'embedded' && !(typeof bundleOption === 'string' && bundleOption !== '')) prefetchSelfBundle(packageRoot());
 }
 
 /** The bundle given with --bundle, else one made (and cached) from this scmctl, with Node.js when hosts need it. */

@@ -22,7 +22,7 @@ import { SAVED_PLAN_FORMAT, serializeSavedPlan } from '../plan/saved-plan.js';
 import type { Topology } from '../topology/model.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { SessionOptions } from '../session/cluster-session.js';
-import { loadClusterInput, openSession, parseConcurrency, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
+import { loadClusterInput, openSession, parseConcurrency, prefetchRuntimeBundle, printError, reportBlocked, runtimeBundle } from './cluster-input.js';
 import { errorJson, writeFailureJson } from './json-output.js';
 
 /** Options of every command that changes hosts from a plan (apply, migrate, restore; repair takes some). */
@@ -77,6 +77,7 @@ export async function readAndPlan(topology: Topology, ctx: CommandContext, optio
   const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
   const session = openSession(topology, ctx, parseConcurrency(options['concurrency']), deps.connect);
   try {
+    if (!deps.bundle) prefetchRuntimeBundle(topology, options['bundle']);
     const facts = await session.gather(ctx.signal);
     ctx.signal.throwIfAborted();
     const reachable = Object.values(facts.hosts).every((h) => h.ok);

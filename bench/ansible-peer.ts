@@ -19,8 +19,11 @@ export interface AnsibleHost {
 
 export interface AnsiblePeer {
   readonly version: string;
-  /** runs the playbook once; resolves with its wall time in ms and how many tasks changed something */
-  run(): Promise<{ ms: number; changed: number }>;
+  /**
+   * runs the playbook once; resolves with its wall time in ms and how many tasks changed something.
+   * `fresh`: in a new ControlPath directory, so every SSH connection is opened anew (as scmctl's are)
+   */
+  run(options?: { fresh?: boolean }): Promise<{ ms: number; changed: number }>;
 }
 
 export function ansiblePlaybookVersion(): string | null {
@@ -97,12 +100,16 @@ export function prepareAnsible(o: {
     ].join('\n'),
   );
   const env = { ...process.env, ANSIBLE_CONFIG: join(o.dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1' };
+  let freshRuns = 0;
   return {
     version,
-    run: () =>
+    run: (options = {}) =>
       new Promise((resolve, reject) => {
+        const cp = join(o.dir, `cp-fresh-${freshRuns++}`);
+        if (options.fresh) mkdirSync(cp, { recursive: true });
         const t = performance.now();
-        const child = spawn('ansible-playbook', ['-i', join(o.dir, 'inventory.ini'), join(o.dir, 'push.yml')], { cwd: o.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const runEnv = options.fresh ? { ...env, ANSIBLE_SSH_CONTROL_PATH_DIR: cp, ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=1s -o UserKnownHostsFile=${o.knownHostsPath} -o IdentitiesOnly=yes` } : env;
+        const child = spawn('ansible-playbook', ['-i', join(o.dir, 'inventory.ini'), join(o.dir, 'push.yml')], { cwd: o.dir, env: runEnv, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -91,29 +91,28 @@ async function versusAnsible(hosts: SshdHosts, file: string, env: NodeJS.Process
   const rounds = Number(process.env['BENCH_APPLY_ROUNDS'] ?? 3);
   const ours: number[] = [];
   const theirs: number[] = [];
+  const cold: number[] = [];
   const scmctlNoop = async (): Promise<void> => {
     const [r, ms] = await timed(['apply', file, '--yes'], env, 0);
     if (!r.stdout.includes('No changes.')) throw new Error('after Ansible\'s run the re-apply was not a no-op');
     ours.push(ms);
   };
-  const ansible = async (): Promise<void> => {
-    const r = await peer.run();
+  const ansible = async (fresh: boolean): Promise<void> => {
+    const r = await peer.run({ fresh });
     if (r.changed !== 0) throw new Error(`Ansible changed ${r.changed} files on a no-op run`);
-    theirs.push(r.ms);
+    (fresh ? cold : theirs).push(r.ms);
   };
+  // each round: scmctl, Ansible over its persisted connections, Ansible connecting afresh (as scmctl does);
+  // the order turns one step every round
+  const steps = [scmctlNoop, () => ansible(false), () => ansible(true)];
   for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      await scmctlNoop();
-      await ansible();
-    } else {
-      await ansible();
-      await scmctlNoop();
-    }
+    for (let j = 0; j < steps.length; j++) await steps[(i + j) % steps.length]!();
   }
-  const [a, b] = [median(ours), median(theirs)];
+  const [a, b, c] = [median(ours), median(theirs), median(cold)];
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-  out(`no-op, interleaved ×${rounds}: scmctl apply ${s(a)} (${ours.map(s).join(', ')}) vs Ansible ${peer.version} ${s(b)} (${theirs.map(s).join(', ')})`);
-  out(`  scmctl is ${(b / a).toFixed(1)}× faster (pipelining, forks=${count}, ControlPersist on Ansible's side)`);
+  out(`no-op, interleaved ×${rounds}: scmctl apply ${s(a)} (${ours.map(s).join(', ')})`);
+  out(`  Ansible ${peer.version}, ControlPersist connections kept from the run before: ${s(b)} (${theirs.map(s).join(', ')}): scmctl ${(b / a).toFixed(1)}× faster`);
+  out(`  Ansible ${peer.version}, every connection opened afresh (as scmctl's are): ${s(c)} (${cold.map(s).join(', ')}): scmctl ${(c / a).toFixed(1)}× faster`);
 }
 
 async function main(): Promise<void> {

@@ -46,6 +46,11 @@ export interface FactsProbeSpec {
   readonly diskPaths?: readonly string[];
   /** the oldest Node major that runs scmctl's host side; default 20 */
   readonly minNodeMajor?: number;
+  /**
+   * ask `node --version` (PATH and the release's bundled one); default true. Off on hosts that run no
+   * embedded SCM (a config-only host, an apache-ozone SCM): each ask starts a Node.js process there.
+   */
+  readonly probeNode?: boolean;
   /** an Apache Ozone release's JAVA_HOME on the host: `<home>/bin/java -version` is asked */
   readonly javaHome?: string;
 }

@@ -17,9 +17,10 @@ async function version(ctx: ProbeContext, cmd: ShellCommand, path: string, min: 
 export async function probeRuntime(ctx: ProbeContext): Promise<RuntimeFacts> {
   const min = ctx.spec.minNodeMajor ?? DEFAULT_MIN_NODE_MAJOR;
   const bundledPath = ctx.spec.installDir ? posix.join(ctx.spec.installDir, 'current', 'node', 'bin', 'node') : null;
+  const probe = ctx.spec.probeNode !== false;
   const [system, bundled] = await Promise.all([
-    version(ctx, sh`node --version 2>/dev/null`, 'node', min),
-    bundledPath ? version(ctx, sh`${bundledPath} --version 2>/dev/null`, bundledPath, min) : Promise.resolve(null),
+    probe ? version(ctx, sh`node --version 2>/dev/null`, 'node', min) : Promise.resolve(null),
+    probe && bundledPath ? version(ctx, sh`${bundledPath} --version 2>/dev/null`, bundledPath, min) : Promise.resolve(null),
   ]);
   // bin/ozone prefers the bundled binary when it exists (bin/ozone launcher)
   const usable = bundled ? (bundled.satisfies ? 'bundled' : null) : system?.satisfies ? 'system' : null;

@@ -87,6 +87,8 @@ export function probePlanFor(topology: Topology, host: Host, files: readonly Ren
     ...(ports.length > 0 ? { ports: { address: host.address, ports } } : {}),
     directories,
     diskPaths: unique(nodes.flatMap((n) => [n.directories.metadata, n.directories.db, n.directories.ratis])),
+    // Node.js matters only where an embedded SCM runs (preflight's runtime check, the bundle's Node choice)
+    ...(first && topology.runtime.kind === 'embedded' ? {} : { probeNode: false }),
     ...(first && topology.runtime.kind === 'apache-ozone' && topology.runtime.java && 'home' in topology.runtime.java ? { javaHome: topology.runtime.java.home } : {}),
   };
   return {

@@ -128,6 +128,13 @@ describe('gatherFacts on the strict read-only fake', () => {
     expect(host.execs.filter((c) => /roles --json$/.test(c.command))).toHaveLength(1);
   });
 
+  it('asks no `node --version` when the spec says the host runs no embedded SCM', async () => {
+    const host = fakeHost();
+    const facts = await gatherFacts(host, { ...spec, probeNode: false }, { clock: new FakeClock(NOW) });
+    expect(facts.runtime).toMatchObject({ system: null, bundled: null, usable: null });
+    expect(host.execs.filter((c) => /node --version/.test(c.command))).toEqual([]);
+  });
+
   it('a release whose own ozone tool crashes does not make a running SCM look stopped: its pid file tells', async () => {
     const crash = { stdout: '', stderr: 'node:internal/modules/esm/module_job: SyntaxError\n', exitCode: 1 };
     const list = responders().map((r) => (String(r.match) === String(/ozone --daemon status scm$/) ? { ...r, reply: crash } : r));

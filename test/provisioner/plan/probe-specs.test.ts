@@ -35,7 +35,8 @@ describe('probe specs', () => {
     const h = t.hosts.find((x) => x.name === 'dn1')!;
     const plan = probePlanFor(t, h, renderAll(t).get('dn1')!, 'op');
     expect(plan.firstNode).toBeNull();
-    expect(plan.spec).toEqual({ managedFiles: ['/srv/dn1/conf/ozone-site.xml'], directories: ['/srv/dn1/conf'], diskPaths: [] });
+    // no embedded SCM here: Node.js is not asked for (each ask would start a Node.js process on the host)
+    expect(plan.spec).toEqual({ managedFiles: ['/srv/dn1/conf/ozone-site.xml'], directories: ['/srv/dn1/conf'], diskPaths: [], probeNode: false });
   });
 
   it('parseEnvFile reads KEY=value lines and skips the header', () => {

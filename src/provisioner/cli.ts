@@ -20,7 +20,7 @@ import { BROKEN_PIPE_EXIT_CODE, onBrokenPipe } from '../common/broken-pipe.js';
 import { isCodedError } from '../common/coded-error.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { commandsFor } from './commands/index.js';
-import { LOG_LEVELS, logLevelOf, VERBOSITY_HELP } from './verbosity.js';
+import { logLevelOf, VERBOSITY_HELP, VERBOSITY_OPTIONS } from './verbosity.js';
 
 function packageVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -91,11 +91,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Set up Apache Ozone Storage Container Manager (SCM) High Availability on bare metal and air-gapped sites.')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addOption(new Option('-q, --quiet', 'errors and the final result only (--log-level error)').conflicts('verbose'))
-    .addOption(new Option('-v, --verbose', 'also each remote command with its host and duration (--log-level debug)'))
-    .addOption(new Option('--log-level <level>', 'what goes to stderr besides errors and the result (overrides -q/-v)').choices([...LOG_LEVELS]))
     .addHelpText('after', VERBOSITY_HELP)
     .exitOverride();
+  for (const o of VERBOSITY_OPTIONS) {
+    const opt = new Option(o.flags, o.description);
+    if (o.choices) opt.choices([...o.choices]);
+    if (o.flags.startsWith('-q,')) opt.conflicts('verbose');
+    program.addOption(opt);
+  }
   for (const spec of await commandsFor(argv)) register(program, spec, ctx, (c) => (exitCode = c), (name) => (running = name));
   try {
     await program.parseAsync([...argv], { from: 'user' });

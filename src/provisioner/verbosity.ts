@@ -17,6 +17,16 @@ export type { LogLevel };
 
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
+/**
+ * The global options, as data (the shape of command.ts's OptionSpec, which sits above this file): cli.ts gives
+ * them to the program, completion offers them everywhere.
+ */
+export const VERBOSITY_OPTIONS: readonly { readonly flags: string; readonly description: string; readonly choices?: readonly string[] }[] = [
+  { flags: '-q, --quiet', description: 'errors and the final result only (--log-level error)' },
+  { flags: '-v, --verbose', description: 'also each remote command with its host and duration (--log-level debug)' },
+  { flags: '--log-level <level>', description: 'what goes to stderr besides errors and the result (overrides -q/-v)', choices: LOG_LEVELS },
+];
+
 const ORDER: Readonly<Record<LogLevel, number>> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /** Whether a run at the context's level (default info) shows lines of `level`. */

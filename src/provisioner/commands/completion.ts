@@ -5,21 +5,15 @@
  * command module, once, when the script is made; the script itself holds all it needs, so a TAB starts no
  * scmctl. The registry is passed in by the registry's own entry, so this file does not import it back.
  */
-import type { CommandSpec, OptionSpec } from '../command.js';
+import type { CommandSpec } from '../command.js';
 import { bashScript } from '../completion/bash-script.js';
 import { CompletionError } from '../completion/completion-error.js';
 import { completionModel } from '../completion/completion-model.js';
 import { zshScript } from '../completion/zsh-script.js';
-import { LOG_LEVELS } from '../verbosity.js';
+import { VERBOSITY_OPTIONS } from '../verbosity.js';
 
 export const SHELLS = ['bash', 'zsh'] as const;
 
-/** the verbosity options cli.ts gives the program (verbosity.ts), accepted before and after a command's name */
-export const VERBOSITY_OPTIONS: readonly OptionSpec[] = [
-  { flags: '-q, --quiet', description: 'errors and the final result only (--log-level error)' },
-  { flags: '-v, --verbose', description: 'also each remote command with its host and duration (--log-level debug)' },
-  { flags: '--log-level <level>', description: 'what goes to stderr besides errors and the result', choices: LOG_LEVELS },
-];
 
 /** the registry's shape, as index.ts declares it */
 export interface CommandSource {

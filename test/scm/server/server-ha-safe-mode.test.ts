@@ -15,7 +15,8 @@ import { createActions } from '../../../src/scm/cli/actions.js';
 import { runProgram } from '../../../src/scm/cli/program.js';
 import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
-import { startScmServer, type ScmServer } from '../../../src/scm/server/scm-server.js';
+import type { ScmServer } from '../../../src/scm/server/scm-server.js';
+import { ScmServers } from '../../support/scm-servers.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
 import { scmBootstrap } from '../../../src/scm/server/scm-bootstrap.js';
 import { scmInit } from '../../../src/scm/server/scm-init.js';
@@ -32,7 +33,8 @@ describe('safe mode in an SCM HA ring (127.0.4.72-74)', () => {
   const root = mkdtempSync(join(tmpdir(), 'scm-ha-safemode-'));
   const confDir = join(root, 'conf');
   const cfg = new Map<string, ScmConfig>();
-  const servers = new Map<string, ScmServer>();
+  const scms = new ScmServers(cfg);
+  const servers = scms.running;
   let ports: Record<string, Record<string, number>> = {};
   let sim: DatanodeSimulator | undefined;
 
@@ -46,15 +48,8 @@ describe('safe mode in an SCM HA ring (127.0.4.72-74)', () => {
       nodePorts: ports,
       extra: { 'ozone.scm.ha.ratis.leader.election.timeout': '600ms', 'ozone.scm.info.wait.duration': '60s', 'hdds.scmclient.failover.max.retry': '50' },
     });
-  const start = async (id: string): Promise<ScmServer> => {
-    const s = await startScmServer({ config: cfg.get(id)!, logger: silentLogger });
-    servers.set(id, s);
-    return s;
-  };
-  const stop = async (id: string): Promise<void> => {
-    await servers.get(id)?.close();
-    servers.delete(id);
-  };
+  const start = (id: string): Promise<ScmServer> => scms.start(id);
+  const stop = (id: string): Promise<void> => scms.stop(id);
   const ozone = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
     const io = bufferIo();
     const actions = createActions({ io, env: {}, mainScript: '', stopRequested: () => new Promise(() => {}), readStdin: async () => '' });
@@ -82,7 +77,7 @@ describe('safe mode in an SCM HA ring (127.0.4.72-74)', () => {
 
   afterAll(async () => {
     await sim?.close();
-    for (const id of [...servers.keys()].reverse()) await stop(id);
+    await scms.stopAll();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -14,7 +14,8 @@ import { silentLogger } from '../../../src/common/logger.js';
 import { systemHostLocality } from '../../../src/scm/config/host-locality.js';
 import { resolveScmConfig, type ScmConfig } from '../../../src/scm/config/scm-config.js';
 import { raftStoreLocation } from '../../../src/scm/replication/raft-group.js';
-import { startScmServer, type ScmServer } from '../../../src/scm/server/scm-server.js';
+import type { ScmServer } from '../../../src/scm/server/scm-server.js';
+import { ScmServers } from '../../support/scm-servers.js';
 import type { AllocatedBlock } from '../../../src/scm/managers/block-manager.js';
 import { readVersionFile } from '../../../src/scm/storage/version-file.js';
 import { DatanodeSimulator } from '../../../src/scm/tools/datanode-simulator.js';
@@ -38,7 +39,8 @@ const FREON = { numOfVolumes: 1, numOfBuckets: 1, keySize: 512 * 1024, bufferSiz
 describe('SCM HA in process (127.0.4.11-14)', () => {
   const root = mkdtempSync(join(tmpdir(), 'scm-ha-it-'));
   const cfg = new Map<string, ScmConfig>();
-  const servers = new Map<string, ScmServer>();
+  const scms = new ScmServers(cfg);
+  const servers = scms.running;
   let sim: DatanodeSimulator | undefined;
   let ports: Record<string, Record<string, number>> = {};
   const closers: Array<() => Promise<void>> = [];
@@ -67,15 +69,8 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
       ),
       systemHostLocality,
     );
-  const start = async (id: string): Promise<ScmServer> => {
-    const s = await startScmServer({ config: cfg.get(id)!, logger: silentLogger });
-    servers.set(id, s);
-    return s;
-  };
-  const stop = async (id: string): Promise<void> => {
-    await servers.get(id)?.close();
-    servers.delete(id);
-  };
+  const start = (id: string): Promise<ScmServer> => scms.start(id);
+  const stop = (id: string): Promise<void> => scms.stop(id);
   const leaderId = (): string | undefined => [...servers.entries()].find(([, s]) => s.context.replicator.isLeaderReady())?.[0];
   const blockClient = (): FailoverRpcClient<UntypedProtocol> => {
     const c = new FailoverRpcClient<UntypedProtocol>(
@@ -102,7 +97,7 @@ describe('SCM HA in process (127.0.4.11-14)', () => {
   afterAll(async () => {
     await sim?.close();
     for (const c of closers.splice(0).reverse()) await c();
-    for (const id of [...servers.keys()].reverse()) await stop(id);
+    await scms.stopAll();
     rmSync(root, { recursive: true, force: true });
   });
 

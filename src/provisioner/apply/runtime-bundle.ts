@@ -28,6 +28,8 @@ export interface SelfBundleOptions {
   /** put this Node binary inside (hosts without Node ≥ 20) */
   readonly node?: { readonly binary: string; readonly version: string };
   readonly signal?: AbortSignal;
+  /** the package's files listed ahead (listPackageFiles of the same root, made just before); default: listed now */
+  readonly listing?: PackageListing;
 }
 
 export function planBundle(b: BundleInfo): PlanBundle {
@@ -41,29 +43,21 @@ export function planBundle(b: BundleInfo): PlanBundle {
   };
 }
 
-/** package files listed ahead of use (prefetchSelfBundle), by package root; taken once */
-const prefetched = new Map<string, ReturnType<typeof collectPackageFiles>>();
-
-function packageFiles(packageRoot: string): ReturnType<typeof collectPackageFiles> {
-  const early = prefetched.get(packageRoot);
-  prefetched.delete(packageRoot);
-  return early ?? collectPackageFiles(packageRoot, { platform: process.platform, arch: process.arch });
-}
+export type PackageListing = ReturnType<typeof collectPackageFiles>;
 
 /**
- * Starts listing this scmctl's package files (thousands of them) now, for the selfBundle call that follows —
- * apply and plan start it before reading the hosts, so the listing overlaps the network. Used once.
+ * Starts listing this scmctl's package files (thousands of them) now, for a selfBundle call that follows
+ * (its `listing`): apply and plan start it before reading the hosts, so the listing overlaps the network.
  */
-export function prefetchSelfBundle(packageRoot: string): void {
-  if (prefetched.has(packageRoot)) return;
+export function listPackageFiles(packageRoot: string): PackageListing {
   const p = collectPackageFiles(packageRoot, { platform: process.platform, arch: process.arch });
-  p.catch(() => {}); // the caller that takes it sees the rejection; none may come (hosts unreachable)
-  prefetched.set(packageRoot, p);
+  p.catch(() => {}); // whoever passes it on sees the rejection; nobody may (hosts unreachable)
+  return p;
 }
 
 async function cacheKey(o: SelfBundleOptions): Promise<string> {
   const h = createHash('sha256');
-  const { entries } = await packageFiles(o.packageRoot);
+  const { entries } = await (o.listing ?? listPackageFiles(o.packageRoot));
   h.update(`${process.platform}-${process.arch}\n`);
   for (const f of ['package.json', 'package-lock.json']) h.update(await readFile(join(o.packageRoot, f)));
   for (const e of entries) {

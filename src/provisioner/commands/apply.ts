@@ -60,7 +60,7 @@ async function prepare(
   const topology = input.kind === 'saved' ? savedTopology(input.saved, file) : input.topology;
   const s = session(topology);
   try {
-    if (input.kind !== 'saved' && !deps.bundle) prefetchRuntimeBundle(topology, options['bundle']);
+    const listing = input.kind !== 'saved' && !deps.bundle ? prefetchRuntimeBundle(topology, options['bundle']) : undefined;
     const facts = await s.gather(ctx.signal);
     ctx.signal.throwIfAborted();
     if (input.kind === 'saved') {
@@ -91,7 +91,7 @@ async function prepare(
     }
     const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
     const reachable = Object.values(facts.hosts).every((h) => h.ok);
-    const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx))) : null;
+    const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx, undefined, listing))) : null;
     const p = makePlan({ topology, rendered: s.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore });
     return { prepared: { topology, topologyFile: input.path, plan: p, bundle }, session: s };
   } catch (err) {

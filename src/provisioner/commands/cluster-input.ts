@@ -10,7 +10,7 @@ import { CodedError, isCodedError } from '../../common/coded-error.js';
 import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
 import { ClusterSession, type SessionOptions } from '../session/cluster-session.js';
-import { givenBundle, matchingRuntime, prefetchSelfBundle, releaseBundle, selfBundle } from '../apply/runtime-bundle.js';
+import { givenBundle, listPackageFiles, matchingRuntime, releaseBundle, selfBundle, type PackageListing } from '../apply/runtime-bundle.js';
 import { cacheDir } from '../apply/state-dirs.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { hostKeyWarning } from '../plan/host-key-warning.js';
@@ -76,9 +76,12 @@ export function openSession(topology: Topology, ctx: CommandContext, concurrency
   return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency, logger: commandLogger(ctx), ...(connect ? { connect } : {}) });
 }
 
-/** Before the hosts are read: when runtimeBundle will make this scmctl's own bundle, its files are listed meanwhile. */
-export function prefetchRuntimeBundle(topology: Topology, bundleOption: unknown): void {
-  if (topology.runtime.kind === 'embedded' && !(typeof bundleOption === 'string' && bundleOption !== '')) prefetchSelfBundle(packageRoot());
+/**
+ * Before the hosts are read: when runtimeBundle will make this scmctl's own bundle, its files are listed
+ * meanwhile (hand the listing to runtimeBundle); undefined otherwise.
+ */
+export function prefetchRuntimeBundle(topology: Topology, bundleOption: unknown): PackageListing | undefined {
+  return topology.runtime.kind === 'embedded' && !(typeof bundleOption === 'string' && bundleOption !== '') ? listPackageFiles(packageRoot()) : undefined;
 }
 
 /** The bundle given with --bundle, else one made (and cached) from this scmctl, with Node.js when hosts need it. */
@@ -88,6 +91,7 @@ export async function runtimeBundle(
   bundleOption: unknown,
   ctx: CommandContext,
   forceNode?: boolean,
+  listing?: PackageListing,
 ): Promise<BundleInfo> {
   if (typeof bundleOption === 'string' && bundleOption !== '') {
     return matchingRuntime(topology, await givenBundle(isAbsolute(bundleOption) ? bundleOption : resolve(ctx.cwd, bundleOption), ctx.signal));
@@ -98,6 +102,7 @@ export async function runtimeBundle(
     packageRoot: packageRoot(),
     cacheDir: cacheDir(ctx.env),
     ...(withNode ? { node: { binary: process.execPath, version: process.version } } : {}),
+    ...(listing ? { listing } : {}),
     signal: ctx.signal,
   });
 }

@@ -77,11 +77,11 @@ export async function readAndPlan(topology: Topology, ctx: CommandContext, optio
   const ignore = parseIgnoreList(typeof options['ignorePreflightErrors'] === 'string' ? [options['ignorePreflightErrors']] : []);
   const session = openSession(topology, ctx, parseConcurrency(options['concurrency']), deps.connect);
   try {
-    if (!deps.bundle) prefetchRuntimeBundle(topology, options['bundle']);
+    const listing = deps.bundle ? undefined : prefetchRuntimeBundle(topology, options['bundle']);
     const facts = await session.gather(ctx.signal);
     ctx.signal.throwIfAborted();
     const reachable = Object.values(facts.hosts).every((h) => h.ok);
-    const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx))) : null;
+    const bundle = reachable ? (deps.bundle ?? (await runtimeBundle(topology, facts, options['bundle'], ctx, undefined, listing))) : null;
     const p = makePlan({ topology, rendered: session.rendered, facts, bundle: bundle ? planBundle(bundle) : null, ignorePreflightErrors: ignore });
     return { plan: p, facts, fingerprint: factsFingerprint(facts), bundlePath: bundle?.path ?? '' };
   } finally {

@@ -1,13 +1,13 @@
 /**
  * selfBundle's cache on a small real package: an unchanged package reuses its bundle, a changed file (size
- * or mtime) gets a new one, and the files listed ahead of time (prefetchSelfBundle, started before the hosts
- * are read) give the same bundle as a listing made on the spot — and are used once only.
+ *  or mtime) gets a new one, and the files listed ahead of time (listPackageFiles, started before the hosts
+ * are read) give the same bundle as a listing made on the spot.
  */
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prefetchSelfBundle, selfBundle } from '../../../src/provisioner/apply/runtime-bundle.js';
+import { listPackageFiles, selfBundle } from '../../../src/provisioner/apply/runtime-bundle.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scmctl-self-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -45,10 +45,10 @@ describe('selfBundle cache', () => {
     expect((await selfBundle({ packageRoot: pkg, cacheDir })).path).not.toBe(changed.path);
   });
 
-  it('a prefetched listing gives the same bundle, and is taken once (a later change is seen)', async () => {
+  it('a listing made ahead gives the same bundle as one made on the spot; without one, a later change is seen', async () => {
     const plain = await selfBundle({ packageRoot: pkg, cacheDir });
-    prefetchSelfBundle(pkg);
-    const early = await selfBundle({ packageRoot: pkg, cacheDir });
+    const listing = listPackageFiles(pkg);
+    const early = await selfBundle({ packageRoot: pkg, cacheDir, listing });
     expect(early.path).toBe(plain.path);
     writeFileSync(join(pkg, 'dist/src/scm/m9.js'), 'export const x9 = 90;\n');
     expect((await selfBundle({ packageRoot: pkg, cacheDir })).path).not.toBe(plain.path);

@@ -1,6 +1,6 @@
 /**
  * selfBundle's cache on a small real package: an unchanged package reuses its bundle, a changed file (size
- *  or mtime) gets a new one, and the files listed ahead of time (listPackageFiles, started before the hosts
+ * or mtime) gets a new one, and the files listed ahead of time (listPackageFiles, started before the hosts
  * are read) give the same bundle as a listing made on the spot.
  */
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';

@@ -5,6 +5,4 @@ export * from './random.js';
 export * from './conf-change.js';
 export * from './log-storage.js';
 export * from './message-codec.js';
-export { RawNode, type Ready, type SoftState } from './raw-node.js';
-export { TRANSFER_CONTEXT, type CoreStatus, type ProgressView, type RaftConfig } from './raft.js';
-export { ByteReader, ByteWriter, ByteCodecError } from './byte-codec.js';
+export { RawNode, type Ready } from './raw-node.js';

@@ -33,7 +33,9 @@ export function batchScript(scripts: readonly string[]): string {
   const lines = [
     'umask 077',
     `d=$(mktemp -d "\${TMPDIR:-/tmp}/.scmctl-batch.XXXXXX" 2>/dev/null) || exit ${FRAME_UNAVAILABLE}`,
+    // removed however the script ends: a hang-up (the channel closed by an abort) or a signal exits through EXIT
     `trap 'rm -rf -- "$d"' EXIT`,
+    `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
   ];
   // the command's own sh redirects itself, so that the subshell's "Killed" report of a command that died by a
   // signal (dash prints it on the stderr the command had) goes to /dev/null, not into the command's stderr

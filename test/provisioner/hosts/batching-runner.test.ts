@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BatchingRunner, parseBatchOutput } from '../../../src/provisioner/hosts/batching-runner.js';
+import { BatchingRunner, batchScript, parseBatchOutput } from '../../../src/provisioner/hosts/batching-runner.js';
 import type { CommandRunner, RunRequest, RunResult } from '../../../src/provisioner/hosts/command-runner.js';
 import { HostError } from '../../../src/provisioner/hosts/host-error.js';
 
@@ -119,6 +119,19 @@ describe('BatchingRunner', () => {
       { status: 'rejected', reason: lost },
       { status: 'rejected', reason: lost },
     ]);
+  });
+
+  it('the frame\'s temporary directory is removed also when the script is hung up on (a closed channel)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'scmctl-batch-hup-'));
+    const child = spawn('sh', ['-c', batchScript(['sleep 30', 'sleep 30'])], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    // the commands have started (their output files exist): the traps are set
+    const started = (): boolean => readdirSync(tmp).some((d) => readdirSync(join(tmp, d)).length >= 2);
+    while (!started()) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGHUP');
+    expect(await exited).toBe(129);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
   });
 
   it('parseBatchOutput refuses a frame that is cut short, has extra bytes or is out of order', () => {

@@ -30,39 +30,54 @@ interface Pending {
 const FRAME_UNAVAILABLE = 97;
 
 export function batchScript(scripts: readonly string[]): string {
+  const n = scripts.length;
   const lines = [
     'umask 077',
     `d=$(mktemp -d "\${TMPDIR:-/tmp}/.scmctl-batch.XXXXXX" 2>/dev/null) || exit ${FRAME_UNAVAILABLE}`,
     // removed however the script ends: a hang-up (the channel closed by an abort) or a signal exits through EXIT
     `trap 'rm -rf -- "$d"' EXIT`,
     `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
+    `cd "$d" || exit ${FRAME_UNAVAILABLE}`,
   ];
-  // the command's own sh redirects itself, so that the subshell's "Killed" report of a command that died by a
-  // signal (dash prints it on the stderr the command had) goes to /dev/null, not into the command's stderr
-  const run = quote('exec 2>"$1" >"$2" </dev/null; exec sh -c "$3"');
-  scripts.forEach((s, i) => lines.push(`(sh -c ${run} - "$d/${i}.e" "$d/${i}.o" ${quote(s)}; echo $? >"$d/${i}.c") 2>/dev/null &`));
-  lines.push('wait');
-  lines.push(`i=0; while [ "$i" -lt ${scripts.length} ]; do`);
-  lines.push(`  printf '@%s %s %s %s\\n' "$i" "$(cat "$d/$i.c")" "$(($(wc -c <"$d/$i.o")))" "$(($(wc -c <"$d/$i.e")))"`);
-  lines.push('  cat "$d/$i.o" "$d/$i.e"; i=$((i + 1))');
-  lines.push('done');
+  // Each command runs in its own `sh`, in the background, as on separate channels. That sh first sends its own
+  // stdout/stderr to the command's files and then runs the script as the rest of its program (what `sh -c SCRIPT`
+  // does, one process and no extra exec: issue 13): a command that dies by a signal is reported by the waiting
+  // shell ("Killed", dash) on the stderr the command had in this shell, /dev/null, not in the command's stderr.
+  // A syntax error in a script is reported one line further than `sh -c` would (the line of the redirection).
+  scripts.forEach((s, i) => lines.push(`sh -c ${quote(`exec 2>"$1" >"$2" </dev/null; shift 2\n${s}`)} sh ${i}.e ${i}.o 2>/dev/null & p${i}=$!`));
+  // the frame, with two processes whatever the number of commands (a process per field cost ~7 ms of host CPU
+  // per command): exit codes from `wait`, every size from one wc, every byte from one cat
+  const files = Array.from({ length: n }, (_, i) => `${i}.o ${i}.e`).join(' ');
+  lines.push('c=');
+  scripts.forEach((_, i) => lines.push(`wait "$p${i}"; c="$c $?"`));
+  lines.push(`printf '@codes%s\\n' "$c"`);
+  lines.push(`wc -c ${files} || exit 98`);
+  lines.push(`printf '@data\\n'`);
+  lines.push(`cat ${files}`);
   return lines.join('\n');
 }
 
 /** The framed output of batchScript → one result per script, or null when the frame is not whole. */
 export function parseBatchOutput(out: Buffer, count: number): RunResult[] | null {
+  const dataMark = out.indexOf('\n@data\n');
+  if (dataMark < 0) return null;
+  const head = out.subarray(0, dataMark).toString('latin1').split('\n');
+  const codes = /^@codes((?: \d+){1,})$/.exec(head[0] ?? '');
+  if (!codes) return null;
+  const exitCodes = codes[1]!.trim().split(' ').map(Number);
+  // wc -c: one "  SIZE NAME" line per file in the order given, then a total line
+  const sizes = head.slice(1, 1 + 2 * count).map((l) => /^\s*(\d+)\s+(\d+)\.([oe])$/.exec(l));
+  if (exitCodes.length !== count || head.length !== 2 + 2 * count) return null;
+  let at = dataMark + '\n@data\n'.length;
   const results: RunResult[] = [];
-  let at = 0;
   for (let i = 0; i < count; i++) {
-    const nl = out.indexOf(0x0a, at);
-    if (nl < 0) return null;
-    const m = /^@(\d+) (\d+) (\d+) (\d+)$/.exec(out.subarray(at, nl).toString('latin1'));
-    if (!m || Number(m[1]) !== i) return null;
-    const [code, outLen, errLen] = [Number(m[2]), Number(m[3]), Number(m[4])];
-    const start = nl + 1;
-    if (start + outLen + errLen > out.length) return null;
-    results.push({ exitCode: code, stdout: out.subarray(start, start + outLen), stderr: out.subarray(start + outLen, start + outLen + errLen) });
-    at = start + outLen + errLen;
+    const o = sizes[2 * i];
+    const e = sizes[2 * i + 1];
+    if (!o || !e || Number(o[2]) !== i || o[3] !== 'o' || Number(e[2]) !== i || e[3] !== 'e') return null;
+    const [outLen, errLen] = [Number(o[1]), Number(e[1])];
+    if (at + outLen + errLen > out.length) return null;
+    results.push({ exitCode: exitCodes[i]!, stdout: out.subarray(at, at + outLen), stderr: out.subarray(at + outLen, at + outLen + errLen) });
+    at += outLen + errLen;
   }
   return at === out.length ? results : null;
 }

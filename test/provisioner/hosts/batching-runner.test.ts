@@ -135,13 +135,16 @@ describe('BatchingRunner', () => {
   });
 
   it('parseBatchOutput refuses a frame that is cut short, has extra bytes or is out of order', () => {
-    const frame = Buffer.from('@0 0 3 0\nab\n@1 1 0 2\nx\n');
+    const frame = Buffer.from('@codes 0 1\n3 0.o\n0 0.e\n 0 1.o\n 2 1.e\n5 total\n@data\nab\nx\n');
     expect(parseBatchOutput(frame, 2)?.map(plain)).toEqual([
       { exitCode: 0, stdout: 'ab\n', stderr: '' },
       { exitCode: 1, stdout: '', stderr: 'x\n' },
     ]);
     expect(parseBatchOutput(frame.subarray(0, frame.length - 1), 2)).toBeNull();
     expect(parseBatchOutput(Buffer.concat([frame, Buffer.from('z')]), 2)).toBeNull();
-    expect(parseBatchOutput(Buffer.from('@1 0 0 0\n@0 0 0 0\n'), 2)).toBeNull();
+    // sizes out of order, a missing exit code, a missing total line
+    expect(parseBatchOutput(Buffer.from('@codes 0 1\n0 1.o\n0 1.e\n0 0.o\n0 0.e\n0 total\n@data\n'), 2)).toBeNull();
+    expect(parseBatchOutput(Buffer.from('@codes 0\n0 0.o\n0 0.e\n0 1.o\n0 1.e\n0 total\n@data\n'), 2)).toBeNull();
+    expect(parseBatchOutput(Buffer.from('@codes 0 0\n0 0.o\n0 0.e\n0 1.o\n0 1.e\n@data\n'), 2)).toBeNull();
   });
 });

@@ -11,7 +11,9 @@
  *
  * The peer (when `ansible-playbook` is installed — Debian's ansible-core): Ansible pushing exactly the files
  * `scmctl render` writes to the same hosts (bench/ansible-peer.ts), interleaved with scmctl's no-op re-apply
- * round by round (the order alternates), after one warm-up run of each; medians and their ratio are printed.
+ * round by round (the order turns), after one warm-up run of each; like for like: scmctl over connections its
+ * keeper kept (SCMCTL_SSH_PERSIST=60s) against Ansible over ControlPersist, and both connecting afresh. Medians
+ * and their ratios are printed.
  *
  * The first `plan` makes the runtime bundle (cold cache); everything after reuses it from the cache, as on an
  * operator machine after its first run. Every SCM started is stopped at the end.
@@ -89,30 +91,39 @@ async function versusAnsible(hosts: SshdHosts, file: string, env: NodeJS.Process
   const warm = await peer.run();
   if (warm.changed !== 0) throw new Error(`Ansible changed ${warm.changed} files that scmctl had pushed: the two do not push the same files`);
   const rounds = Number(process.env['BENCH_APPLY_ROUNDS'] ?? 3);
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  const cold: number[] = [];
-  const scmctlNoop = async (): Promise<void> => {
-    const [r, ms] = await timed(['apply', file, '--yes'], env, 0);
+  // scmctl both ways too: connecting afresh (the default) and over connections its keeper kept from the run
+  // before (SCMCTL_SSH_PERSIST, as Ansible's ControlPersist): each is compared with Ansible run the same way
+  const keptEnv = { ...env, SCMCTL_SSH_PERSIST: '60s' };
+  await timed(['apply', file, '--yes'], keptEnv, 0); // warm-up: starts the keeper, as Ansible's warm-up run
+  const ours = { fresh: [] as number[], kept: [] as number[] };
+  const theirs = { fresh: [] as number[], kept: [] as number[] };
+  const scmctlNoop = async (kept: boolean): Promise<void> => {
+    const [r, ms] = await timed(['apply', file, '--yes'], kept ? keptEnv : env, 0);
     if (!r.stdout.includes('No changes.')) throw new Error('after Ansible\'s run the re-apply was not a no-op');
-    ours.push(ms);
+    ours[kept ? 'kept' : 'fresh'].push(ms);
   };
   const ansible = async (fresh: boolean): Promise<void> => {
     const r = await peer.run({ fresh });
     if (r.changed !== 0) throw new Error(`Ansible changed ${r.changed} files on a no-op run`);
-    (fresh ? cold : theirs).push(r.ms);
+    theirs[fresh ? 'fresh' : 'kept'].push(r.ms);
   };
-  // each round: scmctl, Ansible over its persisted connections, Ansible connecting afresh (as scmctl does);
-  // the order turns one step every round
-  const steps = [scmctlNoop, () => ansible(false), () => ansible(true)];
-  for (let i = 0; i < rounds; i++) {
-    for (let j = 0; j < steps.length; j++) await steps[(i + j) % steps.length]!();
+  // each round: scmctl and Ansible, each over kept connections and connecting afresh; the order turns one step
+  // every round
+  const steps = [() => scmctlNoop(true), () => ansible(false), () => scmctlNoop(false), () => ansible(true)];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      for (let j = 0; j < steps.length; j++) await steps[(i + j) % steps.length]!();
+    }
+  } finally {
+    await scmctl(['connections', '--close'], keptEnv);
   }
-  const [a, b, c] = [median(ours), median(theirs), median(cold)];
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-  out(`no-op, interleaved ×${rounds}: scmctl apply ${s(a)} (${ours.map(s).join(', ')})`);
-  out(`  Ansible ${peer.version}, ControlPersist connections kept from the run before: ${s(b)} (${theirs.map(s).join(', ')}): scmctl ${(b / a).toFixed(1)}× faster`);
-  out(`  Ansible ${peer.version}, every connection opened afresh (as scmctl's are): ${s(c)} (${cold.map(s).join(', ')}): scmctl ${(c / a).toFixed(1)}× faster`);
+  const line = (xs: readonly number[]): string => `${s(median(xs))} (${xs.map(s).join(', ')})`;
+  out(`no-op, interleaved ×${rounds} (medians):`);
+  out(`  kept connections:   scmctl apply ${line(ours.kept)}`);
+  out(`                      Ansible ${peer.version}, ControlPersist: ${line(theirs.kept)}: scmctl ${(median(theirs.kept) / median(ours.kept)).toFixed(1)}× faster`);
+  out(`  fresh connections:  scmctl apply ${line(ours.fresh)}`);
+  out(`                      Ansible ${peer.version}: ${line(theirs.fresh)}: scmctl ${(median(theirs.fresh) / median(ours.fresh)).toFixed(1)}× faster`);
 }
 
 async function main(): Promise<void> {

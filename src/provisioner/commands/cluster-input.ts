@@ -11,7 +11,8 @@ import type { BundleInfo } from '../bundle/bundle-info.js';
 import type { CommandContext, OutputStream } from '../command.js';
 import { ClusterSession, type SessionOptions } from '../session/cluster-session.js';
 import { givenBundle, listPackageFiles, matchingRuntime, releaseBundle, selfBundle, type PackageListing } from '../apply/runtime-bundle.js';
-import { cacheDir } from '../apply/state-dirs.js';
+import { cacheDir, stateDir } from '../apply/state-dirs.js';
+import { parseDuration } from '../topology/duration.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { hostKeyWarning } from '../plan/host-key-warning.js';
 import { PlanError } from '../plan/plan-error.js';
@@ -71,9 +72,36 @@ export function parseConcurrency(value: unknown): number {
  * to stderr at the run's level: connection retries (info), each remote command and its duration (debug).
  */
 export function openSession(topology: Topology, ctx: CommandContext, concurrency: number, connect?: SessionOptions['connect']): ClusterSession {
+  const persistMs = sshPersistMs(ctx.env);
   const warning = hostKeyWarning(topology);
   if (warning !== null && shows(ctx, 'warn')) ctx.stderr.write(warning);
-  return new ClusterSession(topology, { env: ctx.env, localUser: localUser(), concurrency, logger: commandLogger(ctx), ...(connect ? { connect } : {}) });
+  return new ClusterSession(topology, {
+    env: ctx.env,
+    localUser: localUser(),
+    concurrency,
+    logger: commandLogger(ctx),
+    ...(connect ? { connect } : {}),
+    ...(persistMs > 0 ? { keep: { stateDir: stateDir(ctx.env), persistMs } } : {}),
+  });
+}
+
+/** The longest SCMCTL_SSH_PERSIST accepted: a day */
+const MAX_PERSIST_MS = 86_400_000;
+
+/**
+ * SCMCTL_SSH_PERSIST: how long SSH connections are kept after a run (OpenSSH's ControlPersist), e.g. `60s`,
+ * `10m`; unset, empty, `0`, `no` or `off` = not kept (the default). Anything else is PLAN_INVALID_OPTION.
+ */
+export function sshPersistMs(env: CommandContext['env']): number {
+  const raw = (env['SCMCTL_SSH_PERSIST'] ?? '').trim();
+  if (raw === '' || raw === '0' || raw === 'no' || raw === 'off') return 0;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms > MAX_PERSIST_MS) {
+    throw new PlanError('PLAN_INVALID_OPTION', `SCMCTL_SSH_PERSIST=${JSON.stringify(raw)} is not a duration up to 1d (like 60s or 10m), nor 0/off`, {
+      hint: 'unset it to connect afresh on every run',
+    });
+  }
+  return ms;
 }
 
 /**

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'restore', load: async () => (await import('./restore.js')).restoreCommand },
   { name: 'status', load: async () => (await import('./status.js')).statusCommand },
   { name: 'unlock', load: async () => (await import('./unlock.js')).unlockCommand },
+  { name: 'connections', load: async () => (await import('./connections.js')).connectionsCommand },
   { name: 'bundle', load: async () => (await import('./bundle.js')).bundleCommand },
   // completion reads every command's options from this registry, passed in (no import back into this file)
   { name: 'completion', load: async () => (await import('./completion.js')).completionCommand(COMMANDS) },

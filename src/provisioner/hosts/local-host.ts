@@ -124,8 +124,13 @@ function signalNumber(name: string | undefined): number {
   return name ? ((osConstants.signals as Record<string, number | undefined>)[name] ?? 0) : 0;
 }
 
+/** The transport alone (`sh -c` per command), as a CommandRunner. */
+export function localRunner(options: LocalHostOptions): CommandRunner {
+  return new LocalRunner(options);
+}
+
 export async function connectLocal(options: LocalHostOptions): Promise<RemoteHost> {
-  return new RunnerHost(new LocalRunner(options), {
+  return new RunnerHost(localRunner(options), {
     secrets: options.secrets,
     ...(options.sudo ? { sudo: options.sudo } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

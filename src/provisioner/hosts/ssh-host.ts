@@ -369,8 +369,13 @@ class SshRunner implements CommandRunner {
   private readonly hops: readonly OpenHop[];
   private readonly client: SshClient;
   private readonly limit: ConcurrencyLimit;
-  private lost: HostError | undefined;
+  private lostError: HostError | undefined;
   private closing = false;
+
+  /** set once the connection (or a bastion's) dropped, or after close() */
+  get lost(): HostError | undefined {
+    return this.lostError ?? (this.closing ? new HostError('HOST_CLOSED', this.info.name, 'the connection was closed') : undefined);
+  }
 
   constructor(info: HostInfo, hops: readonly OpenHop[], maxChannels: number) {
     this.info = info;
@@ -379,9 +384,9 @@ class SshRunner implements CommandRunner {
     this.limit = new ConcurrencyLimit(maxChannels);
     hops.forEach((h, i) => {
       const onLost = (err?: SshErrorWithLevel): void => {
-        if (this.closing || this.lost) return;
+        if (this.closing || this.lostError) return;
         const which = i === hops.length - 1 ? 'the connection' : `the connection through bastion #${i + 1}`;
-        this.lost = new HostError(
+        this.lostError = new HostError(
           err?.level === 'client-timeout' ? 'SSH_TIMEOUT' : 'SSH_DISCONNECTED',
           info.name,
           `${which} was lost${err ? `: ${err.message}` : ''}`,
@@ -412,7 +417,7 @@ class SshRunner implements CommandRunner {
   private async openExec(command: string, signal: AbortSignal | undefined, bind: (channel: ClientChannel) => void): Promise<void> {
     const name = this.info.name;
     for (let attempt = 1; ; attempt++) {
-      if (this.lost) throw this.lost;
+      if (this.lostError) throw this.lostError;
       if (signal?.aborted) throw new HostError('HOST_ABORTED', name, 'the command was aborted', { cause: signal.reason });
       try {
         await new Promise<void>((resolve, reject) =>
@@ -427,7 +432,7 @@ class SshRunner implements CommandRunner {
         );
         return;
       } catch (err) {
-        if (this.lost) throw this.lost;
+        if (this.lostError) throw this.lostError;
         if (attempt >= 6) {
           throw new HostError('SSH_CHANNEL_FAILED', name, `cannot open a session channel after ${attempt} attempts: ${(err as Error).message}`, { cause: err });
         }
@@ -502,7 +507,7 @@ class SshRunner implements CommandRunner {
       });
       channel.on('close', () => {
         if (exitCode === undefined && exitSignal === undefined) {
-          finish(this.lost ?? new HostError('SSH_DISCONNECTED', name, 'the channel closed before the command reported its exit status'));
+          finish(this.lostError ?? new HostError('SSH_DISCONNECTED', name, 'the channel closed before the command reported its exit status'));
           return;
         }
         finish(null);
@@ -547,6 +552,19 @@ class SshRunner implements CommandRunner {
  * `options.name`; on failure every hop opened so far is closed.
  */
 export async function connectSsh(options: SshHostOptions, ctx: { signal?: AbortSignal } = {}): Promise<RemoteHost> {
+  const runner = await openSshRunner(options, ctx);
+  return new RunnerHost(runner, {
+    secrets: options.secrets,
+    ...(options.sudo ? { sudo: options.sudo } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+}
+
+/**
+ * The connection alone, as a CommandRunner (what the connection keeper holds between runs: ssh-keeper/).
+ * Rejects like connectSsh. `lost` tells whether the connection has dropped since it was opened.
+ */
+export async function openSshRunner(options: SshHostOptions, ctx: { signal?: AbortSignal } = {}): Promise<CommandRunner & { readonly lost: HostError | undefined }> {
   const endpoints: SshEndpoint[] = [...(options.bastions ?? []), options];
   const hops: Hop[] = endpoints.map((e, i) => {
     const port = e.port ?? SSH_DEFAULTS.port;
@@ -573,10 +591,5 @@ export async function connectSsh(options: SshHostOptions, ctx: { signal?: AbortS
     user: options.user,
     hostKeyFingerprint: opened[opened.length - 1]!.fingerprint,
   };
-  const runner = new SshRunner(info, opened, options.maxChannels ?? SSH_DEFAULTS.maxChannels);
-  return new RunnerHost(runner, {
-    secrets: options.secrets,
-    ...(options.sudo ? { sudo: options.sudo } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+  return new SshRunner(info, opened, options.maxChannels ?? SSH_DEFAULTS.maxChannels);
 }

@@ -6,6 +6,8 @@
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { HostPool, type HostPoolOptions, type PoolEvent } from '../hosts/host-pool.js';
+import { keptConnect } from '../hosts/ssh-keeper/kept-connect.js';
+import { keeperOptions } from './kept-connections.js';
 import type { PromptFn } from '../hosts/secret-source.js';
 import type { ClusterFacts } from '../plan/cluster-facts.js';
 import { gatherClusterFacts } from '../plan/gather-cluster-facts.js';
@@ -24,6 +26,11 @@ export interface SessionOptions {
   readonly clock?: Clock;
   /** tests: replaces connectHost */
   readonly connect?: HostPoolOptions['connect'];
+  /**
+   * Keep the SSH connections in the operator's connection keeper (hosts/ssh-keeper/) for `persistMs` after
+   * the run, and use the ones it already keeps; its socket lives under `stateDir`. Ignored with `connect`.
+   */
+  readonly keep?: { readonly stateDir: string; readonly persistMs: number };
 }
 
 export class ClusterSession {
@@ -41,7 +48,7 @@ export class ClusterSession {
         concurrency: options.concurrency ?? 30,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.onPoolEvent ? { onEvent: options.onPoolEvent } : {}),
-        ...(options.connect ? { connect: options.connect } : {}),
+        ...(options.connect ? { connect: options.connect } : options.keep ? { connect: keptConnect(keeperOptions(options.keep, options.logger)) } : {}),
       },
     );
     this.rendered = renderAll(topology);

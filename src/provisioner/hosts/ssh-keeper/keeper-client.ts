@@ -62,12 +62,13 @@ async function ping(path: string): Promise<void> {
   });
 }
 
-/** The built entry point next to this file's package (dist/src/provisioner/keeper-main.js). */
+/** The built entry point: beside this file in the bundled CLI (dist/cli), else in dist/src/provisioner. */
 function keeperMain(): string {
-  const here = fileURLToPath(new URL('../../keeper-main.js', import.meta.url));
-  if (existsSync(here)) return here;
+  const candidates = [new URL('./keeper-main.js', import.meta.url), new URL('../../keeper-main.js', import.meta.url)].map((u) => fileURLToPath(u));
+  const found = candidates.find((c) => existsSync(c));
+  if (found) return found;
   // running from TypeScript sources (tests): the build's copy
-  return here.replace(/\/src\/provisioner\/keeper-main\.js$/, '/dist/src/provisioner/keeper-main.js');
+  return candidates[1]!.replace(/\/src\/provisioner\/keeper-main\.js$/, '/dist/src/provisioner/keeper-main.js');
 }
 
 /** Spawns the keeper detached from this run, with a minimal environment (no secret variables), stderr to a log. */

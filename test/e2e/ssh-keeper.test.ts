@@ -114,6 +114,39 @@ describe('scmctl keeps SSH connections between runs (SCMCTL_SSH_PERSIST)', () =>
     }
   });
 
+  it('an idle kept connection is pinged before reuse: answered, it is reused; its sshd frozen with SIGSTOP, it is replaced', async () => {
+    const file = join(root, 'cluster', 'keeper.yaml');
+    expect((await scmctl(['plan', file], kept())).status).toBe(2);
+    const before = await listed(kept());
+    // idle past the check: the ping is answered, the same connections are handed out
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect((await scmctl(['plan', file], kept())).status).toBe(2);
+    expect((await listed(kept())).connections.map((c) => c.openedAt)).toEqual(before.connections.map((c) => c.openedAt));
+    // the sshd processes serving the kept sessions (OpenSSH titles them `sshd: USER@notty`)
+    const frozen = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return readFileSync(`/proc/${d}/cmdline`, 'utf8').startsWith('sshd: scmctl-e2e@notty');
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+    expect(frozen.length).toBeGreaterThanOrEqual(2);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 5_500)); // idle long enough to be checked before reuse
+      const r = await scmctl(['plan', file], kept());
+      expect(r.status, r.stderr).toBe(2);
+      const after = await listed(kept());
+      expect(after.connections).toHaveLength(2);
+      for (const [i, c] of after.connections.entries()) expect(c.openedAt).not.toBe(before.connections[i]!.openedAt);
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    }
+  });
+
   it('a keeper killed with SIGKILL: the next run replaces its stale socket and connects again', async () => {
     const before = await listed(kept());
     const pid = keeperPid(before.socket)!;

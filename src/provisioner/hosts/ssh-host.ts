@@ -526,6 +526,31 @@ class SshRunner implements CommandRunner {
     });
   }
 
+  /**
+   * Whether the server answers now: one `keepalive@openssh.com` global request (what ssh2's keepalive sends),
+   * no session, no process on the host. Its reply is matched in order like ssh2's own keepalives (pinned ssh2
+   * ^1.17; checked shape); without that shape, a `true` command answers instead.
+   */
+  async ping(timeoutMs: number): Promise<boolean> {
+    if (this.lost) return false;
+    const c = this.client as unknown as { _callbacks?: unknown; _protocol?: { ping?: () => void } };
+    const answered = new Promise<boolean>((resolve) => {
+      if (Array.isArray(c._callbacks) && typeof c._protocol?.ping === 'function') {
+        (c._callbacks as Array<(err: boolean) => void>).push(() => resolve(true));
+        c._protocol.ping();
+      } else {
+        this.run({ script: 'true', timeoutMs }).then((r) => resolve(r.exitCode === 0), () => resolve(false));
+      }
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return (await Promise.race([answered, late])) && this.lost === undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
@@ -564,7 +589,7 @@ export async function connectSsh(options: SshHostOptions, ctx: { signal?: AbortS
  * The connection alone, as a CommandRunner (what the connection keeper holds between runs: ssh-keeper/).
  * Rejects like connectSsh. `lost` tells whether the connection has dropped since it was opened.
  */
-export async function openSshRunner(options: SshHostOptions, ctx: { signal?: AbortSignal } = {}): Promise<CommandRunner & { readonly lost: HostError | undefined }> {
+export async function openSshRunner(options: SshHostOptions, ctx: { signal?: AbortSignal } = {}): Promise<CommandRunner & { readonly lost: HostError | undefined; ping(timeoutMs: number): Promise<boolean> }> {
   const endpoints: SshEndpoint[] = [...(options.bastions ?? []), options];
   const hops: Hop[] = endpoints.map((e, i) => {
     const port = e.port ?? SSH_DEFAULTS.port;

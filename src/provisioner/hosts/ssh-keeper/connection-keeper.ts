@@ -20,7 +20,11 @@ import type { HostError } from '../host-error.js';
 import { FRAME, FrameDecoder, OUTPUT_CHUNK, encodeFrame, frameJson, type Frame, type FrameType } from './keeper-frames.js';
 import { describeTarget, KEEPER_PROTOCOL, specKey, toWireError, type KeptConnection, type OpenRequest, type RunHeader, type WireSpec } from './keeper-messages.js';
 
-export type KeptRunner = CommandRunner & { readonly lost: HostError | undefined };
+export type KeptRunner = CommandRunner & {
+  readonly lost: HostError | undefined;
+  /** whether the server answers within timeoutMs (an SSH-level request when the transport has one) */
+  ping?(timeoutMs: number): Promise<boolean>;
+};
 
 export interface KeeperOptions {
   /** opens one SSH connection (ssh-host.ts's openSshRunner in the keeper process) */
@@ -227,13 +231,15 @@ export class ConnectionKeeper {
   }
 
   /**
-   * Whether a kept connection may be handed out: not known lost, and, when it sat idle a while, answering (a
-   * connection cut without a FIN — a partition, a suspended VM — is found only by keepalives, up to 45 s late).
+   * Whether a kept connection may be handed out: not known lost, and, when it sat idle a while, answering a
+   * ping (a connection cut without a FIN — a partition, a suspended VM — is found only by keepalives, up to
+   * 45 s late).
    */
   private async usable(e: Entry): Promise<boolean> {
     if (e.ready === undefined) return true; // being opened: the run waits for it
     if (e.ready.lost !== undefined) return false;
     if (e.idleSince === null || this.now() - e.idleSince < (this.options.checkIdleAfterMs ?? 5_000)) return true;
+    if (e.ready.ping) return e.ready.ping(3_000);
     try {
       return (await e.ready.run({ script: 'true', timeoutMs: 3_000 })).exitCode === 0;
     } catch {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { gatherFacts } from '../../../src/provisioner/facts/gather-facts.js';
 import type { FactsProbeSpec } from '../../../src/provisioner/facts/probe-spec.js';
 import { FakeClock } from '../../support/fake-clock.js';
-import { FakeHost, FakeHostViolation, type Responder } from '../../support/fake-host.js';
+import { FakeHost, FakeHostViolation, type ExecCall, type Responder } from '../../support/fake-host.js';
 import { readOnlyPolicy } from '../../support/read-only-commands.js';
 
 const OZ = '/opt/scmctl/current/bin/ozone';
@@ -54,8 +54,19 @@ function responders(): Responder[] {
         exitCode: 1,
       },
     },
-    { match: /^test -w /, sudo: true, reply: { stdout: '0\n1\n' } },
+    {
+      // every candidate is tested; the writable ones here: /var/lib/ozone and its metadata directory
+      match: /^test -w /,
+      sudo: true,
+      reply: (c: ExecCall) => ({
+        stdout: [...c.command.matchAll(/test -w (\S+) && echo (\d+)/g)]
+          .filter((m) => m[1] === '/var/lib/ozone' || m[1] === '/var/lib/ozone/metadata')
+          .map((m) => `${m[2]}\n`)
+          .join(''),
+      }),
+    },
     { match: "ls -A -- /var/lib/ozone/metadata | head -n 1", sudo: true, reply: { stdout: 'scm\n' } },
+    { match: "ls -A -- /var/lib/ozone/new | head -n 1", sudo: true, reply: { stderr: "ls: cannot access '/var/lib/ozone/new': No such file or directory\n" } },
     {
       match: 'LC_ALL=C df -Pk -- /var/lib/ozone/metadata',
       sudo: true,

@@ -35,6 +35,14 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
+const ENVIRONMENT_HELP = `
+Environment:
+  SCMCTL_STATE_DIR      apply journals and the SSH keeper's socket (default ~/.local/state/scmctl)
+  SCMCTL_CACHE_DIR      runtime bundles made from this scmctl (default ~/.cache/scmctl)
+  SCMCTL_SSH_PERSIST    keep SSH connections this long after a run, e.g. 60s (default: not kept); see
+                        \`scmctl connections --help\`
+`;
+
 /** Commands that change hosts: a broken pipe does not stop them half-way. */
 const FINISH_ON_BROKEN_PIPE: ReadonlySet<string> = new Set(['apply', 'migrate']);
 
@@ -91,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Set up Apache Ozone Storage Container Manager (SCM) High Availability on bare metal and air-gapped sites.')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', VERBOSITY_HELP)
+    .addHelpText('after', VERBOSITY_HELP + ENVIRONMENT_HELP)
     .exitOverride();
   for (const o of VERBOSITY_OPTIONS) {
     const opt = new Option(o.flags, o.description);

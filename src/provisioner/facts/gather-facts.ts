@@ -59,8 +59,8 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
   // first and alone: queueing behind other probes would widen the skew's uncertainty
   const skew = await probeClock(ctx);
   const init = probeInitSystem(ctx);
-  // the SCM's probe (its status, then its roles: the slowest answer on an SCM host) starts as soon as the
-  // init system is known, beside the other probes rather than after them
+  // the SCM's probe (its files at once; its status as soon as the init system is known, then its roles: the
+  // slowest answer on an SCM host) runs beside the other probes rather than after them
   const [osUser, initSystem, runtime, release, files, ports, dirs, scm] = await Promise.all([
     probeOs(ctx),
     init,
@@ -69,7 +69,7 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
     probeFileHashes(ctx),
     probePorts(ctx),
     probeDirectoriesAndDisk(ctx),
-    init.then((i) => probeScm(ctx, i)),
+    probeScm(ctx, init),
   ]);
   return {
     host: host.info.name,

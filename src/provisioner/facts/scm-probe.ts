@@ -64,19 +64,28 @@ export function daemonStatusAnswered(r: { exitCode: number; stdout: string; stde
   return r.exitCode === 1 && `${r.stdout}${r.stderr}`.trim() === '';
 }
 
-export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other'): Promise<ScmFacts | null> {
+/**
+ * `initSystem` is the init system probe still under way: the VERSION file and the pid file are read at once,
+ * beside the host's other reads (one wave less on an SCM host); only how to ask whether the SCM runs waits
+ * for it.
+ */
+export async function probeScm(ctx: ProbeContext, initSystem: Promise<'systemd' | 'other'>): Promise<ScmFacts | null> {
   const scm = ctx.spec.scm;
   if (!scm) return null;
   const vpath = versionFilePath(scm.dbDir);
-  const [versionRaw, pid, unit, daemon] = await Promise.all([
-    ctx.host.readFile(vpath, readOptions(ctx, true)),
-    scm.pidFile ? pidAlive(ctx, scm.pidFile) : Promise.resolve(null),
-    scm.systemdUnit && initSystem === 'systemd' ? run(ctx, sh`systemctl is-active -- ${scm.systemdUnit}`) : Promise.resolve(null),
-    ctx.spec.ozone && !(scm.systemdUnit && initSystem === 'systemd')
-      ? // privileged: with sudo the SCM runs as root, and the pid file `ozone-<user>-scm.pid` is named after the user asking
-        run(ctx, ozoneCommand(ctx.spec.ozone, ['--daemon', 'status', 'scm']), { privileged: true, timeoutMs: ctx.spec.ozone.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS })
-      : Promise.resolve(null),
-  ]);
+  const versionRaw = ctx.host.readFile(vpath, readOptions(ctx, true));
+  const pid = scm.pidFile ? pidAlive(ctx, scm.pidFile) : Promise.resolve(null);
+  const status = initSystem.then((init) => {
+    const systemd = scm.systemdUnit !== undefined && init === 'systemd';
+    return Promise.all([
+      systemd ? run(ctx, sh`systemctl is-active -- ${scm.systemdUnit!}`) : Promise.resolve(null),
+      ctx.spec.ozone && !systemd
+        ? // privileged: with sudo the SCM runs as root, and the pid file `ozone-<user>-scm.pid` is named after the user asking
+          run(ctx, ozoneCommand(ctx.spec.ozone, ['--daemon', 'status', 'scm']), { privileged: true, timeoutMs: ctx.spec.ozone.timeoutMs ?? OZONE_DEFAULT_TIMEOUT_MS })
+        : Promise.resolve(null),
+    ]);
+  });
+  const [versionText, pidAliveAt, [unit, daemon]] = await Promise.all([versionRaw, pid, status]);
   let running = false;
   let source: ScmFacts['runningSource'] = 'none';
   if (unit) {
@@ -87,14 +96,14 @@ export async function probeScm(ctx: ProbeContext, initSystem: 'systemd' | 'other
     source = 'daemon-status';
   } else if (scm.pidFile) {
     // no status command, or the release's own tool failed (a broken or half-installed release): the pid file tells
-    running = pid !== null;
+    running = pidAliveAt !== null;
     source = 'pid-file';
   }
   return {
-    version: versionRaw ? toVersionFile(vpath, versionRaw.toString('utf8')) : null,
+    version: versionText ? toVersionFile(vpath, versionText.toString('utf8')) : null,
     running,
     runningSource: source,
-    pid,
+    pid: pidAliveAt,
     roles: running && ctx.spec.ozone ? await roles(ctx) : null,
   };
 }

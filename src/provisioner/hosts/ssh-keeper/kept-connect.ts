@@ -4,14 +4,15 @@
  * on a direct connection); local hosts, specs that need a secret, and every host when the keeper cannot be
  * used (said once, as a warning) connect directly.
  */
-import { connectHost, type HostConnectionSpec } from '../connect-host.js';
-import type { RemoteHost } from '../remote-host.js';
+import { connectHost } from '../connect-host.js';
+import type { HostPoolOptions } from '../host-pool.js';
 import { RunnerHost } from '../runner-host.js';
 import { KeeperClient, type KeeperClientOptions } from './keeper-client.js';
 import { KeeperError } from './keeper-error.js';
 import type { KeptRunner } from './kept-runner.js';
 
-export type ConnectFn = (spec: HostConnectionSpec, ctx: { signal?: AbortSignal }) => Promise<RemoteHost>;
+/** what a HostPool connects with */
+type ConnectFn = NonNullable<HostPoolOptions['connect']>;
 
 export function keptConnect(options: KeeperClientOptions, direct: ConnectFn = connectHost): ConnectFn {
   const client = new KeeperClient(options);

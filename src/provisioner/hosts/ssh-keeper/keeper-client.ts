@@ -45,19 +45,31 @@ function dial(path: string): Promise<Socket> {
   });
 }
 
-/** Answers when a keeper serves `path`: a LIST answered (a bare connect could meet a socket being closed). */
-async function ping(path: string): Promise<void> {
-  const socket = await dial(path);
-  await new Promise<void>((resolve, reject) => {
+/** A socket to the keeper listening on `path`, or null when none does (no socket, or a stale one). */
+async function dialIfListening(path: string): Promise<Socket | null> {
+  try {
+    return await dial(path);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ECONNREFUSED') return null;
+    throw err;
+  }
+}
+
+class ClosedBeforeAnswer extends Error {}
+
+/** Asks the keeper on `socket` what it keeps (LIST → LISTED), then closes the socket; ClosedBeforeAnswer when it hung up first. */
+function askList(socket: Socket): Promise<KeptConnection[]> {
+  return new Promise<KeptConnection[]>((resolve, reject) => {
     const decoder = new FrameDecoder();
     socket.on('data', (chunk: Buffer) => {
-      if (decoder.push(chunk).some((f) => f.type === FRAME.LISTED)) {
+      const f = decoder.push(chunk).find((x) => x.type === FRAME.LISTED);
+      if (f) {
         socket.destroy();
-        resolve();
+        resolve(frameJson<KeptConnection[]>(f));
       }
     });
     socket.on('error', reject);
-    socket.on('close', () => reject(new Error('closed before answering')));
+    socket.on('close', () => reject(new ClosedBeforeAnswer('closed before answering')));
     socket.write(encodeFrame(FRAME.LIST, 0));
   });
 }
@@ -89,6 +101,7 @@ export async function spawnKeeper(socketPath: string): Promise<void> {
 
 export class KeeperClient {
   private starting: Promise<void> | undefined;
+  private dirChecked: Promise<boolean> | undefined;
 
   constructor(private readonly options: KeeperClientOptions) {}
 
@@ -117,22 +130,13 @@ export class KeeperClient {
     }
   }
 
-  /** The keeper's connections; [] when no keeper runs. */
+  /** The keeper's connections; [] when no keeper runs (or it is exiting). */
   async list(): Promise<KeptConnection[]> {
     const socket = await this.dialExisting();
     if (!socket) return [];
-    return new Promise<KeptConnection[]>((resolve, reject) => {
-      const decoder = new FrameDecoder();
-      socket.on('data', (chunk: Buffer) => {
-        const f = decoder.push(chunk).find((x) => x.type === FRAME.LISTED);
-        if (f) {
-          socket.end();
-          resolve(frameJson<KeptConnection[]>(f));
-        }
-      });
-      socket.on('error', reject);
-      socket.on('close', () => resolve([]));
-      socket.write(encodeFrame(FRAME.LIST, 0));
+    return askList(socket).catch((err: unknown) => {
+      if (err instanceof ClosedBeforeAnswer) return [];
+      throw err;
     });
   }
 
@@ -151,24 +155,16 @@ export class KeeperClient {
   /** A socket to the running keeper, or null when none runs (nothing is created to find out). */
   private async dialExisting(): Promise<Socket | null> {
     if (!(await ensurePrivateDir(this.options.socketPath, { create: false }))) return null;
-    try {
-      return await dial(this.options.socketPath);
-    } catch (err) {
-      if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ECONNREFUSED') return null;
-      throw err;
-    }
+    return dialIfListening(this.options.socketPath);
   }
 
   /** A socket to a running keeper; starts one (once per run) when none answers. */
   private async reach(): Promise<Socket> {
     const path = this.options.socketPath;
-    await ensurePrivateDir(path);
-    try {
-      return await dial(path);
-    } catch (err) {
-      const code = errnoOf(err);
-      if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw err;
-    }
+    // checked once per run, not once per host
+    await (this.dirChecked ??= ensurePrivateDir(path));
+    const existing = await dialIfListening(path);
+    if (existing) return existing;
     this.starting ??= this.startKeeper();
     await this.starting;
     return dial(path);
@@ -182,7 +178,7 @@ export class KeeperClient {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 5_000);
     for (;;) {
       try {
-        await ping(path);
+        await askList(await dial(path));
         return;
       } catch (err) {
         if (Date.now() > deadline) throw new KeeperError('SSH_KEEPER_UNAVAILABLE', `the SSH connection keeper did not answer on ${path} in time (${errnoOf(err) ?? (err as Error).message})`);

@@ -44,6 +44,11 @@ const SCRIPTS = [
   'true',
   'i=0; while [ $i -lt 2000 ]; do echo line $i; i=$((i+1)); done',
   'read x; echo "stdin was [$x]"',
+  // a subshell of the frame behaves as a shell of its own: its own EXIT trap, no variables of the frame's or
+  // of another command's, `exit` ends only this command
+  "trap 'echo bye' EXIT; echo hi",
+  'v=1; echo "[$d$c$p0$v]"; exit 5',
+  'echo "[$v]"',
 ];
 
 const plain = (r: RunResult): { exitCode: number; stdout: string; stderr: string } => ({
@@ -68,6 +73,17 @@ describe('BatchingRunner', () => {
     // the frame's temporary directory is gone
     expect(readdirSync(tmp)).toEqual([]);
     rmSync(tmp, { recursive: true });
+  });
+
+  it('a script with a syntax error fails alone (exit 2), as with a shell of its own; the frame stays whole', async () => {
+    const inner = new ShRunner();
+    const batched = new BatchingRunner(inner);
+    const got = await Promise.all(['echo before', 'if then fi', 'echo $$ | grep -c .'].map((script) => batched.run({ script })));
+    expect(inner.scripts).toHaveLength(1);
+    expect(got.map((r) => r.exitCode)).toEqual([0, 2, 0]);
+    expect(got[1]!.stderr.toString()).toMatch(/Syntax error|syntax error/);
+    expect(got[0]!.stdout.toString()).toBe('before\n');
+    expect(got[2]!.stdout.toString()).toBe('1\n');
   });
 
   it('commands with stdin or a timeout, and a lone command, go on their own', async () => {

@@ -8,6 +8,7 @@ describe('readOnlyViolation', () => {
       'uname -s -n -r -m',
       sh`sha256sum -- ${['/etc/ozone/ozone-site.xml', "/tmp/it's"]}`.text,
       'ls -A -- /var/lib/ozone | head -n 1',
+      "LC_ALL=C find /var/lib/ozone '/tmp/a b' -maxdepth 0 -empty",
       'test -w /a && echo 0; test -w /b && echo 1',
       'date -u +%s%N',
       'df -Pk -- / 2>/dev/null',
@@ -25,6 +26,8 @@ describe('readOnlyViolation', () => {
   it('refuses anything that may write, run arbitrary code or cannot be analysed', () => {
     const bad = [
       'rm -rf /var/lib/ozone',
+      'find /var/lib/ozone -delete',
+      'find /tmp -maxdepth 1 -exec rm {} +',
       'mv a b',
       'cp a b',
       'mkdir -p /x',

@@ -14,6 +14,8 @@ const ALWAYS = new Set([
   'nproc', 'getent', 'echo', 'printf', 'test', '[', 'pwd', 'whoami', 'getconf', 'exit', 'set',
 ]);
 
+const FIND_READ = new Set(['--', '-H', '-L', '-P', '-maxdepth', '-mindepth', '-empty', '-print', '-type', '-name']);
+
 const SYSTEMCTL_READ = new Set(['is-active', 'is-enabled', 'is-failed', 'is-system-running', 'show', 'status', 'cat']);
 
 type Token = { readonly kind: 'word'; readonly value: string } | { readonly kind: 'op' } | { readonly kind: 'redirect'; readonly op: string; readonly target: string };
@@ -145,6 +147,11 @@ function checkSimple(words: readonly string[], depth: number): string | null {
     case 'systemctl': {
       const verb = args.find((x) => !x.startsWith('-'));
       return verb !== undefined && SYSTEMCTL_READ.has(verb) ? null : `systemctl ${verb ?? ''} is not a read-only verb`;
+    }
+    case 'find': {
+      // paths and the tests that only read: no -delete, -exec, -ok, -fprint…, -fls
+      const bad = args.find((x) => x.startsWith('-') && !FIND_READ.has(x));
+      return bad === undefined ? null : `find ${bad} is not a read-only find`;
     }
     case 'node':
       return args.length === 1 && (args[0] === '--version' || args[0] === '-v') ? null : 'node may only print its version';

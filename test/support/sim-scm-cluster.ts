@@ -354,7 +354,14 @@ export class SimCluster {
         },
       },
       { match: /^test -w /, reply: (c: ExecCall) => ({ stdout: [...c.command.matchAll(/&& echo (\d+)/g)].map((m) => m[1]).join('\n') + '\n' }) },
-      { match: /^ls -A -- \S+ \| head -n 1$/, reply: (c: ExecCall) => ({ stdout: [...fs().keys()].some((k) => k.startsWith(`${unquote(c.command.split(' ')[3]!)}/`)) ? 'x\n' : '' }) },
+      {
+        match: /^LC_ALL=C find .* -maxdepth 0 -empty$/,
+        reply: (c: ExecCall) => {
+          const dirs = c.command.slice('LC_ALL=C find '.length, -' -maxdepth 0 -empty'.length).split(' ').map(unquote);
+          const empty = dirs.filter((d) => exists(d)?.type === 'directory' && ![...fs().keys()].some((k) => k.startsWith(`${d}/`)));
+          return { stdout: empty.map((d) => `${d}\n`).join('') };
+        },
+      },
       {
         match: /^LC_ALL=C df -Pk -- /,
         reply: (c: ExecCall) => ({

@@ -1,6 +1,6 @@
 /** Directories (exists, empty, owner, mode, writable or creatable) and free disk space under given paths. */
 import { posix } from 'node:path';
-import { sh, shJoin } from '../hosts/shell-quote.js';
+import { sh, shJoin, type ShellCommand } from '../hosts/shell-quote.js';
 import { parseDfPosix } from './df-output.js';
 import type { DirectoryFacts, DiskFacts } from './host-facts.js';
 import { nearestExisting, surveyPaths, withAncestors } from './path-survey.js';
@@ -9,8 +9,8 @@ import { run, type ProbeContext } from './probe-context.js';
 /**
  * One wave per host (issue 13: a wave is an SSH channel and a batch on every host): the survey of the paths
  * and their ancestors goes together with the writability test of every candidate (each path and each
- * ancestor: the one that matters is known only after the survey), `ls -A` of every directory and `df` of the
- * disk paths. What is read is decided from the survey afterwards, so the answers are those of asking after it;
+ * ancestor: the one that matters is known only after the survey), whether each directory is empty and `df` of
+ * the disk paths. What is read is decided from the survey afterwards, so the answers are those of asking after it;
  * only when a disk path does not exist yet is `df` asked again, of its nearest existing ancestor.
  */
 export async function probeDirectoriesAndDisk(ctx: ProbeContext): Promise<{ directories: DirectoryFacts[]; disk: DiskFacts[] }> {
@@ -22,7 +22,7 @@ export async function probeDirectoriesAndDisk(ctx: ProbeContext): Promise<{ dire
   const [survey, writable, emptiness, dfAll] = await Promise.all([
     surveyPaths(ctx, [...dirs, ...diskPaths]),
     candidates.length > 0 ? run(ctx, shJoin(candidates.map((c, i) => sh`test -w ${c} && echo ${i}`), '; '), { privileged: true }) : Promise.resolve(null),
-    Promise.all(dirs.map((d) => run(ctx, sh`ls -A -- ${d} | head -n 1`, { privileged: true }))),
+    dirs.length > 0 ? run(ctx, emptinessScript(dirs), { privileged: true }) : Promise.resolve(null),
     uniqueDisk.length > 0 ? run(ctx, sh`LC_ALL=C df -Pk -- ${uniqueDisk}`, { privileged: true }) : Promise.resolve(null),
   ]);
   const writableSet = new Set((writable?.stdout ?? '').split('\n').filter((l) => /^\d+$/.test(l)).map((l) => candidates[Number(l)]));
@@ -36,7 +36,7 @@ export async function probeDirectoriesAndDisk(ctx: ProbeContext): Promise<{ dire
       path: d,
       exists: s !== undefined,
       notDirectory: s !== undefined && !isDir,
-      empty: isDir ? emptiness[i]!.stdout.trim() === '' : null,
+      empty: isDir ? emptyAnswer(d, emptiness) : null,
       owner: s?.owner ?? null,
       group: s?.group ?? null,
       mode: s?.mode ?? null,
@@ -45,6 +45,22 @@ export async function probeDirectoriesAndDisk(ctx: ProbeContext): Promise<{ dire
     };
   });
   return { directories, disk: await diskFacts(ctx, diskPaths, uniqueDisk, survey, dfAll) };
+}
+
+/**
+ * Which of the directories are empty: `find -empty` of all of them at once (one process, not an `ls` per
+ * directory: issue 13) prints each empty one on its own line; an unreadable one is named in find's error.
+ * The paths are absolute (the spec is checked), so none reads as an option.
+ */
+export function emptinessScript(dirs: readonly string[]): ShellCommand {
+  return sh`LC_ALL=C find ${dirs} -maxdepth 0 -empty`;
+}
+
+/** find's answer for one directory → empty, not empty, or unknown (it could not be read). */
+export function emptyAnswer(dir: string, r: { stdout: string; stderr: string } | null): boolean | null {
+  if (r === null) return null;
+  if (r.stdout.split('\n').includes(dir)) return true;
+  return r.stderr.includes(`'${dir}'`) ? null : false;
 }
 
 /** Free space under each disk path, measured at the path or, when it does not exist yet, at its nearest existing ancestor. */

@@ -102,7 +102,10 @@ export interface ScmFacts {
   /** how `running` was decided */
   readonly runningSource: 'systemd' | 'daemon-status' | 'pid-file' | 'none';
   readonly pid: number | null;
-  /** only asked when running (and ozone is probed) */
+  /**
+   * only asked when running (and ozone is probed), and not asked (null) when the caller has the ring from
+   * another SCM of the service: every SCM answers with the leader's view (GatherFactsOptions.rolesTurn)
+   */
   readonly roles: RolesFacts | null;
 }
 
@@ -120,7 +123,7 @@ export interface DirectoryFacts {
   readonly exists: boolean;
   /** the path is something else than a directory */
   readonly notDirectory: boolean;
-  /** null when it does not exist */
+  /** null when it does not exist or cannot be listed */
   readonly empty: boolean | null;
   readonly owner: string | null;
   readonly group: string | null;

@@ -65,8 +65,12 @@ function responders(): Responder[] {
           .join(''),
       }),
     },
-    { match: "ls -A -- /var/lib/ozone/metadata | head -n 1", sudo: true, reply: { stdout: 'scm\n' } },
-    { match: "ls -A -- /var/lib/ozone/new | head -n 1", sudo: true, reply: { stderr: "ls: cannot access '/var/lib/ozone/new': No such file or directory\n" } },
+    // neither is printed: metadata holds scm/, new does not exist
+    {
+      match: 'LC_ALL=C find /var/lib/ozone/metadata /var/lib/ozone/new -maxdepth 0 -empty',
+      sudo: true,
+      reply: { exitCode: 1, stderr: "find: '/var/lib/ozone/new': No such file or directory\n" },
+    },
     {
       match: 'LC_ALL=C df -Pk -- /var/lib/ozone/metadata',
       sudo: true,

@@ -11,7 +11,7 @@ import { probeClock } from './clock-probe.js';
 import { probeDirectoriesAndDisk } from './directories-probe.js';
 import { FactsError } from './facts-error.js';
 import { probeFileHashes } from './file-hash-probe.js';
-import type { HostFacts } from './host-facts.js';
+import type { HostFacts, RolesFacts } from './host-facts.js';
 import { probeInitSystem } from './init-system-probe.js';
 import { probeOs } from './os-probe.js';
 import { probePorts } from './ports-probe.js';
@@ -19,12 +19,14 @@ import type { ProbeContext } from './probe-context.js';
 import type { FactsProbeSpec } from './probe-spec.js';
 import { probeRelease } from './release-probe.js';
 import { probeRuntime } from './runtime-probe.js';
-import { probeScm } from './scm-probe.js';
+import { probeRoles, probeScm, type RolesTurn } from './scm-probe.js';
 
 export interface GatherFactsOptions {
   /** operator clock for gatheredAt and skew; default the system clock */
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
+  /** whether this host asks its SCM's roles (default: whenever it runs); see RolesTurn */
+  readonly rolesTurn?: RolesTurn;
 }
 
 export function validateProbeSpec(host: string, spec: FactsProbeSpec): void {
@@ -69,7 +71,7 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
     probeFileHashes(ctx),
     probePorts(ctx),
     probeDirectoriesAndDisk(ctx),
-    probeScm(ctx, init),
+    probeScm(ctx, init, options.rolesTurn),
   ]);
   return {
     host: host.info.name,
@@ -89,4 +91,11 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
     clock: skew,
     disk: dirs.disk,
   };
+}
+
+/** `ozone admin scm roles --json` through the spec's ozone, alone: the ring read after gathering (RolesTurn). */
+export async function gatherRoles(host: RemoteHost, spec: FactsProbeSpec, options: GatherFactsOptions = {}): Promise<RolesFacts> {
+  validateProbeSpec(host.info.name, spec);
+  if (!spec.ozone) throw new FactsError('FACTS_INVALID_SPEC', host.info.name, 'roles need the ozone section of the spec');
+  return probeRoles({ host, spec, clock: options.clock ?? systemClock, signal: options.signal });
 }

@@ -40,7 +40,19 @@ async function pidAlive(ctx: ProbeContext, pidFile: string): Promise<number | nu
   return s.exists ? pid : null;
 }
 
-async function roles(ctx: ProbeContext): Promise<RolesFacts> {
+/**
+ * Who asks `admin scm roles` on this host. Every SCM of a service answers with the leader's view of the ring,
+ * so a cluster reads it through one SCM per service (plan/ring-reads.ts) rather than starting the command on
+ * every SCM host. Without a turn the SCM is asked whenever it runs.
+ */
+export interface RolesTurn {
+  /** once whether the SCM runs is known: true → ask now; false → roles stays null (not asked here, or not running) */
+  decide(running: boolean): boolean;
+  /** the answer, when asked */
+  answered(roles: RolesFacts): void;
+}
+
+export async function probeRoles(ctx: ProbeContext): Promise<RolesFacts> {
   const oz = ctx.spec.ozone!;
   try {
     const r = await run(ctx, ozoneCommand(oz, ['admin', 'scm', 'roles', '--json', ...(oz.rolesArgs ?? [])]), {
@@ -69,7 +81,7 @@ export function daemonStatusAnswered(r: { exitCode: number; stdout: string; stde
  * beside the host's other reads (one wave less on an SCM host); only how to ask whether the SCM runs waits
  * for it.
  */
-export async function probeScm(ctx: ProbeContext, initSystem: Promise<'systemd' | 'other'>): Promise<ScmFacts | null> {
+export async function probeScm(ctx: ProbeContext, initSystem: Promise<'systemd' | 'other'>, turn?: RolesTurn): Promise<ScmFacts | null> {
   const scm = ctx.spec.scm;
   if (!scm) return null;
   const vpath = versionFilePath(scm.dbDir);
@@ -99,11 +111,17 @@ export async function probeScm(ctx: ProbeContext, initSystem: Promise<'systemd' 
     running = pidAliveAt !== null;
     source = 'pid-file';
   }
+  const askable = running && ctx.spec.ozone !== undefined;
+  let rolesFacts: RolesFacts | null = null;
+  if (turn ? turn.decide(askable) : askable) {
+    rolesFacts = await probeRoles(ctx);
+    turn?.answered(rolesFacts);
+  }
   return {
     version: versionText ? toVersionFile(vpath, versionText.toString('utf8')) : null,
     running,
     runningSource: source,
     pid: pidAliveAt,
-    roles: running && ctx.spec.ozone ? await roles(ctx) : null,
+    roles: rolesFacts,
   };
 }

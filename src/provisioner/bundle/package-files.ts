@@ -7,7 +7,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
-import { join, posix, relative, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { BundleError } from './bundle-error.js';
 
 export type SourceEntry =
@@ -36,20 +36,24 @@ function foreignPrebuild(dirName: string, platform: string, arch: string): boole
 /**
  * Synchronous on purpose: a package holds thousands of small files on the local disk, and one promise per
  * lstat cost ~0.1 ms of main-thread time each (~0.35 s for this package) where the synchronous call costs a
- * few microseconds; the whole walk blocks the event loop for tens of milliseconds.
+ * few microseconds; the whole walk blocks the event loop for tens of milliseconds. Paths are built by
+ * concatenation (`rel` is the path under the package root, always with `/`), not path.join/relative per
+ * file: every apply walks the ~4,000 files for the bundle's cache key (issue 13).
  */
-function walk(root: string, dir: string, out: SourceEntry[], options: { skipNodeModules: boolean; platform: string; arch: string }): void {
+function walk(dir: string, rel: string, out: SourceEntry[], options: { skipNodeModules: boolean; platform: string; arch: string }): void {
+  const inPrebuilds = rel === 'prebuilds' || rel.endsWith('/prebuilds');
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const abs = join(dir, e.name);
+    const abs = `${dir}${sep}${e.name}`;
+    const childRel = `${rel}/${e.name}`;
     if (e.isDirectory()) {
       if (options.skipNodeModules && e.name === 'node_modules') continue;
       if (e.name === '.bin') continue;
-      if (posix.basename(dir) === 'prebuilds' && foreignPrebuild(e.name, options.platform, options.arch)) continue;
-      walk(root, abs, out, options);
+      if (inPrebuilds && foreignPrebuild(e.name, options.platform, options.arch)) continue;
+      walk(abs, childRel, out, options);
     } else if (e.isSymbolicLink()) {
-      out.push({ kind: 'symlink', rel: toPosix(relative(root, abs)), target: readlinkSync(abs) });
+      out.push({ kind: 'symlink', rel: childRel, target: readlinkSync(abs) });
     } else if (e.isFile()) {
-      out.push(fileEntry(toPosix(relative(root, abs)), abs, lstatSync(abs)));
+      out.push(fileEntry(childRel, abs, lstatSync(abs)));
     }
   }
 }
@@ -66,7 +70,7 @@ export async function collectPackageFiles(packageRoot: string, target: { platfor
     const abs = join(packageRoot, f);
     if (!existsSync(abs)) continue;
     const s = await lstat(abs);
-    if (s.isDirectory()) walk(packageRoot, abs, out, { skipNodeModules: true, ...target });
+    if (s.isDirectory()) walk(abs, posix.normalize(toPosix(f)).replace(/\/+$/, ''), out, { skipNodeModules: true, ...target });
     else out.push(fileEntry(toPosix(f), abs, s));
   }
   const lockPath = join(packageRoot, 'package-lock.json');
@@ -83,7 +87,7 @@ export async function collectPackageFiles(packageRoot: string, target: { platfor
         hint: 'run `npm ci` in the package first',
       });
     }
-    walk(packageRoot, abs, out, { skipNodeModules: true, ...target });
+    walk(abs, key, out, { skipNodeModules: true, ...target });
   }
   out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { name: pkg.name, version: pkg.version, entries: out };

@@ -13,7 +13,7 @@
  * node_modules as usual. CommonJS packages inside the bundle get a `require` made for the bundle's location.
  */
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,3 +37,5 @@ await Promise.all([
   build({ ...common, entryPoints: { cli: 'dist/src/provisioner/cli.js', 'keeper-main': 'dist/src/provisioner/keeper-main.js' }, outdir }),
   build({ ...common, entryPoints: { main: 'dist/src/scm/main.js' }, outdir: ozoneOutdir }),
 ]);
+// the precompiled topology validator (tools/compile-schema.mjs) is loaded from beside the module that asks
+await copyFile(join(root, 'dist/src/provisioner/topology/topology-schema.validate.js'), join(outdir, 'topology-schema.validate.js'));

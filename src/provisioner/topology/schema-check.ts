@@ -4,8 +4,9 @@
  * Also rejects characters that cannot appear in an XML 1.0 document, since every string may end up in a
  * rendered ozone-site.xml.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { compileSchema, type SchemaIssue, type SchemaValidator } from './ajv-adapter.js';
+import { compileSchema, fromStandalone, type SchemaIssue, type SchemaValidator } from './ajv-adapter.js';
 import type { TopologyDiagnosticCode } from './diagnostic.js';
 import { didYouMean } from './did-you-mean.js';
 import { childPointer, dottedPath } from './json-pointer.js';
@@ -15,12 +16,16 @@ import { TopologyError } from './topology-error.js';
 
 let validator: SchemaValidator | undefined;
 let schemaObject: Record<string, unknown> | undefined;
+let schemaBytes: Buffer | undefined;
 
-export function topologySchema(): Readonly<Record<string, unknown>> {
-  if (!schemaObject) {
+/** Where `npm run build` writes the precompiled validator: beside this module (dist/src, and dist/cli's bundle). */
+export const PRECOMPILED_VALIDATOR = 'topology-schema.validate.js';
+
+function schemaFile(): Buffer {
+  if (!schemaBytes) {
     const file = packageFile('schemas', 'topology.schema.json');
     try {
-      schemaObject = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      schemaBytes = readFileSync(file);
     } catch (err) {
       throw new TopologyError('TOPOLOGY_PACKAGE_FILES_MISSING', `cannot read the topology schema ${file}`, {
         cause: err,
@@ -28,8 +33,32 @@ export function topologySchema(): Readonly<Record<string, unknown>> {
       });
     }
   }
+  return schemaBytes;
+}
+
+export function topologySchema(): Readonly<Record<string, unknown>> {
+  schemaObject ??= JSON.parse(schemaFile().toString('utf8')) as Record<string, unknown>;
   return schemaObject;
 }
+
+export function schemaSha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The build's precompiled validator when it is there and was made from the schema this package holds (its
+ * sha256), else null: the schema is compiled on first use instead (tests run from src/, where there is none).
+ */
+async function precompiled(): Promise<SchemaValidator | null> {
+  try {
+    const mod = (await import(new URL(`./${PRECOMPILED_VALIDATOR}`, import.meta.url).href)) as { schemaSha256?: unknown; validate?: unknown };
+    return mod.schemaSha256 === schemaSha256(schemaFile()) && typeof mod.validate === 'function' ? fromStandalone(mod.validate) : null;
+  } catch {
+    return null;
+  }
+}
+
+validator = (await precompiled()) ?? undefined;
 
 function schemaValidator(): SchemaValidator {
   validator ??= compileSchema(topologySchema());

@@ -58,12 +58,14 @@ export async function gatherFacts(host: RemoteHost, spec: FactsProbeSpec, option
   const clock = options.clock ?? systemClock;
   const ctx: ProbeContext = { host: host.batched?.() ?? host, spec, clock, signal: options.signal };
   const gatheredAt = clock.wallTime().toISOString();
-  // first and alone: queueing behind other probes would widen the skew's uncertainty
-  const skew = await probeClock(ctx);
+  // The clock goes first in the first wave rather than alone before it (a wave less, issue 13): its
+  // uncertainty is half the wave's round trip (tens to a few hundred milliseconds), against a 10 s limit.
+  const clockFacts = probeClock(ctx);
   const init = probeInitSystem(ctx);
   // the SCM's probe (its files at once; its status as soon as the init system is known, then its roles: the
   // slowest answer on an SCM host) runs beside the other probes rather than after them
-  const [osUser, initSystem, runtime, release, files, ports, dirs, scm] = await Promise.all([
+  const [skew, osUser, initSystem, runtime, release, files, ports, dirs, scm] = await Promise.all([
+    clockFacts,
     probeOs(ctx),
     init,
     probeRuntime(ctx),

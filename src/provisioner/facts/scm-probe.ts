@@ -46,6 +46,11 @@ async function pidAlive(ctx: ProbeContext, pidFile: string): Promise<number | nu
  * every SCM host. Without a turn the SCM is asked whenever it runs.
  */
 export interface RolesTurn {
+  /**
+   * whether to start asking at once, beside the host's first reads, before it is known whether the SCM runs
+   * (an answer that turns out not to be wanted is dropped): saves two round trips where the command is cheap
+   */
+  readonly early: boolean;
   /** once whether the SCM runs is known: true → ask now; false → roles stays null (not asked here, or not running) */
   decide(running: boolean): boolean;
   /** the answer, when asked */
@@ -84,6 +89,8 @@ export function daemonStatusAnswered(r: { exitCode: number; stdout: string; stde
 export async function probeScm(ctx: ProbeContext, initSystem: Promise<'systemd' | 'other'>, turn?: RolesTurn): Promise<ScmFacts | null> {
   const scm = ctx.spec.scm;
   if (!scm) return null;
+  const early = turn?.early && ctx.spec.ozone ? probeRoles(ctx) : null;
+  early?.catch(() => {}); // awaited below only if wanted
   const vpath = versionFilePath(scm.dbDir);
   const versionRaw = ctx.host.readFile(vpath, readOptions(ctx, true));
   const pid = scm.pidFile ? pidAlive(ctx, scm.pidFile) : Promise.resolve(null);
@@ -114,7 +121,7 @@ export async function probeScm(ctx: ProbeContext, initSystem: Promise<'systemd' 
   const askable = running && ctx.spec.ozone !== undefined;
   let rolesFacts: RolesFacts | null = null;
   if (turn ? turn.decide(askable) : askable) {
-    rolesFacts = await probeRoles(ctx);
+    rolesFacts = await (early ?? probeRoles(ctx));
     turn?.answered(rolesFacts);
   }
   return {

@@ -11,6 +11,12 @@
  *    the deferred nodes of a service without an answer are asked one by one, in order, until one answers.
  * The answer the plan uses is thus the one it used when every node was asked; nothing waits inside a host's
  * reading, so no order of hosts or concurrency limit can deadlock.
+ *
+ * With the embedded runtime the first node of each service starts asking at once (RolesTurn.early), beside
+ * its host's first reads rather than two round trips after them: `bin/ozone admin scm roles` is a short
+ * Node.js start there, and any SCM of the service answers with the leader's view even when the local one
+ * is stopped (the answer is then dropped, as the node does not run). A real Ozone release starts a JVM for
+ * it, so there the node asks only once it is known to run.
  */
 import type { RolesFacts } from '../facts/host-facts.js';
 import type { RolesTurn } from '../facts/scm-probe.js';
@@ -23,8 +29,10 @@ export class RingReads {
   private readonly order = new Map<NodeKey, readonly NodeKey[]>();
   private readonly state = new Map<NodeKey, ReadState>();
   private readonly services: readonly (readonly NodeKey[])[];
+  private readonly earlyAsk: boolean;
 
   constructor(topology: Topology) {
+    this.earlyAsk = topology.runtime.kind === 'embedded';
     this.services = topology.services.map((s) => s.nodes.map((n) => nodeKey(n.serviceId, n.nodeId)));
     for (const keys of this.services) {
       keys.forEach((k, i) => {
@@ -37,6 +45,7 @@ export class RingReads {
   /** The turn of one node, for gatherFacts. */
   turn(key: NodeKey): RolesTurn {
     return {
+      early: this.earlyAsk && (this.order.get(key) ?? []).length === 0,
       decide: (running) => this.decide(key, running),
       answered: (roles) => this.answered(key, roles),
     };

@@ -41,6 +41,13 @@ describe('RingReads', () => {
     expect(u.deferred()).toEqual([['svc/scm2', 'svc/scm3']]);
   });
 
+  it('with the embedded runtime the first node of a service asks early; with a real release (a JVM per ask) none does', () => {
+    const r = new RingReads(t3);
+    expect(['svc/scm1', 'svc/scm2', 'svc/scm3'].map((k) => r.turn(k).early)).toEqual([true, false, false]);
+    const real = new RingReads({ ...t3, runtime: { ...t3.runtime, kind: 'apache-ozone' } as never });
+    expect(['svc/scm1', 'svc/scm2', 'svc/scm3'].map((k) => real.turn(k).early)).toEqual([false, false, false]);
+  });
+
   it('settling a host whose node was asking (its roles threw) leaves that node without an answer', () => {
     const r = new RingReads(t3);
     expect(r.turn('svc/scm1').decide(true)).toBe(true);

@@ -1,20 +1,25 @@
 /**
  * A CommandRunner that sends the short read-only scripts issued together (in the same turn of the event loop)
  * as ONE script over the transport: one SSH channel (one sshd session, one remote `sh`) instead of one per
- * command. Facts gathering issues ten or more stat/cat/ls commands per host at once; on 30 hosts that was
+ * command. Facts gathering issues ten or more stat/cat/find commands per host at once; on 30 hosts that was
  * ~300 sshd sessions per plan, most of the CPU of a no-op `apply` (docs/hosts.md §8).
  *
- * The combined script runs every command in its own process at the same time (as separate channels would),
- * each with stdin from /dev/null and its stdout, stderr and exit status in a private temporary directory
- * (`mktemp -d`, mode 0700, removed on exit), then prints them framed by byte counts — binary-safe. A command
- * killed by a signal reports 128+N like every runner.
+ * The frame: the combined script travels on the channel's stdin to `sh -s` (so nothing of it shows in the
+ * host's process list) and runs the commands one after the other, each in a subshell with stdin from
+ * /dev/null, its stdout on the channel's stdout and its stderr on the channel's stderr. After each command
+ * the frame writes a boundary line on both streams, `<boundary> <exit status>` on stdout: a random 128-bit
+ * value made for this batch, which no command's output can contain but by chance (2^-128) — binary-safe,
+ * and without a temporary file or a process of its own (issue 13: the earlier frame of temporary files cost
+ * four processes per batch; with a subshell per command, ~1 ms of host CPU less per command than a `sh -c`).
+ * A command that dies by a signal reports 128+N like every runner.
  *
  * Only requests without stdin and without a timeout are combined (a timed or fed command runs on its own, as
- * do all requests whose abort signals differ); a batch of one runs as itself. When the host cannot run the
- * frame (no mktemp, a full /tmp: the frame is missing or malformed), each request is re-run on its own, so
- * batching never changes an answer, only how many channels carry it. Transport errors reject every request of
- * the batch with the same HostError.
+ * do all requests whose abort signals differ); a batch of one runs as itself. When the answer is not a whole
+ * frame (a host whose `sh` cannot run it), each request is re-run on its own, so batching never changes an
+ * answer, only how many channels carry it. Transport errors reject every request of the batch with the same
+ * HostError.
  */
+import { randomBytes } from 'node:crypto';
 import { HostError } from './host-error.js';
 import type { HostInfo } from './remote-host.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, type CommandRunner, type RunRequest, type RunResult } from './command-runner.js';
@@ -26,70 +31,62 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-/** Exit status of the combined script when its frame could not be set up (no temp directory). */
-const FRAME_UNAVAILABLE = 97;
+/** What the transport runs; the frame comes on its stdin. */
+export const FRAME_READER = 'exec sh -s';
 
 /** Scripts that name the shell's own pid ($$, $PPID) get a `sh -c` of their own: a subshell shares its parent's. */
 const OWN_SHELL = /\$\{?\$|PPID/;
 
-export function batchScript(scripts: readonly string[]): string {
-  const n = scripts.length;
-  // the frame's own variables are prefixed: a command's script sees them (it runs in a subshell of the frame)
-  const lines = [
-    'umask 077',
-    `_sb_d=$(mktemp -d "\${TMPDIR:-/tmp}/.scmctl-batch.XXXXXX" 2>/dev/null) || exit ${FRAME_UNAVAILABLE}`,
-    // removed however the script ends: a hang-up (the channel closed by an abort) or a signal exits through EXIT
-    `trap 'rm -rf -- "$_sb_d"' EXIT`,
-    `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
-    `cd "$_sb_d" || exit ${FRAME_UNAVAILABLE}`,
-  ];
-  // Each command runs in the background, as on separate channels, in a subshell of the frame (a fork, no exec:
-  // ~1 ms of host CPU less per command than a `sh -c` of its own, issue 13) that first sends its stdout/stderr
-  // to the command's files and then evaluates the script, so a syntax error fails that command alone, as
-  // `sh -c` would, and the subshell's traps are the defaults. A command that dies by a signal is reported by
-  // the waiting shell ("Killed", dash) on the stderr the command had in this shell, /dev/null.
-  scripts.forEach((s, i) =>
-    lines.push(
-      OWN_SHELL.test(s)
-        ? `sh -c ${quote(`exec 2>"$1" >"$2" </dev/null; shift 2\n${s}`)} sh ${i}.e ${i}.o 2>/dev/null & _sb_p${i}=$!`
-        : `(exec 2>${i}.e >${i}.o </dev/null; eval ${quote(s)}) 2>/dev/null & _sb_p${i}=$!`,
-    ),
-  );
-  // the frame, with two processes whatever the number of commands (a process per field cost ~7 ms of host CPU
-  // per command): exit codes from `wait`, every size from one wc, every byte from one cat
-  const files = Array.from({ length: n }, (_, i) => `${i}.o ${i}.e`).join(' ');
-  lines.push('_sb_c=');
-  scripts.forEach((_, i) => lines.push(`wait "$_sb_p${i}"; _sb_c="$_sb_c $?"`));
-  lines.push(`printf '@codes%s\\n' "$_sb_c"`);
-  lines.push(`wc -c ${files} || exit 98`);
-  lines.push(`printf '@data\\n'`);
-  lines.push(`cat ${files}`);
-  return lines.join('\n');
+/** A boundary for one batch: random, so no command's output holds it. */
+export function newBoundary(): string {
+  return `@scmctl-${randomBytes(16).toString('hex')}`;
 }
 
-/** The framed output of batchScript → one result per script, or null when the frame is not whole. */
-export function parseBatchOutput(out: Buffer, count: number): RunResult[] | null {
-  const dataMark = out.indexOf('\n@data\n');
-  if (dataMark < 0) return null;
-  const head = out.subarray(0, dataMark).toString('latin1').split('\n');
-  const codes = /^@codes((?: \d+){1,})$/.exec(head[0] ?? '');
-  if (!codes) return null;
-  const exitCodes = codes[1]!.trim().split(' ').map(Number);
-  // wc -c: one "  SIZE NAME" line per file in the order given, then a total line
-  const sizes = head.slice(1, 1 + 2 * count).map((l) => /^\s*(\d+)\s+(\d+)\.([oe])$/.exec(l));
-  if (exitCodes.length !== count || head.length !== 2 + 2 * count) return null;
-  let at = dataMark + '\n@data\n'.length;
-  const results: RunResult[] = [];
-  for (let i = 0; i < count; i++) {
-    const o = sizes[2 * i];
-    const e = sizes[2 * i + 1];
-    if (!o || !e || Number(o[2]) !== i || o[3] !== 'o' || Number(e[2]) !== i || e[3] !== 'e') return null;
-    const [outLen, errLen] = [Number(o[1]), Number(e[1])];
-    if (at + outLen + errLen > out.length) return null;
-    results.push({ exitCode: exitCodes[i]!, stdout: out.subarray(at, at + outLen), stderr: out.subarray(at + outLen, at + outLen + errLen) });
-    at += outLen + errLen;
+export function batchScript(scripts: readonly string[], boundary: string): string {
+  // the frame's own messages (a job's "Killed", dash) go nowhere; each command gets the channel's stderr (fd 3)
+  const lines = ['exec 3>&2 2>/dev/null'];
+  for (const s of scripts) {
+    // a subshell of the frame (a fork, no exec) evaluates the script: a syntax error fails that command alone,
+    // as `sh -c` would, and its traps are the defaults
+    // (the redirections are inside the subshell, so a job's "Killed" goes to the frame's stderr, not the command's)
+    const body = OWN_SHELL.test(s) ? `exec sh -c ${quote(s)}` : `eval ${quote(s)}`;
+    const run = `(exec 2>&3 3>&-; ${body}) </dev/null`;
+    lines.push(`${run}; printf '\\n%s %d\\n' '${boundary}' "$?"; printf '\\n%s\\n' '${boundary}' >&3`);
   }
-  return at === out.length ? results : null;
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One stream of a frame → the part of each command, or null when the stream does not hold exactly `count`
+ * parts each ended by a boundary line (`withCode`: the line carries the exit status, returned beside).
+ */
+function splitStream(stream: Buffer, count: number, boundary: string, withCode: boolean): { parts: Buffer[]; codes: number[] } | null {
+  const mark = Buffer.from(`\n${boundary}${withCode ? ' ' : '\n'}`, 'latin1');
+  const parts: Buffer[] = [];
+  const codes: number[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const m = stream.indexOf(mark, at);
+    if (m < 0) return null;
+    parts.push(stream.subarray(at, m));
+    at = m + mark.length;
+    if (withCode) {
+      const eol = stream.indexOf(0x0a, at);
+      const code = eol < 0 ? '' : stream.subarray(at, eol).toString('latin1');
+      if (!/^\d{1,3}$/.test(code)) return null;
+      codes.push(Number(code));
+      at = eol + 1;
+    }
+  }
+  return at === stream.length ? { parts, codes } : null;
+}
+
+/** The output of batchScript → one result per script, or null when the frame is not whole. */
+export function parseBatchOutput(stdout: Buffer, stderr: Buffer, count: number, boundary: string): RunResult[] | null {
+  const out = splitStream(stdout, count, boundary, true);
+  const err = splitStream(stderr, count, boundary, false);
+  if (!out || !err) return null;
+  return out.parts.map((o, i) => ({ exitCode: out.codes[i]!, stdout: o, stderr: err.parts[i]! }));
 }
 
 export class BatchingRunner implements CommandRunner {
@@ -136,18 +133,20 @@ export class BatchingRunner implements CommandRunner {
     }
     const limits = batch.map((p) => p.req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
     const signal = batch[0]!.req.signal;
+    const boundary = newBoundary();
     let combined: RunResult;
     try {
       combined = await this.inner.run({
-        script: batchScript(batch.map((p) => p.req.script)),
-        maxOutputBytes: limits.reduce((a, b) => a + b, 0) + 64 * batch.length,
+        script: FRAME_READER,
+        stdin: Buffer.from(batchScript(batch.map((p) => p.req.script), boundary), 'utf8'),
+        maxOutputBytes: limits.reduce((a, b) => a + b, 0) + 2 * (boundary.length + 8) * batch.length,
         ...(signal ? { signal } : {}),
       });
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
-    const results = combined.exitCode === 0 ? parseBatchOutput(combined.stdout, batch.length) : null;
+    const results = combined.exitCode === 0 ? parseBatchOutput(combined.stdout, combined.stderr, batch.length, boundary) : null;
     if (!results) {
       // the frame did not work on this host: each command on its own channel, as without batching
       for (const p of batch) this.inner.run(p.req).then(p.resolve, p.reject);

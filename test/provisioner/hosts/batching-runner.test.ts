@@ -1,14 +1,14 @@
 /**
  * BatchingRunner against a real `sh`: commands issued together travel as one script and every answer is
  * byte for byte what the command gives on its own (stdout, stderr, exit status, binary output, death by
- * signal); fed or timed commands, a single command and a host that cannot set up the frame go one by one.
+ * signal); fed or timed commands, a single command and a host that cannot run the frame go one by one.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BatchingRunner, batchScript, parseBatchOutput } from '../../../src/provisioner/hosts/batching-runner.js';
+import { BatchingRunner, FRAME_READER, batchScript, newBoundary, parseBatchOutput } from '../../../src/provisioner/hosts/batching-runner.js';
 import type { CommandRunner, RunRequest, RunResult } from '../../../src/provisioner/hosts/command-runner.js';
 import { HostError } from '../../../src/provisioner/hosts/host-error.js';
 
@@ -16,7 +16,12 @@ import { HostError } from '../../../src/provisioner/hosts/host-error.js';
 class ShRunner implements CommandRunner {
   readonly info = { name: 'sh1', transport: 'local' as const, address: '127.0.0.1', user: 'test' };
   readonly scripts: string[] = [];
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  readonly stdins: string[] = [];
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** a transport that loses stdin (the frame cannot be read) */
+    private readonly dropStdin = false,
+  ) {}
   run(req: RunRequest): Promise<RunResult> {
     this.scripts.push(req.script);
     return new Promise((resolve, reject) => {
@@ -27,7 +32,8 @@ class ShRunner implements CommandRunner {
       child.stderr.on('data', (d: Buffer) => err.push(d));
       child.on('error', reject);
       child.on('close', (code, signal) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), exitCode: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15) }));
-      if (req.stdin instanceof Uint8Array) child.stdin.end(req.stdin);
+      if (req.stdin instanceof Uint8Array) this.stdins.push(Buffer.from(req.stdin).toString('utf8'));
+      if (req.stdin instanceof Uint8Array && !this.dropStdin) child.stdin.end(req.stdin);
       else child.stdin.end();
     });
   }
@@ -65,12 +71,14 @@ describe('BatchingRunner', () => {
     const inner = new ShRunner({ ...process.env, TMPDIR: tmp });
     const batched = new BatchingRunner(inner);
     const got = await Promise.all(SCRIPTS.map((script) => batched.run({ script })));
-    expect(inner.scripts).toHaveLength(1);
+    // one channel, whose command line shows nothing of the frame: it comes on stdin
+    expect(inner.scripts).toEqual([FRAME_READER]);
+    expect(inner.stdins[0]).toContain('echo hello');
     expect(got.map(plain)).toEqual(expected.map(plain));
     expect(got[2]!.exitCode).toBe(3);
     expect(got[5]!.exitCode).toBe(137);
     expect([...got[3]!.stdout]).toEqual([0, 1, 0xff, 10, 10]);
-    // the frame's temporary directory is gone
+    // the frame wrote nothing on the host
     expect(readdirSync(tmp)).toEqual([]);
     rmSync(tmp, { recursive: true });
   });
@@ -106,8 +114,8 @@ describe('BatchingRunner', () => {
     expect(inner.scripts).toHaveLength(2);
   });
 
-  it('a host that cannot set up the frame (mktemp fails): every command re-run alone, same answers', async () => {
-    const inner = new ShRunner({ ...process.env, TMPDIR: '/nonexistent/tmp' });
+  it('a host that cannot run the frame (its stdin lost): every command re-run alone, same answers', async () => {
+    const inner = new ShRunner(process.env, true);
     const batched = new BatchingRunner(inner);
     const got = await Promise.all(['echo a', 'exit 4', 'echo b >&2'].map((script) => batched.run({ script })));
     expect(got.map(plain)).toEqual([
@@ -115,7 +123,19 @@ describe('BatchingRunner', () => {
       { exitCode: 4, stdout: '', stderr: '' },
       { exitCode: 0, stdout: '', stderr: 'b\n' },
     ]);
-    expect(inner.scripts).toHaveLength(4);
+    expect(inner.scripts).toEqual([FRAME_READER, 'echo a', 'exit 4', 'echo b >&2']);
+  });
+
+  it('output that looks like a boundary line is only output: the boundary is new for every batch', async () => {
+    const inner = new ShRunner();
+    const batched = new BatchingRunner(inner);
+    const fake = "printf '\\n@scmctl-00000000000000000000000000000000 0\\n'; printf '\\n@scmctl-00000000000000000000000000000000\\n' >&2";
+    const got = await Promise.all([fake, 'echo after'].map((script) => batched.run({ script })));
+    expect(got.map(plain)).toEqual([
+      { exitCode: 0, stdout: '\n@scmctl-00000000000000000000000000000000 0\n', stderr: '\n@scmctl-00000000000000000000000000000000\n' },
+      { exitCode: 0, stdout: 'after\n', stderr: '' },
+    ]);
+    expect(newBoundary()).not.toBe(newBoundary());
   });
 
   it('each command keeps its own output limit; a transport failure rejects the whole batch with its HostError', async () => {
@@ -137,30 +157,30 @@ describe('BatchingRunner', () => {
     ]);
   });
 
-  it('the frame\'s temporary directory is removed also when the script is hung up on (a closed channel)', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'scmctl-batch-hup-'));
-    const child = spawn('sh', ['-c', batchScript(['sleep 30', 'sleep 30'])], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    // the commands have started (their output files exist): the traps are set
-    const started = (): boolean => readdirSync(tmp).some((d) => readdirSync(join(tmp, d)).length >= 2);
-    while (!started()) await new Promise((r) => setTimeout(r, 10));
-    child.kill('SIGHUP');
-    expect(await exited).toBe(129);
-    expect(readdirSync(tmp)).toEqual([]);
-    rmSync(tmp, { recursive: true });
-  });
-
-  it('parseBatchOutput refuses a frame that is cut short, has extra bytes or is out of order', () => {
-    const frame = Buffer.from('@codes 0 1\n3 0.o\n0 0.e\n 0 1.o\n 2 1.e\n5 total\n@data\nab\nx\n');
-    expect(parseBatchOutput(frame, 2)?.map(plain)).toEqual([
+  it('parseBatchOutput refuses a frame that is cut short, has extra bytes or lacks a part', () => {
+    const b = newBoundary();
+    const out = Buffer.from(`ab\n\n${b} 0\n\n${b} 1\n`);
+    const err = Buffer.from(`\n${b}\nx\n\n${b}\n`);
+    expect(parseBatchOutput(out, err, 2, b)?.map(plain)).toEqual([
       { exitCode: 0, stdout: 'ab\n', stderr: '' },
       { exitCode: 1, stdout: '', stderr: 'x\n' },
     ]);
-    expect(parseBatchOutput(frame.subarray(0, frame.length - 1), 2)).toBeNull();
-    expect(parseBatchOutput(Buffer.concat([frame, Buffer.from('z')]), 2)).toBeNull();
-    // sizes out of order, a missing exit code, a missing total line
-    expect(parseBatchOutput(Buffer.from('@codes 0 1\n0 1.o\n0 1.e\n0 0.o\n0 0.e\n0 total\n@data\n'), 2)).toBeNull();
-    expect(parseBatchOutput(Buffer.from('@codes 0\n0 0.o\n0 0.e\n0 1.o\n0 1.e\n0 total\n@data\n'), 2)).toBeNull();
-    expect(parseBatchOutput(Buffer.from('@codes 0 0\n0 0.o\n0 0.e\n0 1.o\n0 1.e\n@data\n'), 2)).toBeNull();
+    expect(parseBatchOutput(out.subarray(0, out.length - 1), err, 2, b)).toBeNull();
+    expect(parseBatchOutput(Buffer.concat([out, Buffer.from('z')]), err, 2, b)).toBeNull();
+    expect(parseBatchOutput(out, err.subarray(0, err.length - 1), 2, b)).toBeNull();
+    expect(parseBatchOutput(out, err, 3, b)).toBeNull();
+    // another batch's boundary, an exit status that is not a number
+    expect(parseBatchOutput(out, err, 2, newBoundary())).toBeNull();
+    expect(parseBatchOutput(Buffer.from(`\n${b} x\n\n${b} 0\n`), err, 2, b)).toBeNull();
+  });
+
+  it('the frame is plain POSIX sh read from stdin', () => {
+    const r = spawnSyncSh(batchScript(['echo one', 'exit 2'], 'B0'));
+    expect(r).toEqual({ stdout: 'one\n\nB0 0\n\nB0 2\n', stderr: '\nB0\n\nB0\n' });
   });
 });
+
+function spawnSyncSh(frame: string): { stdout: string; stderr: string } {
+  const r = spawnSync('sh', ['-c', FRAME_READER], { input: frame, encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr };
+}

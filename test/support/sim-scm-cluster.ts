@@ -353,6 +353,7 @@ export class SimCluster {
           return { stdout: lines.join('\n') + '\n', exitCode: 0 };
         },
       },
+      { match: /^test -d \/run\/systemd\/system /, reply: { stdout: '' } }, // the hosts run no systemd
       { match: /^test -w /, reply: (c: ExecCall) => ({ stdout: [...c.command.matchAll(/&& echo (\d+)/g)].map((m) => m[1]).join('\n') + '\n' }) },
       {
         match: /^LC_ALL=C find .* -maxdepth 0 -empty$/,

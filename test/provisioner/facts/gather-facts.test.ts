@@ -31,6 +31,7 @@ const TCP = '  sl  local_address rem_address   st\n   0: 0101007F:2694 00000000:
 
 function responders(): Responder[] {
   return [
+    { match: 'test -d /run/systemd/system && test ! -h /run/systemd/system && echo systemd', reply: { stdout: '' } },
     { match: 'uname -s -n -r -m', reply: { stdout: 'Linux scm1 6.1.0-18-amd64 x86_64\n' } },
     { match: 'id', reply: { stdout: 'uid=0(root) gid=0(root) groups=0(root)\n' } },
     { match: 'node --version 2>/dev/null', reply: { stdout: 'v20.19.1\n' } },
@@ -196,11 +197,11 @@ describe('gatherFacts on the strict read-only fake', () => {
           responders: [
             { match: 'uname -s -n -r -m', reply: { stdout: 'Linux h 6.1 x86_64\n' } },
             { match: 'id', reply: { stdout: 'uid=0(root) gid=0(root)\n' } },
+            { match: /^test -d \/run\/systemd\/system /, reply: { stdout: systemd ? 'systemd\n' : '' } },
             { match: () => true, reply: { stdout: 'active\n', exitCode: 0 } }, // any other allowed command
           ],
           files: {
             '/proc/net/tcp': TCP,
-            ...(systemd ? { '/run/systemd/system/x': '' } : {}),
             ...(s.installDir ? { [`${s.installDir}/current`]: { type: 'symlink' as const, target: 'releases/x' } } : {}),
           },
         });

@@ -34,13 +34,15 @@ function foreignPrebuild(dirName: string, platform: string, arch: string): boole
 }
 
 /**
- * Synchronous on purpose: a package holds thousands of small files on the local disk, and one promise per
- * lstat cost ~0.1 ms of main-thread time each (~0.35 s for this package) where the synchronous call costs a
- * few microseconds; the whole walk blocks the event loop for tens of milliseconds. Paths are built by
- * concatenation (`rel` is the path under the package root, always with `/`), not path.join/relative per
- * file: every apply walks the ~4,000 files for the bundle's cache key (issue 13).
+ * The reads are synchronous on purpose: a package holds thousands of small files on the local disk, and one
+ * promise per lstat cost ~0.1 ms of main-thread time each (~0.35 s for this package) where the synchronous
+ * call costs a few microseconds. Between directories the walk yields to the event loop, so a walk that runs
+ * beside other work (every apply walks the ~4,000 files for the bundle's cache key while the hosts answer,
+ * issue 13) holds the main thread for one directory at a time, not for the whole package. Paths are built by
+ * concatenation (`rel` is the path under the package root, always with `/`), not path.join/relative per file.
  */
-function walk(dir: string, rel: string, out: SourceEntry[], options: { skipNodeModules: boolean; platform: string; arch: string }): void {
+async function walk(dir: string, rel: string, out: SourceEntry[], options: { skipNodeModules: boolean; platform: string; arch: string }): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const inPrebuilds = rel === 'prebuilds' || rel.endsWith('/prebuilds');
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const abs = `${dir}${sep}${e.name}`;
@@ -49,7 +51,7 @@ function walk(dir: string, rel: string, out: SourceEntry[], options: { skipNodeM
       if (options.skipNodeModules && e.name === 'node_modules') continue;
       if (e.name === '.bin') continue;
       if (inPrebuilds && foreignPrebuild(e.name, options.platform, options.arch)) continue;
-      walk(abs, childRel, out, options);
+      await walk(abs, childRel, out, options);
     } else if (e.isSymbolicLink()) {
       out.push({ kind: 'symlink', rel: childRel, target: readlinkSync(abs) });
     } else if (e.isFile()) {
@@ -70,7 +72,7 @@ export async function collectPackageFiles(packageRoot: string, target: { platfor
     const abs = join(packageRoot, f);
     if (!existsSync(abs)) continue;
     const s = await lstat(abs);
-    if (s.isDirectory()) walk(abs, posix.normalize(toPosix(f)).replace(/\/+$/, ''), out, { skipNodeModules: true, ...target });
+    if (s.isDirectory()) await walk(abs, posix.normalize(toPosix(f)).replace(/\/+$/, ''), out, { skipNodeModules: true, ...target });
     else out.push(fileEntry(toPosix(f), abs, s));
   }
   const lockPath = join(packageRoot, 'package-lock.json');
@@ -87,7 +89,7 @@ export async function collectPackageFiles(packageRoot: string, target: { platfor
         hint: 'run `npm ci` in the package first',
       });
     }
-    walk(abs, key, out, { skipNodeModules: true, ...target });
+    await walk(abs, key, out, { skipNodeModules: true, ...target });
   }
   out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { name: pkg.name, version: pkg.version, entries: out };

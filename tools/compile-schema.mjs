@@ -4,14 +4,12 @@
  * dist/src; bundle-cli.mjs copies it beside the bundle's chunks. schema-check.ts loads it only when its
  * sha256 matches schemas/topology.schema.json, and compiles the schema otherwise.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { standaloneValidatorModule } = await import(join(root, 'dist/src/provisioner/topology/ajv-adapter.js'));
-const { PRECOMPILED_VALIDATOR } = await import(join(root, 'dist/src/provisioner/topology/schema-check.js'));
+const { PRECOMPILED_VALIDATOR, schemaSha256 } = await import(join(root, 'dist/src/provisioner/topology/schema-check.js'));
 const bytes = readFileSync(join(root, 'schemas', 'topology.schema.json'));
-const sha = createHash('sha256').update(bytes).digest('hex');
-writeFileSync(join(root, 'dist/src/provisioner/topology', PRECOMPILED_VALIDATOR), standaloneValidatorModule(JSON.parse(bytes.toString('utf8')), sha));
+writeFileSync(join(root, 'dist/src/provisioner/topology', PRECOMPILED_VALIDATOR), standaloneValidatorModule(JSON.parse(bytes.toString('utf8')), schemaSha256(bytes)));

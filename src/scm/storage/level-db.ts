@@ -125,12 +125,20 @@ export async function openLevelStore(location: string, options: OpenOptions = {}
     async batch(ops, o = {}) {
       guard('batch');
       if (ops.length === 0) return;
+      // A chained batch hands each operation to the native batch as it is added. The array form clones and
+      // checks every operation again in JavaScript and then has the native side read each one's properties
+      // back: about three times the CPU for a Raft Ready of 16 entries (docs/raft.md §5). Both write one
+      // atomic LevelDB WriteBatch.
+      let b: ReturnType<Db['batch']> | null = null;
       try {
-        await db.batch(
-          ops.map((op) => (op.type === 'put' ? { type: 'put' as const, key: asBuffer(op.key), value: asBuffer(op.value) } : { type: 'del' as const, key: asBuffer(op.key) })),
-          { sync: o.sync ?? false },
-        );
+        b = db.batch();
+        for (const op of ops) {
+          if (op.type === 'put') b.put(asBuffer(op.key), asBuffer(op.value));
+          else b.del(asBuffer(op.key));
+        }
+        await b.write({ sync: o.sync ?? false });
       } catch (err) {
+        await b?.close().catch(() => {});
         throw wrap(err, location, 'batch');
       }
     },

@@ -2,9 +2,9 @@
  * The TCP socket under a direct SSH connection. ssh2 hands the socket one write per SSH packet; an exec
  * request, its stdin and its EOF, or a handshake's packets, are written in the same tick. Corked until the
  * end of that tick, they reach the kernel as one `writev`, and the host's sshd wakes once for them instead
- * of once per packet. Measured on 30 sshd hosts (docs/hosts.md §7.1): a no-op `apply` with fresh
- * connections made ~22 % fewer write syscalls and took ~7 % less wall time. Order and bytes are unchanged:
- * corking only defers the flush to the end of the current tick.
+ * of once per packet. Measured on 30 sshd hosts (BENCHMARKS.md, bench:apply, item 19): a no-op `apply`
+ * with fresh connections made ~18 % fewer write syscalls and took ~7 % less wall time. Order and bytes are
+ * unchanged: corking only defers the flush to the end of the current tick.
  */
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';

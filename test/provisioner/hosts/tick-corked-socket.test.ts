@@ -60,7 +60,7 @@ describe('corkEachTick', () => {
 });
 
 describe('connectTickCorked', () => {
-  it('connects to a real listener on loopback and delivers the bytes of one tick together', async () => {
+  it('connects to a real listener on loopback and delivers the bytes in order', async () => {
     const server = createServer();
     const received: Buffer[] = [];
     const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));

@@ -38,4 +38,5 @@ await Promise.all([
   build({ ...common, entryPoints: { main: 'dist/src/scm/main.js' }, outdir: ozoneOutdir }),
 ]);
 // the precompiled topology validator (tools/compile-schema.mjs) is loaded from beside the module that asks
-await copyFile(join(root, 'dist/src/provisioner/topology/topology-schema.validate.js'), join(outdir, 'topology-schema.validate.js'));
+const { PRECOMPILED_VALIDATOR } = await import(join(root, 'dist/src/provisioner/topology/schema-check.js'));
+await copyFile(join(root, 'dist/src/provisioner/topology', PRECOMPILED_VALIDATOR), join(outdir, PRECOMPILED_VALIDATOR));

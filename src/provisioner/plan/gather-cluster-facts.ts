@@ -13,6 +13,7 @@ import { sha256Hex } from '../render/managed-header.js';
 import type { RenderedFile } from '../render/render-host.js';
 import type { Topology } from '../topology/model.js';
 import type { RolesFacts } from '../facts/host-facts.js';
+import type { RolesTurn } from '../facts/scm-probe.js';
 import type { ClusterFacts, FactsFailure, HostObservation, NodeObservation } from './cluster-facts.js';
 import { nodeKey, type NodeKey } from './plan-model.js';
 import { hostSudo, probePlanFor } from './probe-specs.js';
@@ -50,7 +51,7 @@ async function observeHost(
   const th = topology.hosts.find((h) => h.name === name)!;
   const probe = probePlanFor(topology, th, files, options.localUser);
   const common = commonOptions(options);
-  const turn = (key: NodeKey | null): { rolesTurn?: ReturnType<RingReads['turn']> } => (key ? { rolesTurn: ring.turn(key) } : {});
+  const turn = (key: NodeKey | null): { rolesTurn?: RolesTurn } => (key ? { rolesTurn: ring.turn(key) } : {});
   try {
     const facts = await gatherFacts(host, probe.spec, { ...common, ...turn(probe.firstNode) });
     const nodes: Record<string, NodeObservation> = {};

@@ -849,8 +849,9 @@ export class Raft {
   /**
    * The transport could not reach `id`. On the leader that follower falls back to probing. On a follower
    * whose leader it is, the leader is suspected gone: the lease is dropped and a campaign starts after
-   * 2 heartbeats plus a random share of half an election timeout (counted from the leader's last
-   * message) unless the leader is heard from again. Timing only: election safety does not change.
+   * one heartbeat plus a random share of half an election timeout (counted from the leader's last
+   * message) unless the leader is heard from again. Timing only: election safety does not change, and a
+   * false alarm costs one pre-vote that the voters still hearing the leader reject.
    */
   reportUnreachable(id: NodeId): void {
     const pr = this.tracker.progress.get(id);
@@ -859,7 +860,7 @@ export class Raft {
       return;
     }
     if (this.state === 'follower' && this.lead === id && this.leaderSuspectTimeout === null) {
-      this.leaderSuspectTimeout = 2 * this.heartbeatTimeout + this.random.int(Math.max(1, Math.floor(this.electionTimeout / 2)));
+      this.leaderSuspectTimeout = this.heartbeatTimeout + this.random.int(Math.max(1, Math.floor(this.electionTimeout / 2)));
     }
   }
 

@@ -10,35 +10,42 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 export class ByteCodecError extends Error {}
 
 export class ByteWriter {
+  // Bytes are set directly rather than through a DataView: one object less per writer, and writers are
+  // made per message and per log entry on the hot path.
   private buf: Uint8Array;
-  private view: DataView;
   private pos = 0;
 
   constructor(initial = 256) {
     this.buf = new Uint8Array(initial);
-    this.view = new DataView(this.buf.buffer);
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(1, this.buf.length * 2);
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+  }
+
+  private put32(at: number, v: number): void {
+    const b = this.buf;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
   }
 
   u8(v: number): this {
     this.ensure(1);
-    this.view.setUint8(this.pos, v);
+    this.buf[this.pos] = v;
     this.pos += 1;
     return this;
   }
 
   u32(v: number): this {
     this.ensure(4);
-    this.view.setUint32(this.pos, v >>> 0);
+    this.put32(this.pos, v >>> 0);
     this.pos += 4;
     return this;
   }
@@ -46,8 +53,8 @@ export class ByteWriter {
   u64(v: number): this {
     if (!Number.isSafeInteger(v) || v < 0) throw new ByteCodecError(`${v} is not a non-negative safe integer`);
     this.ensure(8);
-    this.view.setUint32(this.pos, Math.floor(v / 4294967296));
-    this.view.setUint32(this.pos + 4, v >>> 0);
+    this.put32(this.pos, Math.floor(v / 4294967296));
+    this.put32(this.pos + 4, v >>> 0);
     this.pos += 8;
     return this;
   }
@@ -60,8 +67,29 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * A length-prefixed UTF-8 string, written in place: ASCII (ids, keys, addresses) byte by byte, anything
+   * else through `encodeInto`. No intermediate array per string, which the hot path encodes several of
+   * per message.
+   */
   str(s: string): this {
-    return this.bytes(utf8Encoder.encode(s));
+    const n = s.length;
+    this.ensure(4 + n);
+    const start = this.pos + 4;
+    const buf = this.buf;
+    let p = start;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.ensure(4 + n * 3); // a UTF-16 unit is at most 3 UTF-8 bytes
+        p = start + utf8Encoder.encodeInto(s, this.buf.subarray(start)).written;
+        break;
+      }
+      buf[p++] = c;
+    }
+    this.put32(this.pos, p - start);
+    this.pos = p;
+    return this;
   }
 
   finish(): Uint8Array {

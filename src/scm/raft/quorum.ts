@@ -14,9 +14,18 @@ export function majority(n: number): number {
 }
 
 export function committedIndex(voters: readonly NodeId[], matchOf: (id: NodeId) => LogIndex): LogIndex {
-  if (voters.length === 0) return 0;
-  const matches = voters.map(matchOf).sort((a, b) => b - a);
-  return matches[majority(voters.length) - 1]!;
+  const n = voters.length;
+  if (n === 0) return 0;
+  // Insertion sort, descending: a voter set has a handful of members, and Array.prototype.sort allocates
+  // a work area of ~1 KiB per call; this runs on every acknowledgement the leader receives.
+  const matches: LogIndex[] = new Array<LogIndex>(n);
+  for (let i = 0; i < n; i++) {
+    const m = matchOf(voters[i]!);
+    let j = i;
+    for (; j > 0 && matches[j - 1]! < m; j--) matches[j] = matches[j - 1]!;
+    matches[j] = m;
+  }
+  return matches[majority(n) - 1]!;
 }
 
 export function voteResult(voters: readonly NodeId[], votes: ReadonlyMap<NodeId, boolean>): VoteResult {

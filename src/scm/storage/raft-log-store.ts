@@ -88,19 +88,25 @@ function keyIndex(k: Uint8Array): number {
   return v.getUint32(1) * 4294967296 + v.getUint32(5);
 }
 
-/** A record is `u32 crc32(body) | body`. */
-function seal(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(body.length + 4);
-  new DataView(out.buffer).setUint32(0, crc32(body));
-  out.set(body, 4);
-  return out;
+/**
+ * A record is `u32 crc32(body) | body`. It is written in place: `recordWriter` leaves 4 bytes for the CRC in
+ * front of the body, and `sealed` fills them in once the body is complete (no copy of the body).
+ */
+function recordWriter(bodyBytes: number): ByteWriter {
+  return new ByteWriter(bodyBytes + 4).u32(0);
 }
 
-async function sealAsync(body: Uint8Array): Promise<Uint8Array> {
-  const out = new Uint8Array(body.length + 4);
-  new DataView(out.buffer).setUint32(0, await crc32Async(body));
-  out.set(body, 4);
-  return out;
+function sealed(record: Uint8Array, crc = crc32(record.subarray(4))): Uint8Array {
+  record[0] = crc >>> 24;
+  record[1] = crc >>> 16;
+  record[2] = crc >>> 8;
+  record[3] = crc;
+  return record;
+}
+
+/** `sealed` for a large record (a snapshot): the CRC is computed in slices that yield to the event loop. */
+async function sealedAsync(record: Uint8Array): Promise<Uint8Array> {
+  return sealed(record, await crc32Async(record.subarray(4)));
 }
 
 function unseal(record: Uint8Array, what: string): Uint8Array {
@@ -120,18 +126,8 @@ function corrupt(reason: string, location = ''): RaftStorageError {
   });
 }
 
-/** Fills in the CRC-32 of a record written with a 4-byte placeholder in front of its body (as `seal`, without a copy). */
-function sealInPlace(record: Uint8Array): Uint8Array {
-  const c = crc32(record.subarray(4));
-  record[0] = c >>> 24;
-  record[1] = c >>> 16;
-  record[2] = c >>> 8;
-  record[3] = c;
-  return record;
-}
-
 function encodeEntry(e: Entry): Uint8Array {
-  return sealInPlace(new ByteWriter(e.data.length + 32).u32(0).u64(e.term).u64(e.index).u8(e.type === 'normal' ? 0 : 1).bytes(e.data).finish());
+  return sealed(recordWriter(e.data.length + 28).u64(e.term).u64(e.index).u8(e.type === 'normal' ? 0 : 1).bytes(e.data).finish());
 }
 
 function decodeEntry(record: Uint8Array, index: LogIndex): Entry {
@@ -147,7 +143,7 @@ function decodeEntry(record: Uint8Array, index: LogIndex): Entry {
 }
 
 function encodeHardState(hs: HardState): Uint8Array {
-  return seal(new ByteWriter(64).u64(hs.term).str(hs.vote ?? '').u64(hs.commit).finish());
+  return sealed(recordWriter(64).u64(hs.term).str(hs.vote ?? '').u64(hs.commit).finish());
 }
 
 function decodeHardState(record: Uint8Array): HardState {
@@ -205,7 +201,7 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
     }
   } else {
     await io('write identity', () =>
-      db.put(KEY_IDENTITY, seal(new ByteWriter(64).u32(RAFT_STORE_FORMAT).str(identity.groupId).str(identity.nodeId).finish()), { sync: true }),
+      db.put(KEY_IDENTITY, sealed(recordWriter(64).u32(RAFT_STORE_FORMAT).str(identity.groupId).str(identity.nodeId).finish()), { sync: true }),
     );
   }
 
@@ -298,10 +294,10 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
         // Entries beyond the snapshot (a conflicting tail) go in this batch; those at or below it are
         // dropped by a native range clear afterwards (garbage below the compaction point is ignored).
         for (let i = Math.max(first, s.meta.index + 1); i <= last; i++) ops.push({ type: 'del', key: entryKey(i) });
-        const w = new ByteWriter(s.data.length + 128);
+        const w = recordWriter(s.data.length + 128);
         writeSnapshot(w, s);
-        ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealAsync(w.finish()) });
-        ops.push({ type: 'put', key: KEY_COMPACTION, value: seal(new ByteWriter(16).u64(s.meta.index).u64(s.meta.term).finish()) });
+        ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealedAsync(w.finish()) });
+        ops.push({ type: 'put', key: KEY_COMPACTION, value: sealed(recordWriter(16).u64(s.meta.index).u64(s.meta.term).finish()) });
         newFirst = s.meta.index + 1;
         newLast = s.meta.index;
         clearThrough = s.meta.index;
@@ -327,15 +323,15 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
     async saveSnapshot(snapshot, compactTo): Promise<void> {
       await ensureLoaded();
       const ops: BatchOp[] = [];
-      const w = new ByteWriter(snapshot.data.length + 128);
+      const w = recordWriter(snapshot.data.length + 128);
       writeSnapshot(w, snapshot);
-      ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealAsync(w.finish()) });
+      ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealedAsync(w.finish()) });
       let compacted = false;
       if (compactTo && compactTo.index >= first) {
         if (compactTo.index > last || compactTo.index > snapshot.meta.index) {
           throw new RaftStorageError('RAFT_LOG_CORRUPT', `cannot compact to ${compactTo.index}: last entry ${last}, snapshot ${snapshot.meta.index}`);
         }
-        ops.push({ type: 'put', key: KEY_COMPACTION, value: seal(new ByteWriter(16).u64(compactTo.index).u64(compactTo.term).finish()) });
+        ops.push({ type: 'put', key: KEY_COMPACTION, value: sealed(recordWriter(16).u64(compactTo.index).u64(compactTo.term).finish()) });
         compacted = true;
       }
       // The snapshot and the new compaction point are one synced batch; the entries behind it are then
@@ -351,7 +347,7 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
       await io('mark snapshot install', async () => {
         const cur = await db.get(KEY_INSTALLING);
         if (cur && new ByteReader(unseal(cur, 'installing')).u64() >= index) return;
-        await db.put(KEY_INSTALLING, seal(new ByteWriter(8).u64(index).finish()), { sync: true });
+        await db.put(KEY_INSTALLING, sealed(recordWriter(8).u64(index).finish()), { sync: true });
       });
     },
 

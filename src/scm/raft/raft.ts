@@ -138,8 +138,9 @@ export class Raft {
   private randomizedElectionTimeout = 0;
   /**
    * Set on a follower when the transport reports its leader unreachable (connection refused or closed:
-   * the leader process is gone). The follower then gives up its leader lease and campaigns after a short
-   * randomized timeout instead of a full election timeout. Cleared by any message from the leader.
+   * the leader process is gone). The follower then gives up its leader lease once a heartbeat interval
+   * passes in silence and campaigns after a short randomized timeout instead of a full election timeout.
+   * Cleared by any message from the leader.
    */
   private leaderSuspectTimeout: number | null = null;
   leadTransferee: NodeId | null = null;
@@ -410,9 +411,13 @@ export class Raft {
     if (m.term > this.term) {
       if (m.type === 'vote' || m.type === 'pre-vote') {
         const force = isTransfer(m.context);
-        const inLease = this.checkQuorum && this.lead !== null && this.leaderSuspectTimeout === null && this.electionElapsed < this.electionTimeout;
         // A node that heard from a live leader within the election timeout ignores campaigns: this is
-        // what keeps a partitioned-then-rejoining node from deposing a healthy leader.
+        // what keeps a partitioned-then-rejoining node from deposing a healthy leader. One whose transport
+        // reported the leader unreachable keeps the lease only while it heard the leader within a heartbeat
+        // interval: an alarm that the next heartbeat disproves deposes no one, even when every follower
+        // raised it.
+        const suspected = this.leaderSuspectTimeout !== null && this.electionElapsed >= this.heartbeatTimeout;
+        const inLease = this.checkQuorum && this.lead !== null && !suspected && this.electionElapsed < this.electionTimeout;
         if (!force && inLease) return;
       }
       if (m.type === 'pre-vote') {
@@ -848,10 +853,13 @@ export class Raft {
 
   /**
    * The transport could not reach `id`. On the leader that follower falls back to probing. On a follower
-   * whose leader it is, the leader is suspected gone: the lease is dropped and a campaign starts after
-   * one heartbeat plus a random share of half an election timeout (counted from the leader's last
-   * message) unless the leader is heard from again. Timing only: election safety does not change, and a
-   * false alarm costs one pre-vote that the voters still hearing the leader reject.
+   * whose leader it is, the leader is suspected gone: a campaign starts after one and a half heartbeats
+   * plus a random share of half an election timeout (counted from the leader's last message) unless the
+   * leader is heard from again, and the lease is given up once a heartbeat interval passes without word
+   * from the leader. The leader's next on-time heartbeat thus arrives before the earliest campaign and
+   * clears the alarm. Timing only: election safety does not change. A false alarm that outlives a
+   * heartbeat costs pre-vote rounds (repeated each suspect interval) that voters still in their lease
+   * ignore.
    */
   reportUnreachable(id: NodeId): void {
     const pr = this.tracker.progress.get(id);
@@ -860,7 +868,7 @@ export class Raft {
       return;
     }
     if (this.state === 'follower' && this.lead === id && this.leaderSuspectTimeout === null) {
-      this.leaderSuspectTimeout = this.heartbeatTimeout + this.random.int(Math.max(1, Math.floor(this.electionTimeout / 2)));
+      this.leaderSuspectTimeout = this.heartbeatTimeout + Math.ceil(this.heartbeatTimeout / 2) + this.random.int(Math.max(1, Math.floor(this.electionTimeout / 2)));
     }
   }
 

@@ -854,8 +854,9 @@ export class Raft {
   /**
    * The transport could not reach `id`. On the leader that follower falls back to probing. On a follower
    * whose leader it is, the leader is suspected gone: a campaign starts after one and a half heartbeats
-   * plus a random share of half an election timeout (counted from the leader's last message) unless the
-   * leader is heard from again, and the lease is given up once a heartbeat interval passes without word
+   * plus a random share of a quarter of an election timeout (counted from the leader's last message;
+   * the spread keeps the two survivors of a 3-node group from campaigning at once) unless the leader is
+   * heard from again, and the lease is given up once a heartbeat interval passes without word
    * from the leader. The leader's next on-time heartbeat thus arrives before the earliest campaign and
    * clears the alarm. Timing only: election safety does not change. A false alarm that outlives a
    * heartbeat costs pre-vote rounds (repeated each suspect interval) that voters still in their lease
@@ -868,7 +869,7 @@ export class Raft {
       return;
     }
     if (this.state === 'follower' && this.lead === id && this.leaderSuspectTimeout === null) {
-      this.leaderSuspectTimeout = this.heartbeatTimeout + Math.ceil(this.heartbeatTimeout / 2) + this.random.int(Math.max(1, Math.floor(this.electionTimeout / 2)));
+      this.leaderSuspectTimeout = this.heartbeatTimeout + Math.ceil(this.heartbeatTimeout / 2) + this.random.int(Math.max(1, Math.floor(this.electionTimeout / 4)));
     }
   }
 

@@ -23,7 +23,7 @@ export function crc32Table(bytes: Uint8Array, seed = 0): number {
 // A namespace import: a named import of an export this Node release lacks would fail to link.
 const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
-export const crc32: (bytes: Uint8Array, seed?: number) => number = typeof native === 'function' ? (bytes, seed = 0) => native(bytes, seed) : crc32Table;
+export const crc32: (bytes: Uint8Array, seed?: number) => number = typeof native === 'function' ? native : crc32Table;
 
 /** The same checksum over a large buffer, in slices that yield to the event loop between them. */
 export async function crc32Async(bytes: Uint8Array, slice = 1 << 20): Promise<number> {

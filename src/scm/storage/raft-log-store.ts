@@ -142,6 +142,17 @@ function decodeEntry(record: Uint8Array, index: LogIndex): Entry {
   return { term, index, type: t === 0 ? 'normal' : 'conf-change', data: new Uint8Array(data) };
 }
 
+function encodeCompactionPoint(index: LogIndex, term: Term): Uint8Array {
+  return sealed(recordWriter(16).u64(index).u64(term).finish());
+}
+
+/** The snapshot record (metadata, membership, data); its CRC is computed in yielding slices. */
+async function encodeSnapshotRecord(snapshot: Snapshot): Promise<Uint8Array> {
+  const w = recordWriter(snapshot.data.length + 128);
+  writeSnapshot(w, snapshot);
+  return sealedAsync(w.finish());
+}
+
 function encodeHardState(hs: HardState): Uint8Array {
   return sealed(recordWriter(64).u64(hs.term).str(hs.vote ?? '').u64(hs.commit).finish());
 }
@@ -294,10 +305,8 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
         // Entries beyond the snapshot (a conflicting tail) go in this batch; those at or below it are
         // dropped by a native range clear afterwards (garbage below the compaction point is ignored).
         for (let i = Math.max(first, s.meta.index + 1); i <= last; i++) ops.push({ type: 'del', key: entryKey(i) });
-        const w = recordWriter(s.data.length + 128);
-        writeSnapshot(w, s);
-        ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealedAsync(w.finish()) });
-        ops.push({ type: 'put', key: KEY_COMPACTION, value: sealed(recordWriter(16).u64(s.meta.index).u64(s.meta.term).finish()) });
+        ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await encodeSnapshotRecord(s) });
+        ops.push({ type: 'put', key: KEY_COMPACTION, value: encodeCompactionPoint(s.meta.index, s.meta.term) });
         newFirst = s.meta.index + 1;
         newLast = s.meta.index;
         clearThrough = s.meta.index;
@@ -323,15 +332,13 @@ export async function openRaftLogStore(location: string, identity: { groupId: st
     async saveSnapshot(snapshot, compactTo): Promise<void> {
       await ensureLoaded();
       const ops: BatchOp[] = [];
-      const w = recordWriter(snapshot.data.length + 128);
-      writeSnapshot(w, snapshot);
-      ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await sealedAsync(w.finish()) });
+      ops.push({ type: 'put', key: KEY_SNAPSHOT, value: await encodeSnapshotRecord(snapshot) });
       let compacted = false;
       if (compactTo && compactTo.index >= first) {
         if (compactTo.index > last || compactTo.index > snapshot.meta.index) {
           throw new RaftStorageError('RAFT_LOG_CORRUPT', `cannot compact to ${compactTo.index}: last entry ${last}, snapshot ${snapshot.meta.index}`);
         }
-        ops.push({ type: 'put', key: KEY_COMPACTION, value: sealed(recordWriter(16).u64(compactTo.index).u64(compactTo.term).finish()) });
+        ops.push({ type: 'put', key: KEY_COMPACTION, value: encodeCompactionPoint(compactTo.index, compactTo.term) });
         compacted = true;
       }
       // The snapshot and the new compaction point are one synced batch; the entries behind it are then

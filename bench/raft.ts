@@ -14,8 +14,14 @@
  *     run side by side and the measurements interleave (ours, etcd, etcd, ours per level; failovers
  *     alternate) so that load from other work on the machine hits both alike.
  *
+ *  5. before the levels, each system's first seconds after it started (c=1 from the first write, no warm-up:
+ *     "cold", where our processes still run unoptimised JavaScript while V8 compiles the hot path), then
+ *     BENCH_WARMUP_SECONDS of unmeasured load at c=16, so that the levels measure each system in its steady
+ *     state. The cold figures are printed and compared on their own.
+ *
  * Environment: BENCH_SECONDS (per run, default 5), BENCH_VALUE_BYTES (default 256),
- * BENCH_ELECTION_MS (default 1000), BENCH_HEARTBEAT_MS (default 100), ETCD (path to etcd, default: found on PATH).
+ * BENCH_ELECTION_MS (default 1000), BENCH_HEARTBEAT_MS (default 100), BENCH_WARMUP_SECONDS (default 5),
+ * ETCD (path to etcd, default: found on PATH).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -30,6 +36,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const VALUE_BYTES = Number(process.env.BENCH_VALUE_BYTES ?? 256);
 const ELECTION_MS = Number(process.env.BENCH_ELECTION_MS ?? 1000);
 const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 100);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONCURRENCY = [1, 16, 64];
 const FAILOVERS = 5;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -75,6 +82,7 @@ async function load(
   tag: string,
   latencies: number[] = [],
   redirect: (raftAddress: string) => string | null = () => null,
+  warmupMs = 1000,
 ): Promise<LoadResult> {
   let errors = 0;
   let measuring = false;
@@ -93,7 +101,7 @@ async function load(
     }
   };
   const workers = Array.from({ length: concurrency }, (_, w) => worker(w));
-  await sleep(1000); // warm-up
+  if (warmupMs > 0) await sleep(warmupMs);
   measuring = true;
   const t0 = performance.now();
   await sleep(seconds * 1000);
@@ -310,10 +318,24 @@ function merge(a: LoadResult, b: LoadResult, la: number[], lb: number[]): LoadRe
   return { concurrency: a.concurrency, ops, opsPerSec: (a.opsPerSec + b.opsPerSec) / 2, p50: pct(all, 50), p99: pct(all, 99), errors: a.errors + b.errors };
 }
 
-async function measure(sys: System, c: number, tag: string): Promise<{ r: LoadResult; lat: number[] }> {
+async function measure(sys: System, c: number, tag: string, warmupMs = 1000): Promise<{ r: LoadResult; lat: number[] }> {
   const lat: number[] = [];
-  const r = await load(sys.client, await sys.leaderBase(), c, SECONDS, `${sys.name}-${tag}`, lat, (a) => sys.redirect(a));
+  const r = await load(sys.client, await sys.leaderBase(), c, SECONDS, `${sys.name}-${tag}`, lat, (a) => sys.redirect(a), warmupMs);
   return { r, lat };
+}
+
+/**
+ * Each system's first seconds under load (c=1 from its first write, measured: "cold"), then
+ * WARMUP_SECONDS of unmeasured load at c=16, in turn. A JIT-compiled server (ours) runs its hot path
+ * unoptimised until V8 has compiled it; the levels afterwards measure every system in its steady state.
+ */
+async function coldThenWarm(systems: System[]): Promise<LoadResult[]> {
+  const cold: LoadResult[] = [];
+  for (const sys of systems) {
+    cold.push((await measure(sys, 1, 'cold', 0)).r);
+    if (WARMUP_SECONDS > 0) await load(sys.client, await sys.leaderBase(), 16, WARMUP_SECONDS, `${sys.name}-warm`, [], (a) => sys.redirect(a), 0);
+  }
+  return cold;
 }
 
 async function main(): Promise<void> {
@@ -340,6 +362,9 @@ async function main(): Promise<void> {
     } else {
       console.log('etcd: not installed (install Debian etcd-server or set ETCD=/path/to/etcd for the comparison)');
     }
+    const cold = await coldThenWarm(systems);
+    console.log(`first ${SECONDS} s after start, c=1 (cold; then ${WARMUP_SECONDS} s of unmeasured load at c=16 each):`);
+    for (let i = 0; i < systems.length; i++) printLoad(`${systems[i]!.name} cold`, [cold[i]!]);
     const oursLoad: LoadResult[] = [];
     const tlsLoad: LoadResult[] = [];
     const etcdLoad: LoadResult[] = [];
@@ -387,6 +412,9 @@ async function main(): Promise<void> {
       console.log(`  c=${String(o.concurrency).padStart(2)}  throughput ${(o.opsPerSec / t.opsPerSec).toFixed(2)}  p50 ${(o.p50 / t.p50).toFixed(2)}  p99 ${(o.p99 / t.p99).toFixed(2)}`);
     }
     console.log(`  failover median ${(median(oursFo) / median(etcdFo)).toFixed(2)} (lower is faster)`);
+    const oc = cold[0]!;
+    const ec = cold[systems.indexOf(etcd)]!;
+    console.log(`  cold c= 1  throughput ${(oc.opsPerSec / ec.opsPerSec).toFixed(2)}  p50 ${(oc.p50 / ec.p50).toFixed(2)}  p99 ${(oc.p99 / ec.p99).toFixed(2)}  (first ${SECONDS} s after start)`);
     console.log(`load average after: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   } finally {
     for (const sys of systems.reverse()) await sys.stop();

@@ -15,7 +15,8 @@
  *     alternate) so that load from other work on the machine hits both alike.
  *
  *  5. before the levels, each system's first seconds after it started (c=1 from the first write, no warm-up:
- *     "cold", where our processes still run unoptimised JavaScript while V8 compiles the hot path), then
+ *     "cold", where our processes still run unoptimised JavaScript while V8 compiles the hot path; the load
+ *     client has been warmed against an in-process stub server first), then
  *     BENCH_WARMUP_SECONDS of unmeasured load at c=16, so that the levels measure each system in its steady
  *     state. The cold figures are printed and compared on their own.
  *
@@ -24,6 +25,7 @@
  * ETCD (path to etcd, default: found on PATH).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -325,6 +327,28 @@ async function measure(sys: System, c: number, tag: string, warmupMs = 1000): Pr
 }
 
 /**
+ * The load client is JavaScript too: before any measured run it puts for 3 s against an in-process HTTP
+ * server that answers at once (127.0.3.60), so that no system's first ("cold") run pays for the client's
+ * own JIT warm-up.
+ */
+async function warmClient(): Promise<void> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.once('end', () => res.end('{"header":{"revision":"1"}}'));
+  });
+  await new Promise<void>((resolve) => server.listen(8399, '127.0.3.60', resolve));
+  const client = new KvHttpClient(64);
+  try {
+    await load(client, 'http://127.0.3.60:8399', 1, 2, 'client-warm', [], () => null, 0);
+    await load(client, 'http://127.0.3.60:8399', 16, 1, 'client-warm', [], () => null, 0);
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/**
  * Each system's first seconds under load (c=1 from its first write, measured: "cold"), then
  * WARMUP_SECONDS of unmeasured load at c=16, in turn. A JIT-compiled server (ours) runs its hot path
  * unoptimised until V8 has compiled it; the levels afterwards measure every system in its steady state.
@@ -362,6 +386,7 @@ async function main(): Promise<void> {
     } else {
       console.log('etcd: not installed (install Debian etcd-server or set ETCD=/path/to/etcd for the comparison)');
     }
+    await warmClient();
     const cold = await coldThenWarm(systems);
     console.log(`first ${SECONDS} s after start, c=1 (cold; then ${WARMUP_SECONDS} s of unmeasured load at c=16 each):`);
     for (let i = 0; i < systems.length; i++) printLoad(`${systems[i]!.name} cold`, [cold[i]!]);

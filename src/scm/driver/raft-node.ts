@@ -334,6 +334,14 @@ export class RaftNode<R = unknown> {
     };
   }
 
+  /**
+   * Role, term and whether the core failed, without building the peers' status as status() does: cheap
+   * enough to check on every request (the SCM's leader gate does).
+   */
+  leadership(): { readonly role: RaftRole; readonly term: Term; readonly failed: boolean } {
+    return { role: this.role, term: this.raw.term(), failed: this.life.fatal !== null };
+  }
+
   /** Work counters since start (monotonic). */
   metrics(): RaftMetrics {
     return { ...this.counters };

@@ -109,6 +109,11 @@ export class RawNode {
     return this.raft.status();
   }
 
+  /** The current term, without building a status. */
+  term(): Term {
+    return this.raft.term;
+  }
+
   hasReady(options: { committedEntries?: boolean } = {}): boolean {
     if (this.outstanding) return false;
     const r = this.raft;

@@ -314,17 +314,17 @@ export class RaftReplicator implements Replicator {
   }
 
   role(): ScmRole {
-    return this.node && !this.closed ? mapRole(this.node.status().role) : 'FOLLOWER';
+    return this.node && !this.closed ? mapRole(this.node.leadership().role) : 'FOLLOWER';
   }
 
   term(): number {
-    return this.node?.status().term ?? 0;
+    return this.node?.leadership().term ?? 0;
   }
 
   isLeaderReady(): boolean {
     if (!this.node || this.closed) return false;
-    const st = this.node.status();
-    return st.role === 'LEADER' && this.readyTerm === st.term && st.fatal === null;
+    const st = this.node.leadership();
+    return st.role === 'LEADER' && this.readyTerm === st.term && !st.failed;
   }
 
   leaderHint(): LeaderHint | undefined {

@@ -24,11 +24,18 @@ export interface Frame {
   readonly payload: Uint8Array;
 }
 
-export function encodeFrame(kind: number, payload: Uint8Array): Buffer {
+/** Bytes before a frame's payload: length, wire version, kind. */
+export const FRAME_HEADER_BYTES = 6;
+
+/**
+ * A frame of `kind` with room for `payloadBytes` after its header (at FRAME_HEADER_BYTES), for encoders
+ * that write their payload in place instead of copying it in.
+ */
+export function allocFrame(kind: number, payloadBytes: number): Buffer {
   if (!Number.isInteger(kind) || kind < 0 || kind > 255) {
     throw new FrameError('FRAME_MALFORMED', `frame kind ${kind} is not a byte`);
   }
-  const length = payload.byteLength + 2;
+  const length = payloadBytes + 2;
   if (length + 4 > MAX_FRAME_BYTES) {
     throw new FrameError('FRAME_TOO_LARGE', `frame of ${length + 4} bytes exceeds the ${MAX_FRAME_BYTES}-byte limit`);
   }
@@ -36,7 +43,12 @@ export function encodeFrame(kind: number, payload: Uint8Array): Buffer {
   out.writeUInt32BE(length, 0);
   out.writeUInt8(WIRE_VERSION, 4);
   out.writeUInt8(kind, 5);
-  out.set(payload, 6);
+  return out;
+}
+
+export function encodeFrame(kind: number, payload: Uint8Array): Buffer {
+  const out = allocFrame(kind, payload.byteLength);
+  out.set(payload, FRAME_HEADER_BYTES);
   return out;
 }
 

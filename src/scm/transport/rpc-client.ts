@@ -7,9 +7,9 @@
  * RPC_NOT_LEADER (with `leader` = "host:port" when known), RPC_REMOTE (server-side code in remoteCode).
  */
 import type { Socket } from 'node:net';
-import { FrameDecoder, encodeFrame } from './frame-codec.js';
+import { FrameDecoder } from './frame-codec.js';
 import { RpcError } from './rpc-error.js';
-import { RPC_KIND, decodePayload, encodePayload } from './rpc-protocol.js';
+import { RPC_KIND, decodePayload, encodeRpcFrame } from './rpc-protocol.js';
 import { formatHostPortLite } from './rpc-endpoint.js';
 import type { ParamsOf, Protocol, ResultOf, StreamNames, UnaryNames } from './protocol-definition.js';
 import { openSocket, type ClientTls } from './tls-options.js';
@@ -112,7 +112,7 @@ export class RpcClient<P extends Protocol> {
       const cancel = (err: RpcError): void => {
         if (finished) return;
         w.onError(err);
-        if (!socket.destroyed) socket.write(encodeFrame(RPC_KIND.CANCEL, encodePayload({ id })));
+        if (!socket.destroyed) socket.write(encodeRpcFrame(RPC_KIND.CANCEL, { id }));
       };
       const timer = setTimeout(() => cancel(new RpcError('RPC_TIMEOUT', `${method} on ${this.endpoint} timed out after ${timeoutMs} ms`, { endpoint: this.endpoint })), timeoutMs);
       const onAbort = (): void => cancel(new RpcError('RPC_ABORTED', `${method} on ${this.endpoint} aborted`, { cause: options.signal?.reason, endpoint: this.endpoint }));
@@ -125,7 +125,7 @@ export class RpcClient<P extends Protocol> {
       };
       const w = waiter(id, finish);
       this.waiters.set(id, w);
-      socket.write(encodeFrame(RPC_KIND.REQUEST, encodePayload({ id, method, params: params ?? null })));
+      socket.write(encodeRpcFrame(RPC_KIND.REQUEST, { id, method, params: params ?? null }));
       return cancel;
     })();
   }

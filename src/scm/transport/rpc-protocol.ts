@@ -5,6 +5,7 @@
  * leader?}; 4 CHUNK {id, eof} + body (a streamed response, ended by eof=true); 5 CANCEL {id}.
  * `id` is the caller's correlation id, unique per connection; responses may arrive in any order.
  */
+import { FRAME_HEADER_BYTES, allocFrame } from './frame-codec.js';
 import { RpcError } from './rpc-error.js';
 
 export const RPC_KIND = { REQUEST: 1, RESPONSE: 2, ERROR: 3, CHUNK: 4, CANCEL: 5 } as const;
@@ -17,12 +18,27 @@ export interface ErrorHeader {
   readonly leader?: string;
 }
 
+/** Writes the payload (header length, JSON header, body) into `out` at `at`, which has exactly the room. */
+function writePayload(out: Buffer, at: number, json: string, jsonBytes: number, body: Uint8Array | undefined): void {
+  out.writeUInt32BE(jsonBytes, at);
+  out.write(json, at + 4, jsonBytes, 'utf8');
+  if (body) out.set(body, at + 4 + jsonBytes);
+}
+
 export function encodePayload(header: unknown, body?: Uint8Array): Uint8Array {
-  const h = Buffer.from(JSON.stringify(header), 'utf8');
-  const out = Buffer.allocUnsafe(4 + h.length + (body?.byteLength ?? 0));
-  out.writeUInt32BE(h.length, 0);
-  h.copy(out, 4);
-  if (body) out.set(body, 4 + h.length);
+  const json = JSON.stringify(header);
+  const jsonBytes = Buffer.byteLength(json, 'utf8');
+  const out = Buffer.allocUnsafe(4 + jsonBytes + (body?.byteLength ?? 0));
+  writePayload(out, 0, json, jsonBytes, body);
+  return out;
+}
+
+/** A whole frame of `kind` carrying this protocol's payload, written in one buffer (no payload copy). */
+export function encodeRpcFrame(kind: number, header: unknown, body?: Uint8Array): Buffer {
+  const json = JSON.stringify(header);
+  const jsonBytes = Buffer.byteLength(json, 'utf8');
+  const out = allocFrame(kind, 4 + jsonBytes + (body?.byteLength ?? 0));
+  writePayload(out, FRAME_HEADER_BYTES, json, jsonBytes, body);
   return out;
 }
 

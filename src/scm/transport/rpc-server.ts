@@ -20,11 +20,11 @@ import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import { ANONYMOUS, describeIdentity, type PeerIdentity } from '../security/peer-identity.js';
 import { ConnectionGovernor, DEFAULT_LIMITS, type ConnectionLimits } from './connection-limits.js';
-import { FrameDecoder, encodeFrame, type Frame } from './frame-codec.js';
+import { FrameDecoder, type Frame } from './frame-codec.js';
 import { listenExclusive } from './listen-exclusive.js';
 import type { ParamsOf, Protocol, ResultOf, StreamMethod, UnaryMethod } from './protocol-definition.js';
 import { RateLimitedLog } from './rate-limited-log.js';
-import { RPC_KIND, decodePayload, encodePayload, type ErrorHeader } from './rpc-protocol.js';
+import { RPC_KIND, decodePayload, encodeRpcFrame, type ErrorHeader } from './rpc-protocol.js';
 import { createListener, presentedUnverifiedCertificate, type ServerTls } from './tls-options.js';
 
 export interface RpcContext {
@@ -230,7 +230,7 @@ export class RpcServer<P extends Protocol> {
 
   private send(socket: Socket, kind: number, header: unknown, body?: Uint8Array): boolean {
     if (socket.destroyed) return false;
-    const ok = socket.write(encodeFrame(kind, encodePayload(header, body)));
+    const ok = socket.write(encodeRpcFrame(kind, header, body));
     if (socket.writableLength > this.governor.limits.maxConnectionBufferBytes) {
       this.log.warn(`${this.name}:slow-reader`, `${this.name}: closing a connection from ${socket.remoteAddress ?? '?'} that does not read its responses`, { queued: socket.writableLength });
       socket.destroy();

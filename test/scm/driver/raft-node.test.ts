@@ -69,6 +69,11 @@ describe('RaftNode (driver) on an in-memory network', () => {
       expect(st.leader).toEqual({ id: 'n1', address: addressOf('n1') });
     }
     expect(c.get('n2').node.status().role).toBe('FOLLOWER');
+    // the cheap check the SCM's leader gate makes on every request agrees with the full status
+    for (const name of ['n1', 'n2', 'n3']) {
+      const st = c.get(name).node.status();
+      expect(c.get(name).node.leadership()).toEqual({ role: st.role, term: st.term, failed: false });
+    }
     expect(n1.node.status().peers.every((p) => p.matchIndex !== null)).toBe(true);
     expect(events.some((e) => e.type === 'applied')).toBe(true);
   });

@@ -336,7 +336,10 @@ async function warmClient(): Promise<void> {
     req.resume();
     req.once('end', () => res.end('{"header":{"revision":"1"}}'));
   });
-  await new Promise<void>((resolve) => server.listen(8399, '127.0.3.60', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(8399, '127.0.3.60', resolve);
+  });
   const client = new KvHttpClient(64);
   try {
     await load(client, 'http://127.0.3.60:8399', 1, 2, 'client-warm', [], () => null, 0);

@@ -1,7 +1,7 @@
 /**
  * Allocation load for failover benchmarks: `workers` clients allocating blocks in a loop through the SCM
  * client's failover (`options`), and the time from a fault (`fault()` marks it) to the first allocation
- * acknowledged by an SCM other than `leader`.
+ * acknowledged by an SCM other than `leader` (`''`: by any SCM, e.g. the first one after safe mode).
  */
 import type { BlockProtocol } from '../src/scm/protocols/block-protocol.js';
 import type { RpcEndpoint } from '../src/scm/transport/rpc-endpoint.js';
